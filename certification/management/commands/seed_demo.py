@@ -1,0 +1,29 @@
+"""Seed the demo site. Lives in the last app of the dependency chain because it composes
+every app's own demo seeding. Idempotent: running it twice changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms.demo import seed_site
+from lms.accounts import services as account_services
+from lms.accounts.demo import DEMO_PASSWORD, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create the demo site, organisations, people and courses (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+
+    def handle(self, *args, quiet=False, **options):
+        with transaction.atomic():
+            account_services.sync_role_groups()
+            seed_site()
+            logins = seed_people()
+        if quiet:
+            return
+        self.stdout.write(self.style.SUCCESS("\nPeerpath demo is ready. Demo logins:"))
+        width = max(len(label) for label, _ in logins)
+        for label, email in logins:
+            self.stdout.write(f"  {label.ljust(width)}  {email}")
+        self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}\n")

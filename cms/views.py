@@ -1,0 +1,38 @@
+"""Site-wide pages that are not Wagtail pages: support resources and error pages."""
+
+from itertools import groupby
+
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+from .models import SupportSettings
+
+
+def support(request):
+    """Crisis and support contacts, grouped by region. Public, and linked from every page."""
+    support_settings = SupportSettings.for_request(request)
+    contacts = support_settings.contacts.order_by("region", "sort_order")
+    regions = [(region, list(items)) for region, items in groupby(contacts, key=lambda c: c.region)]
+    return render(request, "cms/support.html", {"support": support_settings, "regions": regions})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Render the 500 page with the site navigation; if that itself fails, fall back to a
+    page that needs nothing from the database."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 - the error page must never raise
+        return HttpResponseServerError(loader.get_template("500_minimal.html").render())

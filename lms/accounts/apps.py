@@ -1,0 +1,28 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+from wagtail.users.apps import WagtailUsersAppConfig
+
+logger = logging.getLogger("lms")
+
+
+class AccountsConfig(AppConfig):
+    name = "lms.accounts"
+    label = "accounts"
+    default = True
+    verbose_name = "People and organisations"
+
+    def ready(self):
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            logger.info(
+                "No Celery broker configured (REDIS_URL unset): background tasks run "
+                "in-process, after the transaction that queued them commits."
+            )
+
+
+class PeerpathUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with forms for our user model (legal and preferred names,
+    pronouns) instead of first and last name."""
+
+    user_viewset = "lms.accounts.viewsets.UserViewSet"

@@ -1,0 +1,51 @@
+"""Errors raised by account services. Each carries a message fit to show the user."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsError(Exception):
+    status = 400  # the HTTP status a view answers with
+    message = _("Something went wrong with your account request.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class InvitationInvalidError(AccountsError):
+    status = 404
+    message = _(
+        "This invitation link is not valid. Check that you copied the whole link, or ask "
+        "the person who invited you to send a new one."
+    )
+
+
+class InvitationExpiredError(AccountsError):
+    status = 410
+    message = _(
+        "This invitation has expired. Ask the person who invited you to send a new one."
+    )
+
+
+class InvitationUsedError(AccountsError):
+    status = 410
+    message = _(
+        "This invitation has already been used. If it was you, sign in with the email "
+        "address it was sent to; if not, ask for a new invitation."
+    )
+
+
+class InvitationEmailMismatchError(AccountsError):
+    status = 409
+    message = _(
+        "You are signed in with a different email address from the one this invitation was "
+        "sent to. Sign out, then open the link again."
+    )
+
+
+class RegistrationClosedError(AccountsError):
+    status = 403
+    message = _(
+        "Registration is by invitation only on this site. Ask your training provider for "
+        "an invitation link."
+    )

@@ -1,0 +1,110 @@
+"""Forms for signing in, registering, invitations and the profile."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in with email. The field keeps Django's name, ``username``, for django-axes."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "That email address and password do not match an account. Check both and try "
+            "again; passwords are case-sensitive."
+        ),
+        "inactive": _("This account is not active. Contact your training provider."),
+    }
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords are different. Type them again."))
+        elif p1:
+            candidate = User(
+                email=cleaned.get("email") or self.initial.get("email", ""),
+                legal_name=cleaned.get("legal_name", ""),
+                preferred_name=cleaned.get("preferred_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class NamesMixin(forms.Form):
+    legal_name = forms.CharField(
+        label=_("Full legal name"),
+        max_length=200,
+        help_text=_("As it should appear on your certificates."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    preferred_name = forms.CharField(
+        label=_("Preferred name (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("What you would like us to call you."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    pronouns = forms.CharField(
+        label=_("Pronouns (optional)"),
+        max_length=50,
+        required=False,
+        help_text=_("For example: she/her, he/him, they/them."),
+    )
+
+
+class RegistrationForm(NamesMixin, PasswordPairMixin):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    field_order = ["email", "legal_name", "preferred_name", "pronouns", "password1", "password2"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this email address already exists. Sign in instead, or "
+                    "reset your password if you have forgotten it."
+                )
+            )
+        return email
+
+
+class InvitationAcceptForm(NamesMixin, PasswordPairMixin):
+    field_order = ["legal_name", "preferred_name", "pronouns", "password1", "password2"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["legal_name", "preferred_name", "pronouns"]

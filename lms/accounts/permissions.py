@@ -1,0 +1,23 @@
+"""Who may do what with people and organisations. Views, admin and exports ask here."""
+
+from .models import Membership
+
+
+def has_role(user, role, organisation=None) -> bool:
+    """True when the user holds the role (in the organisation, when one is given)."""
+    if not user.is_authenticated:
+        return False
+    memberships = user.memberships.filter(role=role)
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    return memberships.exists()
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Organisation admins manage members and invitations of their own organisation;
+    superusers manage every organisation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return has_role(user, Membership.Role.ORG_ADMIN, organisation)

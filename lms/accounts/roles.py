@@ -1,0 +1,38 @@
+"""Wagtail groups for staff roles, as data. `python manage.py sync_roles` applies them.
+
+Trainers author curricula and run cohorts; registrars manage organisations, credentials and
+certificates. Neither may change site settings or user accounts (that stays with superusers).
+Later apps add their permissions here so one command keeps every site in step.
+"""
+
+TRAINERS = "Trainers"
+REGISTRARS = "Registrars"
+
+ROLE_GROUPS: dict[str, list[str]] = {
+    TRAINERS: [
+        "wagtailadmin.access_admin",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    REGISTRARS: [
+        "wagtailadmin.access_admin",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "accounts.view_membership",
+        "accounts.add_invitation",
+        "accounts.view_invitation",
+        "accounts.delete_invitation",
+    ],
+}
+
+# Page-tree permissions per group: (page type the group may manage below, permissions).
+# Filled in by the courses app once course pages exist.
+ROLE_PAGE_PERMISSIONS: dict[str, list[tuple[str, list[str]]]] = {}
