@@ -78,7 +78,9 @@ class BrandingSettings(BaseSiteSetting):
         _("accent colour"),
         max_length=7,
         default="#1d6b5f",
-        help_text=_("A hex colour such as #1d6b5f. Choose one with at least 4.5:1 contrast on white."),
+        help_text=_(
+            "A hex colour such as #1d6b5f. Choose one with at least 4.5:1 contrast on white."
+        ),
     )
     footer_text = models.CharField(_("footer text"), max_length=250, blank=True)
 

@@ -2,9 +2,9 @@
 
 from itertools import groupby
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 from .models import SupportSettings
 

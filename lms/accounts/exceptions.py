@@ -22,9 +22,7 @@ class InvitationInvalidError(AccountsError):
 
 class InvitationExpiredError(AccountsError):
     status = 410
-    message = _(
-        "This invitation has expired. Ask the person who invited you to send a new one."
-    )
+    message = _("This invitation has expired. Ask the person who invited you to send a new one.")
 
 
 class InvitationUsedError(AccountsError):

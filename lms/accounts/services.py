@@ -75,7 +75,8 @@ def send_invitation(*, invitation_id: int) -> bool:
     expired is not sent again. Returns whether an email went out."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            # Lock only the invitation row: its organisation and inviter are read, not changed.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .filter(pk=invitation_id)
             .first()

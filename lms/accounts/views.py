@@ -69,7 +69,10 @@ def accept_invitation(request, key):
         invitation = services.get_valid_invitation(key=key)
     except AccountsError as error:
         return render(
-            request, "accounts/invitation_error.html", {"message": error.message}, status=error.status
+            request,
+            "accounts/invitation_error.html",
+            {"message": error.message},
+            status=error.status,
         )
 
     signed_in = request.user.is_authenticated

@@ -67,7 +67,14 @@ class InvitationViewSet(ModelViewSet):
     list_filter = ["role", "organisation"]
     search_fields = ["email"]
     inspect_view_enabled = True
-    inspect_view_fields = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    inspect_view_fields = [
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
 
 
 class PeopleViewSetGroup(ModelViewSetGroup):

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory email, deterministic behaviour."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -17,5 +19,12 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 
 # A file, not memory, for SQLite: a real Celery worker started by a test must see the same
 # database as the test that enqueued the task.
+(BASE_DIR / "var").mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
+
+# Tests run tasks in-process unless they start a real worker (tests marked `services` do,
+# and set PEERPATH_TEST_EAGER=0 for it), so a broker in the environment changes nothing else.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("PEERPATH_TEST_EAGER", "1") == "1"

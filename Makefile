@@ -1,0 +1,74 @@
+# Peerpath: `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve test install install-dev check-system migrate seed worker beat lint format lock clean
+
+run: check-system install migrate seed serve
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check-system:
+	@bin/check-system
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Stamp files make a second `make run` skip installing when the lock has not changed.
+$(VENV)/.installed-base: requirements/base.lock | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/base.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.lock | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/dev.lock
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: accessibility scans will be skipped (install nodejs and npm)."; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py sync_roles
+
+seed: install
+	$(PY) manage.py seed_demo
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A lms worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: install
+	$(VENV)/bin/celery -A lms beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-pin dependencies after editing pyproject.toml.
+lock: | $(PY)
+	$(PIP) install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links -o requirements/base.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3

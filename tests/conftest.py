@@ -1,0 +1,172 @@
+"""Shared fixtures. Tests that need a browser or a real service skip with a message saying
+what to install or start; with PEERPATH_REQUIRE_ALL=1 (set by CI) they fail instead, so CI
+can never pass by skipping."""
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_ALL = os.environ.get("PEERPATH_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str):
+    """Skip locally with a reason; fail under CI, where everything must run."""
+    if REQUIRE_ALL:
+        pytest.fail(f"PEERPATH_REQUIRE_ALL=1 but: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    if not port_open(url, 6379):
+        skip_or_fail(f"Redis is not reachable at {url}: start redis-server or set REDIS_URL.")
+    return url
+
+
+@pytest.fixture
+def site(db):
+    """The demo site: home page, about page, branding and support settings."""
+    from cms.demo import seed_site
+
+    return seed_site()
+
+
+@pytest.fixture
+def roles(db):
+    from lms.accounts.services import sync_role_groups
+
+    sync_role_groups()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Northside Recovery College", slug="northside")
+
+
+@pytest.fixture
+def trainee(db, organisation):
+    user = UserFactory(legal_name="Jordan Avery Ellis", preferred_name="Jordan")
+    MembershipFactory(user=user, organisation=organisation, role="trainee")
+    return user
+
+
+@pytest.fixture
+def org_admin(db, organisation):
+    user = UserFactory(legal_name="Helen Okafor")
+    MembershipFactory(user=user, organisation=organisation, role="org_admin")
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(legal_name="Sam Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def trainer(roles, organisation):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(legal_name="Priya Natarajan", is_staff=True)
+    user.groups.add(Group.objects.get(name="Trainers"))
+    MembershipFactory(user=user, organisation=organisation, role="trainer")
+    return user
+
+
+@pytest.fixture
+def registrar(roles):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(legal_name="Ana Souza", is_staff=True)
+    user.groups.add(Group.objects.get(name="Registrars"))
+    return user
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test uses, for a subprocess (a Celery worker) to share."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        name = str(s["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            skip_or_fail("An in-memory SQLite database cannot be shared with a worker process.")
+        return f"sqlite:///{name}"
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(redis_url, transactional_db):
+    """Start a real Celery worker (a separate process) on a private queue of the Redis broker,
+    sharing this test's database. Yields a namespace with the queue, a sender app, the
+    process and its log file."""
+    import subprocess
+    import sys
+    import uuid
+    from types import SimpleNamespace
+
+    from celery import Celery
+
+    queue = f"peerpath-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": database_url_for_subprocess(),
+        "CELERY_BROKER_URL": redis_url,
+        "REDIS_URL": redis_url,
+        "PEERPATH_TEST_EAGER": "0",
+    }
+    log_path = ROOT / "var" / f"{queue}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - stays open for the worker's whole life
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    sender = Celery("sender", broker=redis_url)
+    try:
+        yield SimpleNamespace(queue=queue, sender=sender, process=process, log_path=log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        sender.close()

@@ -1,0 +1,289 @@
+"""Accounts: registration, invitations, throttled sign-in, password reset, profile."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.accounts.models import Invitation, Membership, User
+from tests.factories import InvitationFactory, UserFactory
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def register(client, **overrides):
+    data = {
+        "email": "new.trainee@example.org",
+        "legal_name": "Riley Morgan",
+        "preferred_name": "Riley",
+        "pronouns": "she/her",
+        "password1": "quiet-river-morning",
+        "password2": "quiet-river-morning",
+    }
+    data.update(overrides)
+    return client.post(reverse("accounts:register"), data)
+
+
+def test_open_registration_creates_account_and_signs_in(client, site):
+    """A newcomer registers with names and pronouns and lands signed in on their profile."""
+    response = register(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="new.trainee@example.org")
+    assert (user.legal_name, user.preferred_name, user.pronouns) == (
+        "Riley Morgan",
+        "Riley",
+        "she/her",
+    )
+    profile = client.get(reverse("accounts:profile"))
+    assert profile.status_code == 200
+    assert "Hello, Riley" in profile.content.decode()
+
+
+def test_weak_password_is_refused_with_message_and_keeps_what_was_typed(client, site):
+    """Django's validators apply; the form comes back with the typed names still there."""
+    response = register(client, password1="12345678", password2="12345678")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This password is too short" in body
+    assert "This password is entirely numeric" in body
+    assert 'value="Riley Morgan"' in body
+    assert 'value="new.trainee@example.org"' in body
+    assert not User.objects.filter(email="new.trainee@example.org").exists()
+
+
+def test_registration_refuses_an_existing_email_whatever_its_case(client, site):
+    UserFactory(email="taken@example.org")
+    response = register(client, email="TAKEN@example.org")
+    assert response.status_code == 200
+    assert "An account with this email address already exists" in response.content.decode()
+    assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+
+
+def test_closed_registration_explains_invitation_only(client, site, settings):
+    settings.PEERPATH_OPEN_REGISTRATION = False
+    response = register(client)
+    assert response.status_code == 403
+    assert "by invitation only" in response.content.decode()
+    assert not User.objects.filter(email="new.trainee@example.org").exists()
+
+
+def invitation_link(message) -> str:
+    match = re.search(r"http://testserver(/accounts/invitations/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_org_admin_invites_and_invitee_joins_once(
+    client, site, organisation, org_admin, django_capture_on_commit_callbacks
+):
+    """An organisation admin sends an invitation; the link creates the account with the role,
+    works once, and a second use is refused with a clear message."""
+    client.force_login(org_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            organisation.get_absolute_url(), {"email": "Ali@Example.org", "role": "supervisor"}
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ali@example.org"]
+    assert "Ali" not in mail.outbox[0].subject  # subjects never name the person
+    link = invitation_link(mail.outbox[0])
+    invitation = Invitation.objects.get()
+    assert invitation.sent_at is not None
+
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "join as a supervisor" in page.content.decode()
+    response = client.post(
+        link,
+        {
+            "legal_name": "Ali Hassan",
+            "password1": "steady-lantern-evening",
+            "password2": "steady-lantern-evening",
+        },
+    )
+    assert response.status_code == 302
+    ali = User.objects.get(email="ali@example.org")
+    assert Membership.objects.filter(
+        user=ali, organisation=organisation, role="supervisor"
+    ).exists()
+
+    client.logout()
+    reused = client.get(link)
+    assert reused.status_code == 410
+    assert "already been used" in reused.content.decode()
+    assert User.objects.filter(email="ali@example.org").count() == 1
+
+
+def test_expired_invitation_is_refused(client, site):
+    invitation = InvitationFactory(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(invitation.get_absolute_url())
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    post = client.post(
+        invitation.get_absolute_url(),
+        {
+            "legal_name": "Late Person",
+            "password1": "steady-lantern-evening",
+            "password2": "steady-lantern-evening",
+        },
+    )
+    assert post.status_code == 410
+    assert not User.objects.filter(email=invitation.email).exists()
+
+
+def test_forged_invitation_link_is_refused(client, site):
+    InvitationFactory()
+    response = client.get(reverse("accounts:accept_invitation", kwargs={"key": "not-a-real-key"}))
+    assert response.status_code == 404
+    assert "This invitation link is not valid" in response.content.decode()
+
+
+def test_signed_in_user_accepts_invitation_for_their_own_address_only(client, site, organisation):
+    mine = UserFactory(email="me@example.org")
+    invitation = InvitationFactory(
+        organisation=organisation, email="me@example.org", role="trainer"
+    )
+    other = InvitationFactory(organisation=organisation, email="someone.else@example.org")
+    client.force_login(mine)
+    refused = client.post(other.get_absolute_url())
+    assert refused.status_code == 409
+    assert "different email address" in refused.content.decode()
+    accepted = client.post(invitation.get_absolute_url())
+    assert accepted.status_code == 302
+    assert Membership.objects.filter(user=mine, role="trainer").exists()
+    other.refresh_from_db()
+    assert other.accepted_at is None
+
+
+def test_only_organisation_admins_manage_invitations(client, site, organisation, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        organisation.get_absolute_url(), {"email": "x@example.org", "role": "trainee"}
+    )
+    assert response.status_code == 403
+    assert not Invitation.objects.exists()
+    assert "You do not have access" in response.content.decode()
+
+
+def test_login_is_throttled_after_repeated_failures(client, site):
+    """Five wrong passwords lock the account from that address, with a clear message;
+    even the right password is refused until the cool-off ends."""
+    user = UserFactory(email="learner@example.org")
+    url = reverse("accounts:login")
+    for attempt in range(5):
+        response = client.post(url, {"username": user.email, "password": "wrong-password"})
+        assert response.status_code == (429 if attempt == 4 else 200)
+    locked = client.post(url, {"username": user.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_password_message_is_clear_and_keeps_email(client, site):
+    UserFactory(email="learner@example.org")
+    response = client.post(
+        reverse("accounts:login"), {"username": "learner@example.org", "password": "nope-nope"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "do not match an account" in body
+    assert 'value="learner@example.org"' in body
+
+
+def test_sign_in_is_case_insensitive_on_email(client, site):
+    UserFactory(email="learner@example.org")
+    response = client.post(
+        reverse("accounts:login"), {"username": "Learner@Example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_password_reset_by_email(client, site):
+    user = UserFactory(email="forgetful@example.org")
+    response = client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(
+        r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body
+    ).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(
+        set_url, {"new_password1": "brand-new-meadow", "new_password2": "brand-new-meadow"}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-meadow")
+
+
+def test_profile_updates_preferred_name_and_pronouns(client, site, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"legal_name": trainee.legal_name, "preferred_name": "Jo", "pronouns": "they/them"},
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert (trainee.preferred_name, trainee.pronouns) == ("Jo", "they/them")
+
+
+def test_profile_requires_sign_in(client, site):
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_profile_refuses_blank_legal_name_and_keeps_the_other_fields(client, site, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"legal_name": "", "preferred_name": "Jo", "pronouns": "ze/zir"},
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert 'value="ze/zir"' in response.content.decode()
+    trainee.refresh_from_db()
+    assert trainee.pronouns != "ze/zir"
+
+
+def test_wagtail_admin_creates_and_edits_our_user_model(client, site, superuser):
+    """The custom user (legal and preferred names, pronouns) works in Wagtail's user admin."""
+    client.force_login(superuser)
+    assert client.get("/admin/users/").status_code == 200
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "admin.made@example.org",
+            "legal_name": "Admin Made",
+            "preferred_name": "AM",
+            "pronouns": "he/him",
+            "password1": "solid-granite-hill",
+            "password2": "solid-granite-hill",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    made = User.objects.get(email="admin.made@example.org")
+    assert made.legal_name == "Admin Made"
+    edit = client.get(f"/admin/users/edit/{made.pk}/")
+    assert edit.status_code == 200
+    assert 'value="Admin Made"' in edit.content.decode()
+
+
+def test_trainers_cannot_manage_users_or_site_settings(client, site, trainer, registrar):
+    """Trainers reach the admin but not users or settings; registrars manage organisations."""
+    client.force_login(trainer)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/users/").status_code in (302, 403)
+    assert client.get("/admin/settings/cms/supportsettings/").status_code in (302, 403)
+    assert client.get("/admin/organisation/").status_code in (302, 403)
+    client.force_login(registrar)
+    assert client.get("/admin/organisation/").status_code == 200
+    assert client.get("/admin/users/").status_code in (302, 403)
