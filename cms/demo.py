@@ -1,6 +1,7 @@
 """Demo site for `seed_demo`: the home page, an about page, branding and support contacts."""
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
 
 from .models import BrandingSettings, HomePage, StandardPage, SupportContact, SupportSettings
 
@@ -135,11 +136,21 @@ SUPPORT_CONTACTS = [
 ]
 
 
+def ensure_tree_root() -> Page:
+    """The page tree's root. Wagtail's migrations create it; a flushed database (for example
+    after `manage.py flush`) has none, so make it again."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def seed_site() -> HomePage:
     """Create the home page and settings once; later runs change nothing."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = ensure_tree_root()
         home = HomePage(
             title="Peerpath",
             slug="peerpath-home",

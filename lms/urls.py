@@ -5,12 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from courses.urls import learn_patterns, teach_patterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("lms.accounts.urls")),
     path("support/", cms_views.support, name="support"),
+    path("learn/", include(learn_patterns)),
+    path("teach/", include(teach_patterns)),
 ]
 
 if settings.DEBUG:

@@ -17,6 +17,9 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "courses.add_cohort",
+        "courses.change_cohort",
+        "courses.view_cohort",
     ],
     REGISTRARS: [
         "wagtailadmin.access_admin",
@@ -33,6 +36,8 @@ ROLE_GROUPS: dict[str, list[str]] = {
     ],
 }
 
-# Page-tree permissions per group: (page type the group may manage below, permissions).
-# Filled in by the courses app once course pages exist.
-ROLE_PAGE_PERMISSIONS: dict[str, list[tuple[str, list[str]]]] = {}
+# Page-tree permissions per group: (page type, permissions granted on every page of that type
+# and everything below it). Trainers author the whole curriculum under the course catalogue.
+ROLE_PAGE_PERMISSIONS: dict[str, list[tuple[str, list[str]]]] = {
+    TRAINERS: [("courses.CourseIndexPage", ["add_page", "change_page", "publish_page"])],
+}

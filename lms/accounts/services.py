@@ -171,9 +171,11 @@ def update_profile(*, user: User, preferred_name: str, pronouns: str, legal_name
 def sync_role_groups() -> dict[str, int]:
     """Make the staff groups hold exactly the permissions in roles.py. Idempotent.
     Returns the number of permissions per group."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
 
-    from .roles import ROLE_GROUPS
+    from .roles import ROLE_GROUPS, ROLE_PAGE_PERMISSIONS
 
     counts = {}
     for name, codes in ROLE_GROUPS.items():
@@ -186,4 +188,17 @@ def sync_role_groups() -> dict[str, int]:
             )
         group.permissions.set(permissions)
         counts[name] = len(permissions)
+    for name, grants in ROLE_PAGE_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        for model_label, codenames in grants:
+            model = apps.get_model(model_label)
+            for page in model.objects.all():
+                for codename in codenames:
+                    GroupPagePermission.objects.get_or_create(
+                        group=group,
+                        page=page,
+                        permission=Permission.objects.get(
+                            content_type__app_label="wagtailcore", codename=codename
+                        ),
+                    )
     return counts

@@ -30,3 +30,37 @@
         if (summary) { summary.focus(); }
     });
 })();
+
+/* Lessons: remember the block the learner has reached, so "continue where you left off" and
+   "take a break" return to the same place. Sends only a block id; never any text. */
+(function () {
+    "use strict";
+    var lesson = document.querySelector("[data-position-url]");
+    if (!lesson || !lesson.getAttribute("data-position-url") || !("IntersectionObserver" in window)) { return; }
+    var url = lesson.getAttribute("data-position-url");
+    var tokenField = document.querySelector("input[name=csrfmiddlewaretoken]");
+    var positionFields = document.querySelectorAll("[data-position-field]");
+    var current = positionFields.length ? positionFields[0].value : "";
+    var timer = null;
+
+    function send(position) {
+        if (!tokenField) { return; }
+        var body = new FormData();
+        body.append("position", position);
+        body.append("csrfmiddlewaretoken", tokenField.value);
+        fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(function () { /* try again on the next scroll */ });
+    }
+
+    var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+            if (!entry.isIntersecting) { return; }
+            var id = entry.target.getAttribute("data-block-id");
+            if (!id || id === current) { return; }
+            current = id;
+            positionFields.forEach(function (field) { field.value = id; });
+            clearTimeout(timer);
+            timer = setTimeout(function () { send(id); }, 800);
+        });
+    }, { rootMargin: "0px 0px -60% 0px" });
+    lesson.querySelectorAll("[data-block-id]").forEach(function (block) { observer.observe(block); });
+})();

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cms.demo import seed_site
+from courses.demo import seed_courses, seed_learning
 from lms.accounts import services as account_services
 from lms.accounts.demo import DEMO_PASSWORD, seed_people
 
@@ -20,6 +21,10 @@ class Command(BaseCommand):
             account_services.sync_role_groups()
             seed_site()
             logins = seed_people()
+            seed_courses()
+            seed_learning()
+            # Again, now that the course catalogue exists for trainers' page permissions.
+            account_services.sync_role_groups()
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS("\nPeerpath demo is ready. Demo logins:"))

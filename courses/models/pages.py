@@ -1,0 +1,239 @@
+"""The curriculum as Wagtail pages: CourseIndexPage > CoursePage > ModulePage > LessonPage.
+
+Serving is thin: each page checks access through `courses.permissions`, asks
+`courses.outline` for what the learner has done (a fixed number of queries whatever the size
+of the course), and renders.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.blocks import RICH_TEXT_FEATURES
+
+from ..blocks import LessonStreamBlock
+
+
+class CourseIndexPage(Page):
+    """The course catalogue."""
+
+    introduction = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from .. import outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["cards"] = outline.catalogue(index_page=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    """A course: what it teaches, to whom, how long it takes, and how to enrol."""
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class EnrolmentMode(models.TextChoices):
+        OPEN = "open", _("Open: anyone signed in may enrol")
+        COHORT = "cohort", _("By cohort: a trainer enrols learners")
+        CLOSED = "closed", _("Closed: no new enrolments")
+
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences for the catalogue."))
+    introduction = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    learning_outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("One outcome per line.")
+    )
+    audience = models.CharField(_("who it is for"), max_length=250, blank=True)
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.INTRODUCTORY
+    )
+    estimated_minutes_override = models.PositiveIntegerField(
+        _("estimated time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to add up the estimated times of the lessons."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    cover_alt_text = models.CharField(
+        _("cover image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with a cover image: describe what it shows."),
+    )
+    prerequisites = ParentalManyToManyField(
+        "courses.CoursePage",
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
+        help_text=_("Courses a learner must complete before enrolling in this one."),
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=20, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("introduction"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldPanel("level"),
+                FieldPanel("estimated_minutes_override"),
+            ],
+            heading=_("About the course"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("cover_image"), FieldPanel("cover_alt_text")], heading=_("Cover")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("enrolment_mode"), FieldPanel("prerequisites")], heading=_("Enrolment")
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("level"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self):
+        super().clean()
+        if self.cover_image_id and not self.cover_alt_text.strip():
+            raise ValidationError(
+                {"cover_alt_text": _("Describe the cover image for screen readers.")}
+            )
+        if self.pk and any(course.pk == self.pk for course in self.prerequisites.all()):
+            raise ValidationError({"prerequisites": _("A course cannot be its own prerequisite.")})
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    def serve(self, request, *args, **kwargs):
+        from .. import outline
+
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        context = self.get_context(request, *args, **kwargs)
+        context["outline"] = outline.course_outline(course=self, user=request.user)
+        return render(request, self.get_template(request), context)
+
+
+class ModulePage(Page):
+    """A module groups lessons (and, with assessment, a quiz) within a course."""
+
+    summary = models.TextField(_("summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def serve(self, request, *args, **kwargs):
+        from .. import outline
+
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        course = CoursePage.objects.ancestor_of(self).first()
+        context = self.get_context(request, *args, **kwargs)
+        context["course"] = course
+        context["outline"] = outline.course_outline(course=course, user=request.user)
+        context["module_outline"] = context["outline"].module(self.pk)
+        return render(request, self.get_template(request), context)
+
+
+class LessonPage(Page):
+    """A lesson: readable at the learner's pace, with content notes, private reflections,
+    "take a break" and quick exit. Only enrolled learners (and staff previews) see it."""
+
+    summary = models.TextField(_("summary"), blank=True)
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=15)
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).first()
+
+    def serve(self, request, *args, **kwargs):
+        from .. import outline, permissions, services
+
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        course = self.course
+        enrolment = permissions.enrolment_for(user=request.user, course=course)
+        if enrolment is None:
+            return render(
+                request,
+                "courses/lesson_not_enrolled.html",
+                {"page": self, "course": course},
+                status=403,
+            )
+        state = outline.lesson_state(
+            lesson=self, course=course, user=request.user, enrolment=enrolment
+        )
+        services.record_visit(
+            user=request.user, lesson=self, enrolment=enrolment, progress=state.item.progress
+        )
+        context = self.get_context(request, *args, **kwargs)
+        context.update(course=course, enrolment=enrolment, state=state)
+        return render(request, self.get_template(request), context)
+
+
+def redirect_to_login(request):
+    from django.contrib.auth.views import redirect_to_login as to_login
+
+    return to_login(request.get_full_path())
