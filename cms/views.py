@@ -2,11 +2,17 @@
 
 from itertools import groupby
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
 from .models import SupportSettings
+
+
+def healthz(request):
+    """Liveness check for load balancers; also the bare-Django baseline for benchmarks.
+    Touches no database, session or template."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def support(request):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("lms.accounts.urls")),
+    path("healthz/", cms_views.healthz, name="healthz"),
     path("support/", cms_views.support, name="support"),
     path("learn/", include(learn_patterns)),
     path("teach/", include(teach_patterns)),
