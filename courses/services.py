@@ -28,7 +28,8 @@ REFLECTION_MAX_CHARS = 20_000
 
 def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
     """Prerequisite courses the learner has not completed."""
-    required = list(course.prerequisites.live())
+    # Read the published prerequisites from the database, not the in-memory page.
+    required = list(CoursePage.objects.live().filter(required_by=course).order_by("path"))
     if not required:
         return []
     completed = set(
@@ -107,10 +108,9 @@ def _locked_enrolment(*, user, lesson: LessonPage) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
 def record_visit(*, user, lesson: LessonPage, enrolment: Enrolment, progress) -> None:
     """Remember that the learner opened this lesson, for "continue where you left off".
-    Writes only what changed."""
+    Writes only what changed; each write is a single statement, so no transaction."""
     now = timezone.now()
     if enrolment.last_lesson_id != lesson.pk:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_activity_at=now)

@@ -21,7 +21,10 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 # database as the test that enqueued the task.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # One file per test process, so two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
 

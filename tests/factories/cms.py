@@ -2,6 +2,7 @@
 (the site's home page unless one is given) and publishes it."""
 
 import factory
+from django.utils.text import slugify
 from wagtail.models import Page
 
 from cms.models import HomePage, StandardPage
@@ -12,7 +13,7 @@ class WagtailPageFactory(factory.django.DjangoModelFactory):
         abstract = True
 
     title = factory.Sequence(lambda n: f"Page {n}")
-    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, live=True, **kwargs):
