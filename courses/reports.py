@@ -68,6 +68,25 @@ class CohortProgress:
         ]
 
     @property
+    def learner_chart_height(self) -> int:
+        return self.BAR_ROW * len(self.rows) + 8
+
+    @property
+    def learner_bars(self) -> list[dict]:
+        """Geometry of the progress-by-learner bar chart."""
+        return [
+            {
+                "label": row.learner.display_name[:24],
+                "percent": row.percent,
+                "y": i * self.BAR_ROW + 4,
+                "text_y": i * self.BAR_ROW + 18,
+                "width": row.percent * 4,
+                "value_x": 172 + row.percent * 4,
+            }
+            for i, row in enumerate(self.rows)
+        ]
+
+    @property
     def completed_course(self) -> int:
         return sum(1 for row in self.rows if row.enrolment and row.enrolment.completed_at)
 
