@@ -2,6 +2,7 @@
 a cohort with learners at different points, and the demo trainee part-way through.
 Idempotent: a course, cohort or learner that already exists is left as it is."""
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +14,24 @@ from lms.accounts.demo import DEMO_PASSWORD
 from lms.accounts.models import Membership, Organisation, User
 
 from . import services
-from .models import Cohort, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from .models import (
+    ChoiceWithJustificationQuestion,
+    Cohort,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    MatchingQuestion,
+    ModulePage,
+    MultipleResponseQuestion,
+    OrderingQuestion,
+    Question,
+    QuizPage,
+    QuizQuestion,
+    ScenarioJudgementQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+    WrittenResponseQuestion,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 COURSE_ORDER = ["boundaries", "ethics", "trauma-informed-practice", "self-care"]
@@ -218,3 +236,121 @@ def seed_learning() -> Cohort:
     services.enrol_learner(user=trainee, course=trauma)
     _complete(trainee, trauma, 1)
     return cohort
+
+
+# Quizzes.
+
+
+def _question_title(stem: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", stem)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= 90 else text[:87].rsplit(" ", 1)[0] + "…"
+
+
+def _rubric(criteria):
+    return [
+        (
+            "criterion",
+            {"criterion": c["criterion"], "levels": [dict(level) for level in c["levels"]]},
+        )
+        for c in criteria
+    ]
+
+
+def _options(options):
+    return [
+        (
+            "option",
+            {
+                "text": o["text"],
+                "is_correct": bool(o.get("correct")),
+                "feedback": o.get("feedback", ""),
+            },
+        )
+        for o in options
+    ]
+
+
+def build_question(data: dict, course_slug: str) -> Question:
+    """One bank question from the demo YAML, published and tagged with its course."""
+    kind = data["type"]
+    common = {
+        "title": _question_title(data["stem"]),
+        "stem": data["stem"] if data["stem"].lstrip().startswith("<") else f"<p>{data['stem']}</p>",
+        "feedback": data.get("feedback", ""),
+        "difficulty": data.get("difficulty", "medium"),
+        "status": Question.Status.PUBLISHED,
+    }
+    if kind in ("single_choice", "multiple_response"):
+        model = SingleChoiceQuestion if kind == "single_choice" else MultipleResponseQuestion
+        question = model(options=_options(data["options"]), **common)
+    elif kind == "true_false":
+        question = TrueFalseQuestion(
+            correct_answer=bool(data["answer"]), explanation=data.get("explanation", ""), **common
+        )
+    elif kind == "ordering":
+        question = OrderingQuestion(items=[("item", {"text": t}) for t in data["items"]], **common)
+    elif kind == "matching":
+        question = MatchingQuestion(pairs=[("pair", dict(p)) for p in data["pairs"]], **common)
+    elif kind == "scenario_judgement":
+        question = ScenarioJudgementQuestion(
+            options=[
+                ("option", {"text": o["text"], "rationale": o.get("rationale", "")})
+                for o in data["options"]
+            ],
+            **common,
+        )
+    elif kind == "written_response":
+        question = WrittenResponseQuestion(
+            guidance=data.get("guidance", ""), rubric=_rubric(data["rubric"]), points=2, **common
+        )
+    elif kind == "choice_with_justification":
+        question = ChoiceWithJustificationQuestion(
+            options=_options(data["options"]),
+            justification_prompt=data.get("justification_prompt", "Explain your choice."),
+            rubric=_rubric(data["rubric"]),
+            points=2,
+            **common,
+        )
+    else:
+        raise ValueError(f"Unknown demo question type {kind!r}")
+    question.full_clean()
+    question.save()
+    question.tags.add(course_slug, *data.get("tags", []))
+    return question
+
+
+def _quiz(parent, data, course_slug, slug, final=False) -> QuizPage:
+    existing = QuizPage.objects.child_of(parent).filter(slug=slug).first()
+    if existing:
+        return existing
+    quiz = QuizPage(
+        title=data["title"],
+        slug=slug,
+        introduction="<p>Take your time: there is no time limit, and your answers save as you go. "
+        "Each question explains its answer once you submit.</p>",
+        pass_mark=80,
+        attempts_allowed=0 if not final else 3,
+        cooldown_minutes=10,
+        feedback_timing=QuizPage.FeedbackTiming.AFTER_SUBMIT,
+    )
+    questions = [build_question(q, course_slug) for q in data["questions"]]
+    for order, question in enumerate(questions):
+        quiz.quiz_questions.add(QuizQuestion(question=question, sort_order=order))
+    return _publish(parent, quiz)
+
+
+@transaction.atomic
+def seed_quizzes() -> list[QuizPage]:
+    """A quiz per module and a final scenario quiz per course, from demo_content/*.quizzes.yaml."""
+    quizzes = []
+    for slug in COURSE_ORDER:
+        course = CoursePage.objects.get(slug=slug)
+        data = yaml.safe_load((CONTENT_DIR / f"{slug}.quizzes.yaml").read_text(encoding="utf-8"))
+        for quiz_data in data["quizzes"]:
+            if quiz_data["module"] == "final":
+                quizzes.append(_quiz(course, quiz_data, slug, "final-scenario-quiz", final=True))
+            else:
+                module = ModulePage.objects.child_of(course).get(slug=quiz_data["module"])
+                quizzes.append(_quiz(module, quiz_data, slug, "check-your-understanding"))
+    return quizzes

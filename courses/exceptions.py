@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoursesError(Exception):
+    status = 400  # the HTTP status a view answers with
     message = _("That could not be done.")
 
     def __init__(self, message=None):
@@ -38,4 +39,55 @@ class NotEnrolledError(CoursesError):
 
 
 class ReflectionError(CoursesError):
+    pass
+
+
+class AssessmentError(CoursesError):
+    status = 400
+
+
+class AttemptNotFoundError(AssessmentError):
+    status = 404
+    message = _("We could not find that attempt.")
+
+
+class QuizClosedError(AssessmentError):
+    status = 403
+    message = _("This quiz has closed.")
+
+
+class NoAttemptsLeftError(AssessmentError):
+    status = 403
+    message = _(
+        "You have used all your attempts at this quiz. Talk to your trainer if you need another."
+    )
+
+
+class CooldownError(AssessmentError):
+    status = 403
+
+    def __init__(self, wait_minutes: int):
+        self.wait_minutes = wait_minutes
+        super().__init__(
+            _("You can try again in %(n)d minutes. Use the time to look back over the feedback.")
+            % {"n": wait_minutes}
+        )
+
+
+class AttemptFinishedError(AssessmentError):
+    status = 409
+    message = _("This attempt has already been submitted, so its answers cannot change.")
+
+
+class AnswerLockedError(AssessmentError):
+    status = 409
+    message = _("You have already checked this answer, so it cannot change.")
+
+
+class TimeUpError(AssessmentError):
+    status = 409
+    message = _("The time for this attempt has ended. Your saved answers have been kept.")
+
+
+class MarkingError(AssessmentError):
     pass

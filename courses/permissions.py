@@ -35,3 +35,60 @@ def cohorts_visible_to(user):
 
 def can_view_cohort(user, cohort) -> bool:
     return cohorts_visible_to(user).filter(pk=cohort.pk).exists()
+
+
+def attempts_visible_to_marker(user):
+    """Attempts a user may mark: those of learners in cohorts they teach (on the quiz's
+    course); every attempt for superusers. Never their own."""
+    from .models import Attempt
+
+    if not user.is_authenticated or not user.is_active:
+        return Attempt.objects.none()
+    if user.is_superuser:
+        return Attempt.objects.exclude(user=user)
+    return _attempts_in_cohorts(Cohort.objects.taught_by(user)).exclude(user=user)
+
+
+def _attempts_in_cohorts(cohorts):
+    from django.db.models import Q
+
+    from .models import Attempt
+
+    condition = Q()
+    for cohort in cohorts.select_related("course"):
+        condition |= Q(user__cohorts=cohort, quiz__path__startswith=cohort.course.path)
+    if not condition:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(condition).distinct()
+
+
+def responses_to_mark(user):
+    """Written answers in attempts the user may mark."""
+    from .models import Response
+
+    return Response.objects.filter(needs_marking=True, attempt__in=attempts_visible_to_marker(user))
+
+
+def attempts_to_release(user):
+    """Marked attempts waiting for their result to be released."""
+    from .models import Attempt
+
+    return attempts_visible_to_marker(user).filter(
+        status=Attempt.Status.GRADED, released_at__isnull=True
+    )
+
+
+def can_view_quiz_statistics(user, quiz) -> bool:
+    """Item statistics show the keyed answers, so only superusers, the Trainers group, and
+    trainers of a cohort on the quiz's course may see them."""
+    from .models import CoursePage
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.groups.filter(name="Trainers").exists():
+        return True
+    return (
+        Cohort.objects.taught_by(user)
+        .filter(course__in=CoursePage.objects.ancestor_of(quiz).values("pk"))
+        .exists()
+    )

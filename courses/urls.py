@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_assessment, views_statistics
 
 learn_patterns = (
     [
@@ -19,6 +19,14 @@ learn_patterns = (
             views.reflection,
             name="reflection",
         ),
+        path("quizzes/<int:quiz_id>/start/", views_assessment.start_attempt, name="start_attempt"),
+        path("attempts/<uuid:key>/", views_assessment.attempt_page, name="attempt"),
+        path(
+            "attempts/<uuid:key>/answers/<int:position>/",
+            views_assessment.save_answer,
+            name="save_answer",
+        ),
+        path("attempts/<uuid:key>/result/", views_assessment.attempt_result, name="attempt_result"),
         path("break/", views.break_page, name="break"),
         path("reflections/", views.reflections, name="reflections"),
         path("reflections/<int:pk>/delete/", views.delete_reflection, name="delete_reflection"),
@@ -31,6 +39,21 @@ teach_patterns = (
         path("", views.cohorts, name="cohorts"),
         path("cohorts/<int:pk>/", views.cohort_progress, name="cohort"),
         path("cohorts/<int:pk>/progress.csv", views.cohort_progress_csv, name="cohort_csv"),
+        path("marking/", views_assessment.marking_queue, name="marking"),
+        path("marking/<int:response_id>/", views_assessment.mark, name="mark"),
+        path(
+            "marking/attempts/<int:attempt_id>/release/", views_assessment.release, name="release"
+        ),
+        path(
+            "quizzes/<int:quiz_id>/statistics/",
+            views_statistics.quiz_statistics,
+            name="quiz_statistics",
+        ),
+        path(
+            "quizzes/<int:quiz_id>/statistics.csv",
+            views_statistics.quiz_statistics_csv,
+            name="quiz_statistics_csv",
+        ),
     ],
     "teach",
 )

@@ -6,8 +6,43 @@ from .learning import (
     Reflection,
 )
 from .pages import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from .questions import (
+    QUESTION_TYPES,
+    AnswerError,
+    ChoiceWithJustificationQuestion,
+    Grade,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    OrderingQuestion,
+    Question,
+    ScenarioJudgementQuestion,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+    WrittenResponseQuestion,
+    question_class,
+)
+from .quizzes import Accommodation, Attempt, Mark, QuizPage, QuizQuestion, Response
 
 __all__ = [
+    "QUESTION_TYPES",
+    "Accommodation",
+    "AnswerError",
+    "Attempt",
+    "ChoiceWithJustificationQuestion",
+    "Grade",
+    "Mark",
+    "MatchingQuestion",
+    "MultipleResponseQuestion",
+    "OrderingQuestion",
+    "Question",
+    "QuizPage",
+    "QuizQuestion",
+    "Response",
+    "ScenarioJudgementQuestion",
+    "SingleChoiceQuestion",
+    "TrueFalseQuestion",
+    "WrittenResponseQuestion",
+    "question_class",
     "Cohort",
     "ContentNoteChoice",
     "CourseIndexPage",

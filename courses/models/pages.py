@@ -45,24 +45,26 @@ class CourseIndexPage(Page):
         return context
 
     def route(self, request, path_components):
-        """Find a course, module or lesson in one query instead of Wagtail's two per level:
-        below the catalogue the page type is known from the depth, so ask that model for the
-        live page with this URL. Learners open lessons far more than anything else."""
-        models_by_depth = {1: CoursePage, 2: ModulePage, 3: LessonPage}
-        model = models_by_depth.get(len(path_components))
-        if model is None:
+        """Find a course, module, lesson or quiz in one or two queries instead of Wagtail's
+        two per level: below the catalogue the page type follows from the depth, so ask that
+        model for the live page with this URL. Learners open lessons more than anything."""
+        from .quizzes import QuizPage
+
+        candidates = {1: [CoursePage], 2: [ModulePage, QuizPage], 3: [LessonPage, QuizPage]}
+        models_to_try = candidates.get(len(path_components))
+        if not models_to_try:
             return super().route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        page = (
-            model.objects.live()
-            .filter(
-                slug=path_components[-1], depth=self.depth + len(path_components), url_path=url_path
+        depth = self.depth + len(path_components)
+        for model in models_to_try:
+            page = (
+                model.objects.live()
+                .filter(slug=path_components[-1], depth=depth, url_path=url_path)
+                .first()
             )
-            .first()
-        )
-        if page is None:
-            raise Http404
-        return RouteResult(page)
+            if page is not None:
+                return RouteResult(page)
+        raise Http404
 
 
 class CoursePage(Page):
@@ -147,7 +149,7 @@ class CoursePage(Page):
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.ModulePage"]
+    subpage_types = ["courses.ModulePage", "courses.QuizPage"]
 
     class Meta:
         verbose_name = _("course")
@@ -184,7 +186,7 @@ class ModulePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
 
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
 
     class Meta:
         verbose_name = _("module")

@@ -64,3 +64,76 @@
     }, { rootMargin: "0px 0px -60% 0px" });
     lesson.querySelectorAll("[data-block-id]").forEach(function (block) { observer.observe(block); });
 })();
+
+/* Quizzes: save each answer as the learner goes, so a dropped connection or a closed tab
+   loses nothing. The server validates every answer; this only collects and sends it. */
+(function () {
+    "use strict";
+    var form = document.querySelector("form[data-autosave-url]");
+    if (!form || !window.fetch) { return; }
+    var base = form.getAttribute("data-autosave-url");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    var status = document.querySelector("[data-save-status]");
+    var timers = {};
+
+    function collect(section) {
+        var type = section.getAttribute("data-type");
+        var prefix = "q" + section.getAttribute("data-position");
+        var fields = section.querySelectorAll("[name^='" + prefix + "']");
+        if (type === "written_response") { return section.querySelector("textarea").value; }
+        if (type === "choice_with_justification") {
+            var chosen = section.querySelector("input[type=radio]:checked");
+            return { choice: chosen ? chosen.value : "", reason: section.querySelector("textarea").value };
+        }
+        if (type === "multiple_response") {
+            return Array.prototype.map.call(section.querySelectorAll("input:checked"), function (i) { return i.value; });
+        }
+        if (type === "single_choice" || type === "true_false") {
+            var picked = section.querySelector("input:checked");
+            return picked ? picked.value : null;
+        }
+        if (type === "matching") {
+            var answer = {};
+            fields.forEach(function (f) { if (f.value) { answer[f.name.slice(prefix.length + 1)] = f.value; } });
+            return answer;
+        }
+        // Ordering and ranking: only a complete ranking with no repeats can be saved.
+        var ranks = [];
+        var complete = true;
+        fields.forEach(function (f) { if (!f.value) { complete = false; } ranks.push([parseInt(f.value, 10), f.name.slice(prefix.length + 1)]); });
+        var used = ranks.map(function (r) { return r[0]; });
+        if (!complete || new Set(used).size !== used.length) { return undefined; }
+        ranks.sort(function (a, b) { return a[0] - b[0]; });
+        return ranks.map(function (r) { return r[1]; });
+    }
+
+    function save(section) {
+        var answer = collect(section);
+        if (answer === undefined) { return; }
+        var position = section.getAttribute("data-position");
+        if (status) { status.textContent = "Saving…"; }
+        fetch(base + position + "/", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+            body: JSON.stringify({ answer: answer })
+        }).then(function (r) { return r.json().then(function (data) { return [r.ok, data]; }); })
+          .then(function (result) {
+              if (!status) { return; }
+              status.textContent = result[0] ? "All answers saved at " + result[1].saved_at + "." : result[1].error;
+          })
+          .catch(function () { if (status) { status.textContent = "Not saved: check your connection. Your answers are still on this page."; } });
+    }
+
+    form.addEventListener("change", function (event) {
+        var section = event.target.closest("[data-position]");
+        if (section) { save(section); }
+    });
+    form.addEventListener("input", function (event) {
+        if (event.target.tagName !== "TEXTAREA") { return; }
+        var section = event.target.closest("[data-position]");
+        var position = section.getAttribute("data-position");
+        clearTimeout(timers[position]);
+        timers[position] = setTimeout(function () { save(section); }, 1500);
+    });
+})();

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cms.demo import seed_site
-from courses.demo import seed_courses, seed_learning
+from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
 from lms.accounts.demo import DEMO_PASSWORD, seed_people
 
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             seed_site()
             logins = seed_people()
             seed_courses()
+            seed_quizzes()
             seed_learning()
             # Again, now that the course catalogue exists for trainers' page permissions.
             account_services.sync_role_groups()

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .exceptions import (
+from ..exceptions import (
     CohortOnlyError,
     CourseClosedError,
     NotEnrolledError,
     PrerequisitesMissingError,
     ReflectionError,
 )
-from .models import (
+from ..models import (
     Cohort,
     ContentNoteChoice,
     CoursePage,
@@ -24,6 +24,23 @@ from .models import (
 )
 
 REFLECTION_MAX_CHARS = 20_000
+
+__all__ = [
+    "REFLECTION_MAX_CHARS",
+    "CohortEnrolmentResult",
+    "CompletionResult",
+    "choose_at_content_note",
+    "complete_lesson",
+    "course_requirements_met",
+    "delete_reflection",
+    "enrol_cohort",
+    "enrol_learner",
+    "missing_prerequisites",
+    "record_visit",
+    "refresh_course_completion",
+    "save_position",
+    "save_reflection",
+]
 
 
 def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
@@ -79,7 +96,7 @@ class CohortEnrolmentResult:
 def enrol_cohort(*, cohort: Cohort) -> CohortEnrolmentResult:
     """Enrol every learner of a cohort on its course in one step, reporting who could not be
     enrolled and why (for example, a missing prerequisite)."""
-    from .exceptions import EnrolmentError
+    from ..exceptions import EnrolmentError
 
     result = CohortEnrolmentResult()
     for learner in cohort.learners.order_by("legal_name"):
@@ -167,7 +184,10 @@ def complete_lesson(*, user, lesson: LessonPage) -> CompletionResult:
 
 
 def course_requirements_met(*, user, course: CoursePage) -> bool:
-    """Every live lesson of the course is complete. (Assessment adds: required quizzes passed.)"""
+    """Every live lesson of the course is complete and every required quiz passed (a result
+    counts once it is released to the learner)."""
+    from ..models import Attempt, QuizPage
+
     lesson_ids = set(LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True))
     if not lesson_ids:
         return False
@@ -176,7 +196,39 @@ def course_requirements_met(*, user, course: CoursePage) -> bool:
             user=user, lesson_id__in=lesson_ids, completed_at__isnull=False
         ).values_list("lesson_id", flat=True)
     )
-    return lesson_ids <= done
+    if not lesson_ids <= done:
+        return False
+    quiz_ids = set(
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .filter(required_for_completion=True)
+        .values_list("pk", flat=True)
+    )
+    passed = set(
+        Attempt.objects.filter(
+            user=user, quiz_id__in=quiz_ids, passed=True, released_at__isnull=False
+        ).values_list("quiz_id", flat=True)
+    )
+    return quiz_ids <= passed
+
+
+@transaction.atomic
+def refresh_course_completion(*, user, course: CoursePage) -> bool:
+    """Record the course as completed, once, if its requirements are now met (for example
+    after a quiz is passed). Returns whether it was newly completed."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .active()
+        .filter(user=user, course=course)
+        .first()
+    )
+    if enrolment is None or enrolment.completed_at is not None:
+        return False
+    if not course_requirements_met(user=user, course=course):
+        return False
+    enrolment.completed_at = timezone.now()
+    enrolment.save(update_fields=["completed_at"])
+    return True
 
 
 def _block_ids(lesson: LessonPage, block_type: str) -> dict[str, object]:

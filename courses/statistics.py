@@ -1,0 +1,322 @@
+"""Item statistics of a quiz, for trainers: how hard each question was (facility), how well it
+separated stronger from weaker attempts (discrimination), and which options were chosen.
+
+Computed over graded attempts only, in a fixed number of queries and one pass over the
+responses. Items are grouped by question id, because random draws and shuffles put the same
+question at different positions; each response is read against the snapshot its attempt
+froze (`attempt.items[position]`), so later edits to a question never change past figures.
+
+Formulas (n = graded responses to the item):
+- item score: the fraction of the item's points earned, counting the latest trainer mark for
+  written parts (as the attempt's own total does);
+- facility: the mean item score; for right-or-wrong items, the share answered fully correct;
+- discrimination: the corrected item-total correlation, Pearson's r between the item score
+  and the rest-of-test score (the attempt's total minus this item) across the attempts that
+  contain the item. The rest is taken as a fraction of the rest's maximum: for a fixed quiz
+  that is a constant scale, which leaves r unchanged, and it keeps random draws of different
+  totals comparable. None when fewer than three attempts, or when either score never varies.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import Attempt, Question, QuizPage, QuizQuestion, Response, question_class
+from .services.assessment import _response_points
+
+CHOICE_TYPES = frozenset(
+    {"single_choice", "multiple_response", "true_false", "choice_with_justification"}
+)
+HARD_BELOW = 0.3  # facility under this: most attempts got it wrong
+EASY_ABOVE = 0.95  # facility over this: it tells trainers little
+LOW_DISCRIMINATION = 0.2  # r under this: the item does not track the rest of the quiz
+MIN_PAIRS = 3  # a correlation of two points is always ±1 and means nothing
+
+FLAG_LABELS = {
+    "hard": _("Hard: facility under 30%"),
+    "easy": _("Easy: facility over 95%"),
+    "low_discrimination": _("Low discrimination: under 0.20"),
+}
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson's r of two equal-length series; None below three pairs or with zero variance."""
+    n = len(xs)
+    if n < MIN_PAIRS or len(set(xs)) < 2 or len(set(ys)) < 2:
+        return None
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
+    syy = math.fsum((y - mean_y) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:  # equal in all but float rounding
+        return None
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def _percent(fraction: float | None) -> int | None:
+    return None if fraction is None else int(fraction * 100 + 0.5)
+
+
+@dataclass
+class OptionFrequency:
+    option_id: str
+    text: str
+    correct: bool  # keyed correct in the latest snapshot that lists the option
+    chosen: int = 0
+    responses: int = 0  # the item's n, so shares do not need it passed around
+
+    @property
+    def share(self) -> float:
+        return self.chosen / self.responses if self.responses else 0.0
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.share)
+
+
+@dataclass
+class ItemStatistics:
+    question_id: int
+    title: str
+    type_key: str
+    n: int  # graded responses to the item
+    unanswered: int
+    mean_score: float  # mean fraction of the item's points earned
+    mean_points: float
+    discrimination: float | None
+    options: list[OptionFrequency] = field(default_factory=list)
+    number: int = 0  # position in the report, as in the chart
+
+    @property
+    def facility(self) -> float:
+        """The mean score; for right-or-wrong items, the share answered fully correct."""
+        return self.mean_score
+
+    @property
+    def facility_percent(self) -> int:
+        return _percent(self.facility)
+
+    @property
+    def type_label(self) -> str:
+        try:
+            return question_class(self.type_key).type_label
+        except KeyError:
+            return self.type_key
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.facility < HARD_BELOW:
+            flags.append("hard")
+        if self.facility > EASY_ABOVE:
+            flags.append("easy")
+        if self.discrimination is not None and self.discrimination < LOW_DISCRIMINATION:
+            flags.append("low_discrimination")
+        return flags
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [FLAG_LABELS[flag] for flag in self.flags]
+
+    @property
+    def has_options(self) -> bool:
+        return self.type_key in CHOICE_TYPES
+
+
+@dataclass
+class QuizStatistics:
+    quiz: QuizPage
+    attempts: int  # graded attempts counted
+    mean_percent: float | None
+    items: list[ItemStatistics]
+
+    BAR_ROW = 24  # pixels per item in the chart
+    CHART_TOP = 22  # room above the bars for the threshold labels
+    TRACK_X = 40
+    SCALE = 5  # pixels per percentage point: 100% is 500 pixels
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for item in self.items if item.flags)
+
+    @property
+    def chart_height(self) -> int:
+        return self.CHART_TOP + self.BAR_ROW * len(self.items) + 8
+
+    @property
+    def chart_bars(self) -> list[dict]:
+        """Geometry of the facility-by-item bar chart (SVG attributes, no inline styles)."""
+        return [
+            {
+                "number": item.number,
+                "title": item.title,
+                "percent": item.facility_percent,
+                "flagged": bool(item.flags),
+                "y": self.CHART_TOP + i * self.BAR_ROW + 4,
+                "text_y": self.CHART_TOP + i * self.BAR_ROW + 18,
+                "width": item.facility_percent * self.SCALE,
+                "value_x": self.TRACK_X + 12 + item.facility_percent * self.SCALE,
+            }
+            for i, item in enumerate(self.items)
+        ]
+
+    @property
+    def chart_thresholds(self) -> list[dict]:
+        """Dashed lines at the facility flags (30% and 95%), labelled above the bars."""
+        return [
+            {
+                "label": f"{_percent(value)}%",
+                "x": self.TRACK_X + _percent(value) * self.SCALE,
+                "y1": self.CHART_TOP - 4,
+                "y2": self.chart_height - 4,
+                "label_y": self.CHART_TOP - 8,
+            }
+            for value in (HARD_BELOW, EASY_ABOVE)
+        ]
+
+
+class _Accumulator:
+    """Running figures of one question while the responses stream past."""
+
+    def __init__(self, question_id: int):
+        self.question_id = question_id
+        self.type_key = ""
+        self.scores: list[float] = []
+        self.rests: list[float | None] = []
+        self.points = 0.0
+        self.unanswered = 0
+        self.positions = 0
+        self.options: dict[str, OptionFrequency] = {}
+
+    def add_snapshot_options(self, snapshot: dict) -> None:
+        # Later snapshots overwrite text and key, so labels follow the latest version.
+        if self.type_key == "true_false":
+            for value, label in ((True, _("True")), (False, _("False"))):
+                key = "true" if value else "false"
+                option = self.options.setdefault(key, OptionFrequency(key, str(label), False))
+                option.correct = bool(snapshot.get("answer")) == value
+            return
+        for raw in snapshot.get("options") or []:
+            option = self.options.setdefault(raw["id"], OptionFrequency(raw["id"], "", False))
+            option.text, option.correct = raw.get("text", ""), bool(raw.get("correct"))
+
+    def count_choices(self, answer) -> None:
+        for option_id in chosen_option_ids(self.type_key, answer):
+            option = self.options.get(option_id)
+            if option is None:  # not in any snapshot: show the id rather than drop the count
+                option = self.options[option_id] = OptionFrequency(option_id, option_id, False)
+            option.chosen += 1
+
+    def result(self, title: str) -> ItemStatistics:
+        n = len(self.scores)
+        pairs = [(s, r) for s, r in zip(self.scores, self.rests, strict=True) if r is not None]
+        options = list(self.options.values()) if self.type_key in CHOICE_TYPES else []
+        for option in options:
+            option.responses = n
+        return ItemStatistics(
+            question_id=self.question_id,
+            title=title,
+            type_key=self.type_key,
+            n=n,
+            unanswered=self.unanswered,
+            mean_score=math.fsum(self.scores) / n if n else 0.0,
+            mean_points=self.points / n if n else 0.0,
+            discrimination=pearson([s for s, _r in pairs], [r for _s, r in pairs]),
+            options=options,
+        )
+
+
+def chosen_option_ids(type_key: str, answer) -> list[str]:
+    """The option ids a saved answer picked, for the choice-based types."""
+    if answer is None:
+        return []
+    if type_key == "single_choice":
+        return [answer]
+    if type_key == "multiple_response":
+        return list(answer)
+    if type_key == "true_false":
+        return ["true" if answer else "false"]
+    if type_key == "choice_with_justification":
+        choice = answer.get("choice") if isinstance(answer, dict) else None
+        return [choice] if choice else []
+    return []
+
+
+def _is_unanswered(answer) -> bool:
+    return (
+        answer is None
+        or answer in ("", [], {})
+        or (isinstance(answer, dict) and not any(answer.values()))
+    )
+
+
+def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
+    """Facility, discrimination and option frequencies per question over the quiz's graded
+    attempts. Five queries whatever the number of attempts; linear in the responses."""
+    attempts = list(
+        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
+        .order_by("submitted_at", "pk")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.order_by("position").prefetch_related("marks"),
+            )
+        )
+    )
+    accumulators: dict[int, _Accumulator] = {}
+    percents = []
+    for attempt in attempts:
+        responses = [r for r in attempt.responses.all() if r.position < len(attempt.items)]
+        earned = {r.position: _response_points(attempt.items[r.position], r) for r in responses}
+        total = math.fsum(earned.values())
+        maximum = math.fsum(item["snapshot"]["points"] for item in attempt.items)
+        if maximum:
+            percents.append(total / maximum * 100)
+        for response in responses:
+            item = attempt.items[response.position]
+            snapshot = item["snapshot"]
+            question_id = snapshot.get("question_id") or response.question_id
+            acc = accumulators.get(question_id)
+            if acc is None:
+                acc = accumulators[question_id] = _Accumulator(question_id)
+            acc.type_key = snapshot["type"]
+            points = snapshot["points"]
+            item_points = earned[response.position]
+            acc.scores.append(item_points / points if points else (response.auto_score or 0.0))
+            rest_max = maximum - points
+            acc.rests.append((total - item_points) / rest_max if rest_max > 0 else None)
+            acc.points += item_points
+            acc.positions += response.position
+            if _is_unanswered(response.answer):
+                acc.unanswered += 1
+            if acc.type_key in CHOICE_TYPES:
+                acc.add_snapshot_options(snapshot)
+                acc.count_choices(response.answer)
+
+    ids = list(accumulators)
+    titles = dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "title"))
+    listed = list(
+        QuizQuestion.objects.filter(quiz=quiz)
+        .order_by("sort_order", "pk")
+        .values_list("question_id", flat=True)
+    )
+    order = {question_id: i for i, question_id in enumerate(listed)}
+
+    # Listed questions in the quiz's order; drawn ones after, by where they usually appeared.
+    def sort_key(acc: _Accumulator):
+        mean_position = acc.positions / len(acc.scores) if acc.scores else 0
+        listed_at = order.get(acc.question_id, len(order))
+        return (listed_at, mean_position, titles.get(acc.question_id, ""))
+
+    items = []
+    for number, acc in enumerate(sorted(accumulators.values(), key=sort_key), start=1):
+        item = acc.result(titles.get(acc.question_id) or f"Question {acc.question_id}")
+        item.number = number
+        items.append(item)
+    mean_percent = math.fsum(percents) / len(percents) if percents else None
+    return QuizStatistics(quiz=quiz, attempts=len(attempts), mean_percent=mean_percent, items=items)

@@ -1,0 +1,324 @@
+"""Quiz pages for learners (start, answer, submit, result) and marking pages for trainers.
+Thin: parse, check permission, call `courses.services`, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import permissions, services
+from .exceptions import AssessmentError, CoursesError
+from .models import AnswerError, Attempt, QuizPage, Response, question_class
+
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+def quiz_page(request, quiz: QuizPage):
+    """The quiz's front page: rules, past attempts, start or resume."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = services.assessment._course_of(quiz)
+    if permissions.enrolment_for(user=request.user, course=course) is None:
+        return render(
+            request,
+            "courses/lesson_not_enrolled.html",
+            {"page": quiz, "course": course},
+            status=403,
+        )
+    attempts = list(Attempt.objects.for_learner(request.user).filter(quiz=quiz).order_by("number"))
+    context = {
+        "page": quiz,
+        "course": course,
+        "attempts": attempts,
+        "open_attempt": next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None),
+        "attempts_left": services.attempts_left(user=request.user, quiz=quiz),
+        "passed": any(a.passed and a.released_at for a in attempts),
+    }
+    return render(request, "courses/quiz_page.html", context)
+
+
+@login_required
+@require_POST
+def start_attempt(request, quiz_id):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    try:
+        attempt = services.start_attempt(user=request.user, quiz=quiz)
+    except CoursesError as error:
+        messages.error(request, error.message)
+        return redirect(quiz.url)
+    return redirect("learn:attempt", key=attempt.key)
+
+
+def _items_for_display(attempt: Attempt, responses: dict[int, Response], reveal: bool):
+    rows = []
+    for position, item in enumerate(attempt.items):
+        snapshot = item["snapshot"]
+        cls = question_class(snapshot["type"])
+        response = responses.get(position)
+        row = {
+            "position": position,
+            "number": position + 1,
+            "type": snapshot["type"],
+            "template": cls.learner_template(),
+            "stem": snapshot["stem"],
+            "points": snapshot["points"],
+            "view": cls.public_view(snapshot, item["order"]),
+            "answer": response.answer if response else None,
+            "checked": bool(response and response.checked),
+            "prefix": f"q{position}",
+        }
+        if reveal or row["checked"]:
+            grade = cls.grade_snapshot(snapshot, row["answer"], item["order"])
+            row["feedback"] = {
+                "general": snapshot.get("feedback", ""),
+                "specific": grade.feedback,
+                "score": grade.score,
+                "correct": grade.correct,
+                "needs_marking": grade.needs_marking,
+            }
+            row["key"] = snapshot  # the answer key, only after submission or a checked answer
+            mark = response.current_mark if response else None
+            row["mark"] = mark
+        rows.append(row)
+    return rows
+
+
+def _responses(attempt):
+    return {r.position: r for r in attempt.responses.prefetch_related("marks")}
+
+
+@login_required
+def attempt_page(request, key):
+    """Answer the questions. POST saves every answer on the page, then submits if asked."""
+    try:
+        attempt = services.get_attempt(user=request.user, key=key)
+    except AssessmentError:
+        raise Http404 from None
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("learn:attempt_result", key=attempt.key)
+    errors = {}
+    if request.method == "POST":
+        check = request.POST.get("check", "")
+        for position, item in enumerate(attempt.items):
+            cls = question_class(item["snapshot"]["type"])
+            prefix = f"q{position}"
+            if not any(k == prefix or k.startswith(prefix + "-") for k in request.POST):
+                continue
+            try:
+                payload = cls.payload_from_form(request.POST, prefix)
+                services.save_answer(
+                    user=request.user,
+                    key=attempt.key,
+                    position=position,
+                    payload=payload,
+                    check=check == str(position),
+                )
+            except AnswerError as error:
+                errors[position] = str(error)
+            except AssessmentError as error:
+                if error.status == 409:  # finished, checked or time up: nothing more to save
+                    errors[position] = str(error.message)
+                    continue
+                raise
+        if errors:
+            messages.error(request, _("Some answers need another look. Everything else is saved."))
+        elif check:
+            return redirect(
+                reverse("learn:attempt", kwargs={"key": attempt.key})
+                + f"#question-{int(check) + 1}"
+                if check.isdigit()
+                else reverse("learn:attempt", kwargs={"key": attempt.key})
+            )
+        elif request.POST.get("action") == "submit":
+            services.submit_attempt(user=request.user, key=attempt.key)
+            return redirect("learn:attempt_result", key=attempt.key)
+        else:
+            messages.success(request, _("Your answers are saved. Come back to them at any time."))
+            return redirect("learn:attempt", key=attempt.key)
+    responses = _responses(attempt)
+    rows = _items_for_display(attempt, responses, reveal=False)
+    if errors:
+        # Show what the learner typed, even where it was refused, so nothing is lost.
+        for row in rows:
+            if row["position"] in errors:
+                row["error"] = errors[row["position"]]
+                row["answer"] = _raw_answer(request.POST, row)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "rows": rows,
+        "after_each": attempt.quiz.feedback_timing == QuizPage.FeedbackTiming.AFTER_EACH,
+        "answered": sum(1 for r in responses.values() if r.answer not in (None, "", [], {})),
+    }
+    return render(request, "courses/attempt_page.html", context, status=400 if errors else 200)
+
+
+def _raw_answer(post, row):
+    prefix = row["prefix"]
+    if row["type"] == "written_response":
+        return post.get(prefix, "")
+    if row["type"] == "choice_with_justification":
+        return {
+            "choice": post.get(prefix + "-choice", ""),
+            "reason": post.get(prefix + "-reason", ""),
+        }
+    return None
+
+
+@login_required
+@require_POST
+def save_answer(request, key, position):
+    """Autosave one answer (JSON body {"answer": ..., "check": bool}). Answers only with
+    success or a message; never with the correct answer, except after "check answer" in
+    after-each mode, where the feedback is the point."""
+    if len(request.body) > MAX_ANSWER_BYTES:
+        return JsonResponse({"error": _("That answer is too long to save.")}, status=413)
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": _("We could not read that answer. Try again.")}, status=400)
+    if not isinstance(body, dict):
+        return JsonResponse({"error": _("We could not read that answer. Try again.")}, status=400)
+    try:
+        response = services.save_answer(
+            user=request.user,
+            key=key,
+            position=position,
+            payload=body.get("answer"),
+            check=bool(body.get("check")),
+        )
+    except AnswerError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    except AssessmentError as error:
+        return JsonResponse({"error": str(error.message)}, status=error.status)
+    result = {"saved": True, "saved_at": timezone.localtime(response.saved_at).strftime("%H:%M")}
+    if response.checked:
+        result["checked"] = True
+    return JsonResponse(result)
+
+
+@login_required
+@require_GET
+def attempt_result(request, key):
+    try:
+        attempt = services.get_attempt(user=request.user, key=key)
+    except AssessmentError:
+        raise Http404 from None
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect("learn:attempt", key=attempt.key)
+    quiz = attempt.quiz
+    released = attempt.released_at is not None
+    closed = quiz.closes_at is None or timezone.now() >= quiz.closes_at
+    reveal = released and (quiz.feedback_timing != QuizPage.FeedbackTiming.AFTER_CLOSE or closed)
+    rows = _items_for_display(attempt, _responses(attempt), reveal=reveal)
+    return render(
+        request,
+        "courses/attempt_result.html",
+        {"attempt": attempt, "quiz": quiz, "rows": rows, "released": released, "reveal": reveal},
+    )
+
+
+# Trainer marking.
+
+
+@login_required
+@require_GET
+def marking_queue(request):
+    if not permissions.is_trainer(request.user):
+        raise PermissionDenied
+    queue = permissions.responses_to_mark(request.user)
+    quiz_id = request.GET.get("quiz", "")
+    cohort_id = request.GET.get("cohort", "")
+    if quiz_id.isdigit():
+        queue = queue.filter(attempt__quiz_id=int(quiz_id))
+    if cohort_id.isdigit():
+        queue = queue.filter(attempt__user__cohorts__id=int(cohort_id))
+    queue = queue.select_related("attempt", "attempt__user", "attempt__quiz").order_by(
+        "attempt__submitted_at"
+    )
+    rows = (
+        [r for r in queue if not r.marks.exists()]
+        if request.GET.get("show") != "all"
+        else list(queue)
+    )
+    ready = permissions.attempts_to_release(request.user)
+    return render(
+        request,
+        "courses/marking_queue.html",
+        {
+            "rows": rows,
+            "ready": ready,
+            "cohorts": permissions.cohorts_visible_to(request.user),
+            "quizzes": QuizPage.objects.filter(attempts__responses__needs_marking=True).distinct(),
+        },
+    )
+
+
+@login_required
+def mark(request, response_id):
+    response = get_object_or_404(
+        permissions.responses_to_mark(request.user).select_related("attempt", "attempt__quiz"),
+        pk=response_id,
+    )
+    item = response.attempt.items[response.position]
+    snapshot = item["snapshot"]
+    error = None
+    if request.method == "POST":
+        try:
+            levels = [
+                int(request.POST.get(f"criterion-{i}", "x"))
+                for i in range(len(snapshot.get("rubric") or []))
+            ]
+        except ValueError:
+            levels = None
+        try:
+            if levels is None:
+                raise AssessmentError("Choose one level for every criterion of the rubric.")
+            services.mark_response(
+                marker=request.user,
+                response_id=response.pk,
+                levels=levels,
+                feedback=request.POST.get("feedback", ""),
+            )
+        except CoursesError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Mark saved."))
+            return redirect("teach:marking")
+    marks = list(response.marks.select_related("marker").order_by("marked_at", "pk"))
+    return render(
+        request,
+        "courses/mark_form.html",
+        {
+            "response": response,
+            "snapshot": snapshot,
+            "answer": response.answer,
+            "marks": marks,
+            "error": error,
+            "feedback": request.POST.get("feedback", "")
+            if error
+            else (marks[-1].feedback if marks else ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def release(request, attempt_id):
+    attempt = get_object_or_404(permissions.attempts_visible_to_marker(request.user), pk=attempt_id)
+    try:
+        services.release_results(attempt_id=attempt.pk)
+    except CoursesError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Result released to the learner."))
+    return redirect(reverse("teach:marking"))
