@@ -41,6 +41,7 @@ FLAG_LABELS = {
     "easy": _("Easy: facility over 95%"),
     "low_discrimination": _("Low discrimination: under 0.20"),
 }
+FLAG_SHORT = {"hard": _("hard"), "easy": _("easy"), "low_discrimination": _("low discrimination")}
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -102,6 +103,11 @@ class ItemStatistics:
         return _percent(self.facility)
 
     @property
+    def discrimination_shown(self) -> float | None:
+        """Discrimination to two places, as the page shows it."""
+        return None if self.discrimination is None else round(self.discrimination, 2)
+
+    @property
     def type_label(self) -> str:
         try:
             return question_class(self.type_key).type_label
@@ -110,12 +116,15 @@ class ItemStatistics:
 
     @property
     def flags(self) -> list[str]:
+        """Judged on the figures as shown (whole percent, r to two places), so the page never
+        shows 0.20 flagged as under 0.20."""
         flags = []
-        if self.facility < HARD_BELOW:
+        if self.facility_percent < _percent(HARD_BELOW):
             flags.append("hard")
-        if self.facility > EASY_ABOVE:
+        if self.facility_percent > _percent(EASY_ABOVE):
             flags.append("easy")
-        if self.discrimination is not None and self.discrimination < LOW_DISCRIMINATION:
+        shown = self.discrimination_shown
+        if shown is not None and shown < LOW_DISCRIMINATION:
             flags.append("low_discrimination")
         return flags
 
@@ -156,7 +165,7 @@ class QuizStatistics:
                 "number": item.number,
                 "title": item.title,
                 "percent": item.facility_percent,
-                "flagged": bool(item.flags),
+                "flags": ", ".join(str(FLAG_SHORT[flag]) for flag in item.flags),
                 "y": self.CHART_TOP + i * self.BAR_ROW + 4,
                 "text_y": self.CHART_TOP + i * self.BAR_ROW + 18,
                 "width": item.facility_percent * self.SCALE,
@@ -257,7 +266,7 @@ def _is_unanswered(answer) -> bool:
 
 def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
     """Facility, discrimination and option frequencies per question over the quiz's graded
-    attempts. Five queries whatever the number of attempts; linear in the responses."""
+    attempts. At most five queries whatever the number of attempts; linear in the responses."""
     attempts = list(
         Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
         .order_by("submitted_at", "pk")

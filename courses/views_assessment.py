@@ -162,15 +162,26 @@ def attempt_page(request, key):
 
 
 def _raw_answer(post, row):
-    prefix = row["prefix"]
-    if row["type"] == "written_response":
+    """What the learner sent for a refused answer, shaped for the question template, so the
+    page comes back exactly as they left it."""
+    prefix, kind = row["prefix"], row["type"]
+    if kind == "written_response":
         return post.get(prefix, "")
-    if row["type"] == "choice_with_justification":
+    if kind == "choice_with_justification":
         return {
             "choice": post.get(prefix + "-choice", ""),
             "reason": post.get(prefix + "-reason", ""),
         }
-    return None
+    if kind == "multiple_response":
+        return post.getlist(prefix)
+    if kind == "single_choice":
+        return post.get(prefix)
+    if kind == "true_false":
+        return {"true": True, "false": False}.get(post.get(prefix, ""))
+    fields = {k[len(prefix) + 1 :]: v for k, v in post.items() if k.startswith(prefix + "-")}
+    if kind in ("ordering", "scenario_judgement"):
+        return {k: int(v) for k, v in fields.items() if v.isdigit()}
+    return fields
 
 
 @login_required

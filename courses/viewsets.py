@@ -1,10 +1,15 @@
-"""Admin viewsets for course operations (cohorts). Reflections are deliberately absent:
-they are private to the learner and have no admin view of any kind."""
+"""Admin viewsets for course operations: cohorts, the question bank and quiz accommodations.
+Reflections are deliberately absent: they are private to the learner and have no admin view
+of any kind."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import Cohort
+from . import admin_views
+from .models import QUESTION_TYPES, Accommodation, Cohort, Question
 
 
 class CohortViewSet(ModelViewSet):
@@ -25,3 +30,109 @@ class CohortViewSet(ModelViewSet):
     list_display = ["name", "course", "trainer", "start_date", "end_date"]
     list_filter = ["course", "trainer"]
     search_fields = ["name"]
+
+
+# The question bank. Each type gets its own viewset, so its create and edit forms use that
+# type's `panels`: a polymorphic base cannot have one form for all types, and Wagtail's
+# InlinePanel cannot hold polymorphic children, so quizzes point at questions through a
+# chooser instead.
+
+
+class QuestionTypeViewSet(ModelViewSet):
+    """Create, list, edit, copy and delete questions of one type."""
+
+    index_view_class = admin_views.QuestionTypeIndexView
+    edit_view_class = admin_views.QuestionEditView
+    delete_view_class = admin_views.QuestionDeleteView
+    usage_view_class = admin_views.QuestionUsageView
+    # Search the database rather than the search index: the listing is small, and a
+    # question is findable as soon as it is saved (the index updates after commit).
+    search_fields = ["title", "stem"]
+    search_backend_name = None
+
+    def __init__(self, model, **kwargs):
+        super().__init__(
+            name=admin_views.type_viewset_name(model),
+            model=model,
+            url_prefix=f"questions/{model.type_key.replace('_', '-')}",
+            icon=admin_views.TYPE_ICONS.get(model.type_key, "help"),
+            filterset_class=admin_views.filterset_for(model),
+            **kwargs,
+        )
+
+
+class QuestionViewSet(ModelViewSet):
+    """All questions of every type. It has no forms of its own: "Add a question" asks for a
+    type first, and each row's edit, copy and delete links go to its type's viewset."""
+
+    model = Question
+    name = "questions"
+    icon = "list-ul"
+    menu_label = _("All questions")
+    index_view_class = admin_views.QuestionIndexView
+    filterset_class = admin_views.AllQuestionsFilterSet
+    search_fields = ["title", "stem"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+    @property
+    def select_type_view(self):
+        return admin_views.SelectQuestionTypeView.as_view(
+            index_url_name=self.get_url_name("index"),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("new/", self.select_type_view, name="add"),
+            path("edit/<int:pk>/", admin_views.edit_specific_question, name="edit"),
+        ]
+
+
+class QuestionChooserViewSet(ChooserViewSet):
+    """The chooser for `QuizQuestion.question`. Registering it makes it the admin widget of
+    every ForeignKey to `Question`, so the quiz editor's `FieldPanel("question")` opens a
+    searchable modal (filter by type and status; drafts are labelled, not hidden: a quiz
+    shows exactly the questions it lists, so a trainer may line up drafts before publishing
+    them)."""
+
+    model = Question
+    icon = "clipboard-list"
+    choose_one_text = _("Choose a question")
+    choose_another_text = _("Choose another question")
+    edit_item_text = _("Edit this question")
+    base_widget_class = admin_views.QuestionChooserWidget
+    choose_view_class = admin_views.QuestionChooseView
+    choose_results_view_class = admin_views.QuestionChooseResultsView
+    chosen_view_class = admin_views.QuestionChosenView
+    per_page = 20
+
+
+question_chooser_viewset = QuestionChooserViewSet("question_chooser")
+
+
+class QuestionBankViewSetGroup(ViewSetGroup):
+    menu_label = _("Question bank")
+    menu_icon = "clipboard-list"
+    menu_order = 205
+    items = (
+        QuestionViewSet,
+        *(QuestionTypeViewSet(model) for model in QUESTION_TYPES.values()),
+    )
+
+
+class AccommodationViewSet(ModelViewSet):
+    """Extra time or attempts for one learner on one quiz. Trainers add and change them;
+    removing one is left to administrators, since it can take time back mid-course."""
+
+    model = Accommodation
+    icon = "time"
+    menu_label = _("Quiz accommodations")
+    menu_order = 215
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    form_fields = ["quiz", "user", "extra_minutes", "extra_attempts", "note"]
+    list_display = ["user", "quiz", "extra_minutes", "extra_attempts", "note"]
+    list_filter = ["quiz"]
+    search_fields = ["user__email", "user__legal_name", "user__preferred_name", "quiz__title"]
