@@ -48,9 +48,16 @@ def percent(done: int, total: int) -> int:
 
 
 @dataclass
+class QuizItem:
+    quiz: object
+    passed: bool = False
+
+
+@dataclass
 class ModuleItem:
     module: ModulePage
     lessons: list[LessonItem] = field(default_factory=list)
+    quizzes: list[QuizItem] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -74,6 +81,20 @@ class CourseOutline:
     course: CoursePage
     enrolment: Enrolment | None
     modules: list[ModuleItem]
+    final_quizzes: list[QuizItem] = field(default_factory=list)
+
+    @property
+    def quizzes(self) -> list[QuizItem]:
+        return [q for module in self.modules for q in module.quizzes] + self.final_quizzes
+
+    @property
+    def next_quiz(self) -> QuizItem | None:
+        """The first required quiz not yet passed, once every lesson is done."""
+        if any(not item.is_complete for item in self.lessons):
+            return None
+        return next(
+            (q for q in self.quizzes if not q.passed and q.quiz.required_for_completion), None
+        )
 
     @property
     def lessons(self) -> list[LessonItem]:
@@ -138,12 +159,13 @@ def _progress_map(user, lessons) -> dict[int, LessonProgress]:
 def course_outline(
     *, course: CoursePage, user, enrolment: Enrolment | None = None
 ) -> CourseOutline:
-    """Modules and lessons of a course with the learner's progress: four queries at most."""
+    """Modules, lessons and quizzes of a course with the learner's progress: six queries."""
     modules = list(ModulePage.objects.live().child_of(course).only(*PAGE_FIELDS).order_by("path"))
     lessons = _lessons_under(course)
     if enrolment is None and user.is_authenticated:
         enrolment = Enrolment.objects.filter(user=user, course=course).first()
     progress = _progress_map(user, lessons)
+    quizzes, passed = _quizzes_under(course, user)
     items = []
     for module in modules:
         module_lessons = [
@@ -151,8 +173,33 @@ def course_outline(
             for lesson in lessons
             if lesson.path.startswith(module.path)
         ]
-        items.append(ModuleItem(module, module_lessons))
-    return CourseOutline(course=course, enrolment=enrolment, modules=items)
+        module_quizzes = [
+            QuizItem(quiz, quiz.pk in passed)
+            for quiz in quizzes
+            if quiz.path.startswith(module.path)
+        ]
+        items.append(ModuleItem(module, module_lessons, module_quizzes))
+    finals = [QuizItem(q, q.pk in passed) for q in quizzes if q.depth == course.depth + 1]
+    return CourseOutline(course=course, enrolment=enrolment, modules=items, final_quizzes=finals)
+
+
+def _quizzes_under(course, user):
+    from .models import Attempt, QuizPage
+
+    quizzes = list(
+        QuizPage.objects.live()
+        .descendant_of(course)
+        .only(*PAGE_FIELDS[:-1], "required_for_completion", "pass_mark")
+        .order_by("path")
+    )
+    passed = set()
+    if quizzes and user.is_authenticated:
+        passed = set(
+            Attempt.objects.filter(
+                user=user, quiz__in=[q.pk for q in quizzes], passed=True, released_at__isnull=False
+            ).values_list("quiz_id", flat=True)
+        )
+    return quizzes, passed
 
 
 @dataclass
@@ -242,7 +289,9 @@ class DashboardEntry:
 
 
 def dashboard(*, user) -> list[DashboardEntry]:
-    """The learner's enrolled courses with progress and next lesson: four queries."""
+    """The learner's enrolled courses with progress and next step: six queries."""
+    from .models import Attempt, QuizPage
+
     enrolments = list(
         Enrolment.objects.active()
         .filter(user=user)
@@ -250,11 +299,23 @@ def dashboard(*, user) -> list[DashboardEntry]:
         .order_by("-last_activity_at", "-enrolled_at")
     )
     courses = [e.course for e in enrolments]
-    modules = []
+    modules, quizzes, passed = [], [], set()
     if courses:
         condition = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
         modules = list(
             ModulePage.objects.live().filter(condition).only(*PAGE_FIELDS).order_by("path")
+        )
+        under = reduce(or_, (Q(path__startswith=c.path) for c in courses))
+        quizzes = list(
+            QuizPage.objects.live()
+            .filter(under)
+            .only(*PAGE_FIELDS[:-1], "required_for_completion")
+            .order_by("path")
+        )
+        passed = set(
+            Attempt.objects.filter(
+                user=user, quiz__in=[q.pk for q in quizzes], passed=True, released_at__isnull=False
+            ).values_list("quiz_id", flat=True)
         )
     lessons = _lessons_under(*courses)
     progress = _progress_map(user, lessons)
@@ -273,7 +334,17 @@ def dashboard(*, user) -> list[DashboardEntry]:
                         for lesson_ in lessons
                         if lesson_.path.startswith(module.path)
                     ],
+                    [
+                        QuizItem(q, q.pk in passed)
+                        for q in quizzes
+                        if q.path.startswith(module.path)
+                    ],
                 )
             )
-        entries.append(DashboardEntry(enrolment, CourseOutline(course, enrolment, items)))
+        finals = [
+            QuizItem(q, q.pk in passed)
+            for q in quizzes
+            if q.path.startswith(course.path) and q.depth == course.depth + 1
+        ]
+        entries.append(DashboardEntry(enrolment, CourseOutline(course, enrolment, items, finals)))
     return entries

@@ -2,6 +2,7 @@
 Reflections are deliberately absent: they are private to the learner and have no admin view
 of any kind."""
 
+from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -49,6 +50,8 @@ class QuestionTypeViewSet(ModelViewSet):
     # question is findable as soon as it is saved (the index updates after commit).
     search_fields = ["title", "stem"]
     search_backend_name = None
+    # Explicit: the listing's count annotation (GROUP BY) makes Django drop Meta.ordering.
+    ordering = "title"
 
     def __init__(self, model, **kwargs):
         super().__init__(
@@ -73,6 +76,7 @@ class QuestionViewSet(ModelViewSet):
     filterset_class = admin_views.AllQuestionsFilterSet
     search_fields = ["title", "stem"]
     search_backend_name = None
+    ordering = "title"
     copy_view_enabled = False
 
     @property
@@ -136,3 +140,9 @@ class AccommodationViewSet(ModelViewSet):
     list_display = ["user", "quiz", "extra_minutes", "extra_attempts", "note"]
     list_filter = ["quiz"]
     search_fields = ["user__email", "user__legal_name", "user__preferred_name", "quiz__title"]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "user":
+            kwargs["label"] = _("Learner")
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True)
+        return super().formfield_for_dbfield(db_field, **kwargs)

@@ -12,9 +12,9 @@ from tests.factories import build_course
 
 pytestmark = pytest.mark.django_db
 
-LESSON_PAGE_MAX = 19
-COURSE_PAGE_MAX = 16
-DASHBOARD_MAX = 9
+LESSON_PAGE_MAX = 21
+COURSE_PAGE_MAX = 18
+DASHBOARD_MAX = 11
 
 
 def count_queries(client, url):
