@@ -16,7 +16,7 @@ from cms.models import SupportSettings
 
 from . import outline, permissions, reports, services
 from .exceptions import CoursesError, EnrolmentError
-from .models import ContentNoteChoice, CoursePage, LessonPage, Reflection
+from .models import ContentNoteChoice, CoursePage, LessonPage, QuizPage, Reflection
 
 
 def _live_lesson(lesson_id) -> LessonPage:
@@ -246,7 +246,12 @@ def cohort_progress(request, pk):
             messages.warning(request, f"{learner.display_name}: {reason}")
         return redirect("teach:cohort", pk=cohort.pk)
     report = reports.cohort_progress(cohort=cohort)
-    return render(request, "courses/cohort_progress.html", {"cohort": cohort, "report": report})
+    quizzes = QuizPage.objects.live().descendant_of(cohort.course).order_by("path")
+    return render(
+        request,
+        "courses/cohort_progress.html",
+        {"cohort": cohort, "report": report, "quizzes": quizzes},
+    )
 
 
 @login_required

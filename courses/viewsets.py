@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminPageChooser
 
 from . import admin_views
-from .models import QUESTION_TYPES, Accommodation, Cohort, Question
+from .models import QUESTION_TYPES, Accommodation, Cohort, Question, QuizPage
 
 
 class CohortViewSet(ModelViewSet):
@@ -142,6 +143,9 @@ class AccommodationViewSet(ModelViewSet):
     search_fields = ["user__email", "user__legal_name", "user__preferred_name", "quiz__title"]
 
     def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "quiz":
+            # Browse the course tree to the quiz: quiz titles repeat across courses.
+            kwargs["widget"] = AdminPageChooser(target_models=[QuizPage])
         if db_field.name == "user":
             kwargs["label"] = _("Learner")
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True)

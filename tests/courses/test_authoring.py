@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data
 
 from cms.models import HomePage, StandardPage
-from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage, QuizPage
 from lms.accounts.services import sync_role_groups
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,8 @@ def test_page_tree_is_enforced():
     assert ModulePage.allowed_parent_page_models() == [CoursePage]
     assert LessonPage.allowed_parent_page_models() == [ModulePage]
     assert LessonPage.allowed_subpage_models() == []
-    assert CoursePage.allowed_subpage_models() == [ModulePage]
+    assert CoursePage.allowed_subpage_models() == [ModulePage, QuizPage]  # a final quiz
+    assert QuizPage.allowed_parent_page_models() == [CoursePage, ModulePage]
     assert LessonPage not in CourseIndexPage.allowed_subpage_models()
 
 
