@@ -8,6 +8,20 @@ Later apps add their permissions here so one command keeps every site in step.
 TRAINERS = "Trainers"
 REGISTRARS = "Registrars"
 
+# Model names (lower case) of the question bank: the polymorphic base and one per type.
+# tests/courses/test_question_bank_admin.py checks this against courses.QUESTION_TYPES.
+QUESTION_MODELS = [
+    "question",
+    "singlechoicequestion",
+    "multipleresponsequestion",
+    "truefalsequestion",
+    "orderingquestion",
+    "matchingquestion",
+    "scenariojudgementquestion",
+    "writtenresponsequestion",
+    "choicewithjustificationquestion",
+]
+
 ROLE_GROUPS: dict[str, list[str]] = {
     TRAINERS: [
         "wagtailadmin.access_admin",
@@ -20,6 +34,16 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "courses.add_cohort",
         "courses.change_cohort",
         "courses.view_cohort",
+        # The question bank: the base model (the all-questions listing) and each type.
+        *(
+            f"courses.{action}_{model}"
+            for model in QUESTION_MODELS
+            for action in ("add", "change", "view", "delete")
+        ),
+        # Accommodations: no delete, so taking extra time back stays with an administrator.
+        "courses.add_accommodation",
+        "courses.change_accommodation",
+        "courses.view_accommodation",
     ],
     REGISTRARS: [
         "wagtailadmin.access_admin",

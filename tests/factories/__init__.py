@@ -9,6 +9,18 @@ from .courses import (
     ModulePageFactory,
     build_course,
 )
+from .questions import (
+    QUESTION_FACTORIES,
+    ChoiceWithJustificationQuestionFactory,
+    MatchingQuestionFactory,
+    MultipleResponseQuestionFactory,
+    OrderingQuestionFactory,
+    QuizPageFactory,
+    ScenarioJudgementQuestionFactory,
+    SingleChoiceQuestionFactory,
+    TrueFalseQuestionFactory,
+    WrittenResponseQuestionFactory,
+)
 
 __all__ = [
     "CohortFactory",
@@ -18,6 +30,16 @@ __all__ = [
     "LessonPageFactory",
     "ModulePageFactory",
     "build_course",
+    "QUESTION_FACTORIES",
+    "ChoiceWithJustificationQuestionFactory",
+    "MatchingQuestionFactory",
+    "MultipleResponseQuestionFactory",
+    "OrderingQuestionFactory",
+    "QuizPageFactory",
+    "ScenarioJudgementQuestionFactory",
+    "SingleChoiceQuestionFactory",
+    "TrueFalseQuestionFactory",
+    "WrittenResponseQuestionFactory",
     "HomePageFactory",
     "InvitationFactory",
     "MembershipFactory",
