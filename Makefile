@@ -6,7 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install install-dev check-system migrate seed worker beat lint format lock clean
+.PHONY: run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
+	bench bench-learning
 
 run: check-system install migrate seed serve
 
@@ -47,8 +48,17 @@ migrate: install
 seed: install
 	$(PY) manage.py seed_demo
 
+# The suite runs on every core (pytest-xdist); each file's tests stay on one worker.
+PYTEST_WORKERS ?= auto
 test: install-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# Benchmarks (not tests): each prints a summary and writes bench/results/<time>-<name>.json.
+# Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--seconds 40 --database-url ...".
+bench: bench-learning
+
+bench-learning: install
+	$(PY) -m bench.learning $(BENCH_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A lms worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}

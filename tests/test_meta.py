@@ -32,3 +32,31 @@ def test_every_page_type_has_a_factory(site):
             continue  # the demo site already has its one allowed home page
         page = known[model]()
         assert isinstance(page, model) and page.live
+
+
+def test_every_question_type_has_a_factory_grades_and_renders(rf):
+    """Adding a question type means a subclass, its form template and a factory: this test
+    fails until all three exist and the type grades an empty and a real answer."""
+    from django.template.loader import render_to_string
+
+    from courses.models import QUESTION_TYPES, Grade
+    from tests.factories import QUESTION_FACTORIES
+
+    assert set(QUESTION_FACTORIES) == set(QUESTION_TYPES)
+    for key, cls in QUESTION_TYPES.items():
+        question = QUESTION_FACTORIES[key]()
+        assert isinstance(question, cls)
+        snapshot = question.snapshot()
+        assert snapshot["type"] == key
+        empty = question.grade(None)
+        assert isinstance(empty, Grade) and empty.score == 0.0
+        row = {
+            "prefix": "q0",
+            "number": 1,
+            "position": 0,
+            "type": key,
+            "answer": None,
+            "view": cls.public_view(snapshot, {}),
+        }
+        html = render_to_string(cls.learner_template(), {"row": row}, request=rf.get("/"))
+        assert 'name="q0' in html, key  # the form has an answer field for this question
