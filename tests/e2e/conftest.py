@@ -93,3 +93,104 @@ def sign_in(page, email, password):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+# Learning pages: demo data seeded per test (transactional tests start from an empty database).
+
+
+@pytest.fixture
+def learning(transactional_db):
+    """The demo site and people with only the Boundaries course (the fastest useful seed), and
+    the demo trainee enrolled on it. Returns a namespace: site, course, lessons (in order),
+    trainee, password."""
+    from types import SimpleNamespace
+
+    from cms.demo import seed_site
+    from courses import services
+    from courses.demo import load_course, seed_course
+    from courses.models import CourseIndexPage, LessonPage
+    from lms.accounts.demo import DEMO_PASSWORD, seed_people
+    from lms.accounts.models import User
+    from lms.accounts.services import sync_role_groups
+
+    site = seed_site()
+    sync_role_groups()
+    seed_people()
+    index = CourseIndexPage(title="Courses", slug="courses")
+    site.add_child(instance=index)
+    index.save_revision().publish()
+    course = seed_course(index, load_course("boundaries"))
+    trainee = User.objects.get(email="trainee@peerpath.example")
+    services.enrol_learner(user=trainee, course=course)
+    lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+    return SimpleNamespace(
+        site=site, course=course, lessons=lessons, trainee=trainee, password=DEMO_PASSWORD
+    )
+
+
+def lesson(learning, slug):
+    """A lesson of the seeded course by its slug."""
+    return next(item for item in learning.lessons if item.slug == slug)
+
+
+SETTLE = """
+    // Let smooth scrolling (the site's default) finish: five frames in a row without movement.
+    for (let i = 0, still = 0, last = null; i < 240 && still < 5; i++) {
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = `${window.scrollX},${window.scrollY}`;
+        still = now === last ? still + 1 : 0;
+        last = now;
+    }
+"""
+
+
+def settle(page):
+    """Wait until the page has stopped scrolling."""
+    page.evaluate(f"async () => {{ {SETTLE} }}")
+
+
+FOCUS_PROBLEM = (
+    "async () => {"
+    + SETTLE
+    + """
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const box = el.getClientRects()[0];
+    if (!box) return null;  // nothing rendered: axe and the visibility check cover this
+    const x = box.left + box.width / 2, y = box.top + Math.min(box.height / 2, 12);
+    const what = el.outerHTML.slice(0, 100);
+    if (y < 0 || y > window.innerHeight || x < 0 || x > window.innerWidth) {
+        return `focused but off screen: ${what}`;
+    }
+    const hit = document.elementFromPoint(x, y);
+    if (hit && !el.contains(hit)) {
+        return `focused but covered by ${hit.outerHTML.slice(0, 60)}: ${what}`;
+    }
+    return null;
+}"""
+)
+
+
+def focus_by_tab(page, target, limit=80, reverse=False):
+    """Press Tab (or Shift+Tab) until `target` (a locator) has focus; fail after `limit`
+    presses. Every element focused on the way must be on screen and not covered (WCAG 2.4.11,
+    which sticky bars break), and the target must show a focus indicator."""
+    key = "Shift+Tab" if reverse else "Tab"
+    problems = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        problem = page.evaluate(FOCUS_PROBLEM)
+        if problem:
+            problems.append(problem)
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail(f"{key} never reached {target} within {limit} presses")
+    assert problems == [], "\n".join(problems)
+    style = target.evaluate(
+        "el => { const s = getComputedStyle(el); return {outline: s.outlineStyle, "
+        "shadow: s.boxShadow}; }"
+    )
+    assert style["outline"] != "none" or style["shadow"] != "none", (
+        f"{target} has focus but no visible focus indicator"
+    )
