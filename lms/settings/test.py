@@ -31,3 +31,7 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
 # Tests run tasks in-process unless they start a real worker (tests marked `services` do,
 # and set PEERPATH_TEST_EAGER=0 for it), so a broker in the environment changes nothing else.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("PEERPATH_TEST_EAGER", "1") == "1"
+
+# Each test process keeps its own cache: parallel test workers sharing Redis would clear each
+# other's cached entries mid-test (and query counts would depend on timing).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,527 @@
+"""What every benchmark scenario needs: a database it may drop, a gunicorn server, simulated
+clients with their own cookies, closed-loop load, statistics, and a description of the machine.
+
+Standard library only (plus psycopg and dj-database-url, already dependencies, to re-create a
+PostgreSQL database), so a benchmark adds nothing to the lock files. Linux is assumed for the
+CPU figures (/proc); elsewhere they are left out.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+WORK_DIR = BASE_DIR / "var" / "bench"
+
+
+class BenchError(Exception):
+    """A benchmark could not run; the message says why and what to do."""
+
+
+# --- Database --------------------------------------------------------------------------------
+
+
+@dataclass
+class BenchDatabase:
+    """The database a benchmark drops and re-creates. Its name always contains "bench", so
+    a DATABASE_URL meant for real data is never the one dropped."""
+
+    url: str
+    engine: str  # "sqlite" or "postgresql"
+    note: str = ""
+
+    @property
+    def redacted_url(self) -> str:
+        parts = urlsplit(self.url)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+            return urlunsplit(parts._replace(netloc=netloc))
+        return self.url
+
+    def reset(self) -> None:
+        if self.engine == "sqlite":
+            path = Path(urlsplit(self.url).path[1:])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return
+        import dj_database_url
+        import psycopg
+        from psycopg import sql
+
+        config = dj_database_url.parse(self.url)
+        connect = {
+            "dbname": "postgres",
+            "host": config.get("HOST") or None,
+            "port": config.get("PORT") or None,
+            "user": config.get("USER") or None,
+            "password": config.get("PASSWORD") or None,
+            "autocommit": True,
+            "connect_timeout": 10,
+        }
+        name = sql.Identifier(config["NAME"])
+        try:
+            with psycopg.connect(**{k: v for k, v in connect.items() if v is not None}) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        except psycopg.Error as error:
+            raise BenchError(
+                f"Could not re-create {self.redacted_url}: {error}".strip()
+                + "\nIs PostgreSQL running, and may this user create databases?"
+            ) from error
+
+
+def resolve_database(requested: str | None, default_sqlite: Path) -> BenchDatabase:
+    """The benchmark database for a requested URL (from --database-url or DATABASE_URL).
+    SQLite by default. A URL whose database name lacks "bench" is not used as it is: SQLite
+    falls back to the default file, PostgreSQL to "<name>_bench" on the same server."""
+    if not requested:
+        return BenchDatabase(f"sqlite:///{default_sqlite}", "sqlite")
+    parts = urlsplit(requested)
+    scheme = parts.scheme.split("+")[0]
+    if scheme.startswith("sqlite"):
+        name = parts.path[1:]
+        if "bench" in Path(name).name:
+            path = Path(name) if Path(name).is_absolute() else BASE_DIR / name
+            return BenchDatabase(f"sqlite:///{path}", "sqlite")
+        return BenchDatabase(
+            f"sqlite:///{default_sqlite}",
+            "sqlite",
+            note=f"{requested} is not named for benchmarks; using {default_sqlite} instead",
+        )
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        name = parts.path.lstrip("/") or "peerpath"
+        note = ""
+        if "bench" not in name:
+            note = f"database {name!r} is not named for benchmarks; using {name}_bench instead"
+            name = f"{name}_bench"
+        return BenchDatabase(urlunsplit(parts._replace(path=f"/{name}")), "postgresql", note)
+    raise BenchError(f"Unsupported database URL {requested!r}: use sqlite:// or postgres://.")
+
+
+# --- Server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    # utime and stime, fields 14 and 15 of /proc/<pid>/stat, after the parenthesised name.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid:
+            children.append(int(entry.name))
+    return children
+
+
+@dataclass
+class GunicornServer:
+    """gunicorn serving a WSGI app on a free loopback port, with its log in a file."""
+
+    app: str
+    env: dict[str, str]
+    workers: int
+    threads: int
+    log_path: Path
+    timeout: int = 30
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def worker_class(self) -> str:
+        return "gthread" if self.threads > 1 else "sync"
+
+    @property
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            self.app,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
+            "--timeout",
+            str(self.timeout),
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            "-",
+        ]
+
+    def describe(self) -> dict:
+        return {
+            "app": self.app,
+            "worker_class": self.worker_class,
+            "workers": self.workers,
+            "threads": self.threads,
+            "timeout": self.timeout,
+            "bind": f"127.0.0.1:{self.port}",
+            "access_log": False,
+            "command": " ".join(self.command[1:]),
+            "gunicorn": _version("gunicorn"),
+        }
+
+    def start(self, *, ready_path: str, wait_seconds: float = 60) -> None:
+        self.port = free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            self.command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        deadline = time.monotonic() + wait_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"gunicorn exited at start-up:\n{self.log_tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", ready_path)
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise BenchError(
+            f"gunicorn did not answer {ready_path} in {wait_seconds:.0f}s:\n{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # SIGTERM: graceful shutdown of the master and its workers
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time of the master and its workers so far (Linux only)."""
+        if self.process is None:
+            return None
+        try:
+            pids = [self.process.pid, *_children(self.process.pid)]
+            return sum(_proc_cpu_seconds(pid) for pid in pids)
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+# --- Clients ---------------------------------------------------------------------------------
+
+
+class Client:
+    """One simulated person: one connection (re-opened when the server closes it) and their
+    own cookies. Secure cookies are kept and sent, since the benchmark is plain HTTP on the
+    loopback standing in for HTTPS behind a proxy."""
+
+    def __init__(self, host: str, port: int, *, timeout: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
+
+    def reset(self) -> None:
+        self.conn.close()
+
+    def request(
+        self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        all_headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.conn.request(method, path, body=body, headers=all_headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        return response.status, response.msg, data
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks."""
+    if not sorted_values:
+        return float("nan")
+    rank = (len(sorted_values) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
+
+
+def _machine_cpu_ticks() -> tuple[int, int] | None:
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values), idle
+
+
+@dataclass
+class _Snapshot:
+    wall: float
+    client_cpu: float
+    server_cpu: float | None
+    machine: tuple[int, int] | None
+
+    @classmethod
+    def take(cls, server: GunicornServer) -> _Snapshot:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return cls(
+            time.perf_counter(),
+            usage.ru_utime + usage.ru_stime,
+            server.cpu_seconds(),
+            _machine_cpu_ticks(),
+        )
+
+
+def _cpu_figures(spans: list[tuple[_Snapshot, _Snapshot]]) -> dict:
+    """Cores used, on average over the spans, by the load generator (this process), gunicorn
+    (master and workers) and everything else on the machine."""
+    wall = sum(end.wall - start.wall for start, end in spans)
+    client = sum(end.client_cpu - start.client_cpu for start, end in spans)
+    figures = {"load_generator_cores": round(client / wall, 2)}
+    if all(s.server_cpu is not None and e.server_cpu is not None for s, e in spans):
+        server = sum(end.server_cpu - start.server_cpu for start, end in spans)
+        figures["gunicorn_cores"] = round(server / wall, 2)
+    if all(s.machine and e.machine for s, e in spans):
+        total = sum(end.machine[0] - start.machine[0] for start, end in spans)
+        idle = sum(end.machine[1] - start.machine[1] for start, end in spans)
+        if total:
+            busy = (total - idle) / total
+            figures["machine_busy_percent"] = round(100 * busy, 1)
+            if "gunicorn_cores" in figures:
+                # Whatever else ran: the database server, and anything sharing the machine.
+                ours = (server + client) / wall
+                figures["other_processes_cores"] = round(
+                    max(0.0, busy * (os.cpu_count() or 1) - ours), 2
+                )
+    return figures
+
+
+@dataclass
+class Sample:
+    """What one closed-loop run measured, raw, so runs of one endpoint can be pooled."""
+
+    path: str
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    bytes: int = 0
+    errors: Counter = field(default_factory=Counter)
+    span: tuple[_Snapshot, _Snapshot] | None = None
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def closed_loop(
+    clients: list[Client],
+    path: str,
+    *,
+    server: GunicornServer,
+    warmup: float,
+    seconds: float,
+    expect_status: int = 200,
+) -> Sample:
+    """Each client requests `path`, waits for the whole response and asks again at once, for
+    `warmup` then `seconds` seconds. Only responses completed inside the measured window count:
+    throughput is successful responses per second, latency is measured from sending the request
+    to reading the last byte. Anything but `expect_status` counts as an error."""
+    tallies = [Sample(path, seconds) for _ in clients]
+    window: dict[str, float] = {}
+
+    def set_window():
+        now = time.perf_counter()
+        window["start"] = now + warmup
+        window["stop"] = now + warmup + seconds
+
+    barrier = threading.Barrier(len(clients) + 1, action=set_window)
+
+    def work(client: Client, tally: Sample) -> None:
+        client.reset()  # a fresh connection, not one the server closed while we were idle
+        barrier.wait()
+        start, stop = window["start"], window["stop"]
+        while (sent := time.perf_counter()) < stop:
+            try:
+                status, _headers, body = client.request("GET", path)
+                outcome = None if status == expect_status else f"HTTP {status}"
+            except (OSError, http.client.HTTPException) as error:
+                client.reset()
+                body, outcome = b"", type(error).__name__
+            done = time.perf_counter()
+            if start <= done <= stop:
+                if outcome is None:
+                    tally.latencies.append(done - sent)
+                    tally.bytes += len(body)
+                else:
+                    tally.errors[outcome] += 1
+            if outcome is not None:
+                time.sleep(0.05)  # do not spin on a failing server
+
+    threads = [
+        threading.Thread(target=work, args=(c, t), daemon=True)
+        for c, t in zip(clients, tallies, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    time.sleep(max(0.0, window["start"] - time.perf_counter()))
+    first = _Snapshot.take(server)
+    time.sleep(max(0.0, window["stop"] - time.perf_counter()))
+    last = _Snapshot.take(server)
+    for thread in threads:
+        thread.join(timeout=clients[0].timeout + 5)
+
+    return Sample(
+        path,
+        seconds,
+        latencies=[x for t in tallies for x in t.latencies],
+        bytes=sum(t.bytes for t in tallies),
+        errors=sum((t.errors for t in tallies), Counter()),
+        span=(first, last),
+    )
+
+
+def summarise(samples: list[Sample]) -> dict:
+    """Pool samples of one endpoint: throughput over all measured seconds, latency
+    percentiles over all responses, CPU use averaged over the measured windows."""
+    latencies = sorted(x for s in samples for x in s.latencies)
+    errors = sum((s.errors for s in samples), Counter())
+    seconds = sum(s.seconds for s in samples)
+    ok = len(latencies)
+
+    def ms(value: float | None) -> float | None:
+        return None if value is None or not ok else round(value * 1000, 2)
+
+    return {
+        "path": samples[0].path,
+        "measured_seconds": round(seconds, 2),
+        "responses_ok": ok,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "rps": round(ok / seconds, 1),
+        "rps_by_round": [round(s.rps, 1) for s in samples],
+        "latency_ms": {
+            "mean": ms(sum(latencies) / ok) if ok else None,
+            "p50": ms(percentile(latencies, 50)) if ok else None,
+            "p95": ms(percentile(latencies, 95)) if ok else None,
+            "p99": ms(percentile(latencies, 99)) if ok else None,
+            "max": ms(latencies[-1]) if ok else None,
+        },
+        "response_bytes_mean": round(sum(s.bytes for s in samples) / ok) if ok else None,
+        "cpu": _cpu_figures([s.span for s in samples if s.span]),
+    }
+
+
+# --- Run description and results --------------------------------------------------------------
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _proc_field(path: str, prefix: str) -> str | None:
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(prefix)), None)
+
+
+def machine() -> dict:
+    memory = _proc_field("/proc/meminfo", "MemTotal")  # "24683520 kB"
+    affinity = getattr(os, "sched_getaffinity", None)
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpus_available": len(affinity(0)) if affinity else None,
+        "cpu_model": _proc_field("/proc/cpuinfo", "model name"),
+        "memory_mb": int(memory.split()[0]) // 1024 if memory else None,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": _version("Django"),
+        "wagtail": _version("wagtail"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def git_revision() -> dict:
+    def git(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=BASE_DIR, capture_output=True, text=True, timeout=10, check=False
+        )
+        return result.stdout.rstrip("\n")
+
+    try:
+        commit = git("rev-parse", "HEAD").strip()
+        status = git("status", "--porcelain", "--untracked-files=all").splitlines()
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    # Results depend on uncommitted changes too, so name them (the benchmark's own aside).
+    changed = sorted(line[3:] for line in status if not line[3:].startswith("bench/"))
+    return {"commit": commit, "dirty": bool(changed), "uncommitted_files": changed}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def write_results(name: str, started: datetime, results: dict) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{name}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    return path
