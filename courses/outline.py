@@ -218,6 +218,12 @@ class LessonState:
     def next(self):
         return self.outline.neighbours(self.item.lesson.pk)[1]
 
+    @property
+    def module(self):
+        """The module this lesson sits in, from the outline (no extra query)."""
+        path = self.item.lesson.path
+        return next((m.module for m in self.outline.modules if path.startswith(m.module.path)), None)
+
 
 def lesson_blocks(lesson: LessonPage, choices: dict[str, str]) -> list[dict]:
     """Each block of the lesson, marked hidden when it sits after a content note the learner

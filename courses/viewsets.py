@@ -144,7 +144,7 @@ class AccommodationViewSet(ModelViewSet):
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         if db_field.name == "quiz":
-            # Browse the course tree to the quiz: quiz titles repeat across courses.
+            # Browse the course tree to the quiz: a flat list of titles gives no course context.
             kwargs["widget"] = AdminPageChooser(target_models=[QuizPage])
         if db_field.name == "user":
             kwargs["label"] = _("Learner")
