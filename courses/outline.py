@@ -222,7 +222,9 @@ class LessonState:
     def module(self):
         """The module this lesson sits in, from the outline (no extra query)."""
         path = self.item.lesson.path
-        return next((m.module for m in self.outline.modules if path.startswith(m.module.path)), None)
+        return next(
+            (m.module for m in self.outline.modules if path.startswith(m.module.path)), None
+        )
 
 
 def lesson_blocks(lesson: LessonPage, choices: dict[str, str]) -> list[dict]:

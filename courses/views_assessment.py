@@ -107,27 +107,31 @@ def attempt_page(request, key):
     errors = {}
     if request.method == "POST":
         check = request.POST.get("check", "")
+        payloads = {}
         for position, item in enumerate(attempt.items):
             cls = question_class(item["snapshot"]["type"])
             prefix = f"q{position}"
             if not any(k == prefix or k.startswith(prefix + "-") for k in request.POST):
                 continue
             try:
-                payload = cls.payload_from_form(request.POST, prefix)
-                services.save_answer(
-                    user=request.user,
-                    key=attempt.key,
-                    position=position,
-                    payload=payload,
-                    check=check == str(position),
-                )
+                payloads[position] = cls.payload_from_form(request.POST, prefix)
             except AnswerError as error:
                 errors[position] = str(error)
-            except AssessmentError as error:
-                if error.status == 409:  # finished, checked or time up: nothing more to save
-                    errors[position] = str(error.message)
-                    continue
-                raise
+        try:
+            errors.update(
+                services.save_answers(
+                    user=request.user,
+                    key=attempt.key,
+                    payloads=payloads,
+                    check=int(check) if check.isdigit() else None,
+                )
+            )
+        except AssessmentError as error:
+            # Finished or out of time: nothing more can be saved; say so on the result page.
+            messages.error(request, error.message)
+            if error.status == 409 and request.POST.get("action") == "submit":
+                services.submit_attempt(user=request.user, key=attempt.key)
+            return redirect("learn:attempt", key=attempt.key)
         if errors:
             messages.error(request, _("Some answers need another look. Everything else is saved."))
         elif check:

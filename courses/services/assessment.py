@@ -27,6 +27,7 @@ from ..exceptions import (
 )
 from ..models import (
     Accommodation,
+    AnswerError,
     Attempt,
     CoursePage,
     Enrolment,
@@ -46,6 +47,7 @@ __all__ = [
     "mark_response",
     "release_results",
     "save_answer",
+    "save_answers",
     "start_attempt",
     "submit_attempt",
 ]
@@ -196,6 +198,52 @@ def save_answer(*, user, key, position: int, payload, check: bool = False) -> Re
         update += ["checked", "auto_score", "needs_marking"]
     response.save(update_fields=update)
     return response
+
+
+@transaction.atomic
+def save_answers(
+    *, user, key, payloads: dict[int, object], check: int | None = None
+) -> dict[int, str]:
+    """Save the answers of a whole page at once: one lock and one bulk update, whatever the
+    number of questions. Each answer is validated by its type; refused ones are returned as
+    {position: message} and leave that response as it was, while the others are saved."""
+    attempt = _locked_attempt(user, key)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise AttemptFinishedError()
+    if _deadline_passed(attempt, timezone.now()):
+        raise TimeUpError()
+    responses = {
+        r.position: r for r in Response.objects.filter(attempt=attempt, position__in=list(payloads))
+    }
+    errors, changed = {}, []
+    after_each = attempt.quiz.feedback_timing == QuizPage.FeedbackTiming.AFTER_EACH
+    now = timezone.now()
+    for position, payload in payloads.items():
+        response = responses.get(position)
+        if response is None:
+            errors[position] = "That question is not part of this attempt."
+            continue
+        if response.checked:
+            errors[position] = str(AnswerLockedError.message)
+            continue
+        item = attempt.items[position]
+        cls = question_class(item["snapshot"]["type"])
+        try:
+            response.answer = cls.validate_answer(item["snapshot"], payload)
+        except AnswerError as error:
+            errors[position] = str(error)
+            continue
+        response.saved_at = now
+        if after_each and check == position:
+            response.checked = True
+            grade = cls.grade_snapshot(item["snapshot"], response.answer, item["order"])
+            response.auto_score, response.needs_marking = grade.score, grade.needs_marking
+        changed.append(response)
+    if changed:
+        Response.objects.bulk_update(
+            changed, ["answer", "saved_at", "checked", "auto_score", "needs_marking"]
+        )
+    return errors
 
 
 def grade_response(item: dict, response: Response):
