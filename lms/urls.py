@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certification.urls import framework_patterns
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("support/", cms_views.support, name="support"),
+    path("frameworks/", include(framework_patterns)),
     path("learn/", include(learn_patterns)),
     path("teach/", include(teach_patterns)),
 ]

@@ -22,8 +22,15 @@ QUESTION_MODELS = [
     "choicewithjustificationquestion",
 ]
 
+FRAMEWORK_MODELS = ("framework", "domain", "competency")
+
 ROLE_GROUPS: dict[str, list[str]] = {
     TRAINERS: [
+        # Frameworks are reference data: trainers read them and align courses to them.
+        *(f"certification.view_{m}" for m in FRAMEWORK_MODELS),
+        "certification.add_coursealignment",
+        "certification.change_coursealignment",
+        "certification.delete_coursealignment",
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
@@ -46,6 +53,11 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "courses.view_accommodation",
     ],
     REGISTRARS: [
+        *(
+            f"certification.{action}_{m}"
+            for m in FRAMEWORK_MODELS
+            for action in ("add", "change", "view")
+        ),
         "wagtailadmin.access_admin",
         "accounts.add_organisation",
         "accounts.change_organisation",

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certification import services
+from certification.exceptions import FrameworkDataError
+
+
+class Command(BaseCommand):
+    help = "Load or update frameworks, domains and competencies from YAML (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(services.DEFAULT_FRAMEWORKS_FILE))
+
+    def handle(self, *args, path, **options):
+        try:
+            counts = services.load_frameworks(path=Path(path))
+        except FrameworkDataError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            "Loaded {frameworks} frameworks, {domains} domains, {competencies} competencies; "
+            "{retired} retired.".format(**counts)
+        )
