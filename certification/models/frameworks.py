@@ -64,14 +64,14 @@ class Domain(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    @property
-    def key(self) -> str:
-        return f"{self.framework.slug}/{self.code}"
-
     def get_absolute_url(self):
         return reverse(
             "frameworks:node", kwargs={"framework": self.framework.slug, "code": self.code}
         )
+
+    @property
+    def key(self) -> str:
+        return f"{self.framework.slug}/{self.code}"
 
 
 class Competency(models.Model):
@@ -96,14 +96,14 @@ class Competency(models.Model):
     def __str__(self):
         return f"{self.code} {self.text[:80]}"
 
-    @property
-    def key(self) -> str:
-        return f"{self.domain.framework.slug}/{self.code}"
-
     def get_absolute_url(self):
         return reverse(
             "frameworks:node", kwargs={"framework": self.domain.framework.slug, "code": self.code}
         )
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.framework.slug}/{self.code}"
 
 
 class CourseAlignment(Orderable):
