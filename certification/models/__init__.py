@@ -1,3 +1,13 @@
 from .frameworks import Competency, CourseAlignment, Domain, Framework
+from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 
-__all__ = ["Competency", "CourseAlignment", "Domain", "Framework"]
+__all__ = [
+    "ActivityType",
+    "Competency",
+    "CourseAlignment",
+    "Domain",
+    "Framework",
+    "Placement",
+    "PlacementSupervisor",
+    "PracticumEntry",
+]

@@ -5,10 +5,18 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .exceptions import FrameworkDataError
-from .models import Competency, CourseAlignment, Domain, Framework
+from ..exceptions import FrameworkDataError
+from ..models import ActivityType, Competency, CourseAlignment, Domain, Framework
 
-DEFAULT_FRAMEWORKS_FILE = Path(__file__).resolve().parent / "data" / "frameworks.yaml"
+DEFAULT_FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "data" / "frameworks.yaml"
+
+__all__ = [
+    "DEFAULT_FRAMEWORKS_FILE",
+    "FrameworkDataError",
+    "align_course",
+    "load_frameworks",
+    "resolve_code",
+]
 FRAMEWORK_FIELDS = (
     "title",
     "publisher",
@@ -63,6 +71,16 @@ def load_frameworks(*, path: Path = DEFAULT_FRAMEWORKS_FILE) -> dict[str, int]:
                 )
                 seen_competencies.add(competency.pk)
                 counts["competencies"] += 1
+    for order, activity in enumerate(data.get("practicum_activity_types") or []):
+        ActivityType.objects.update_or_create(
+            code=activity["code"],
+            defaults={
+                "title": activity["title"],
+                "direct": bool(activity.get("direct")),
+                "counts_as_supervision": bool(activity.get("counts_as_supervision")),
+                "sort_order": order,
+            },
+        )
     counts["retired"] += (
         Framework.objects.exclude(pk__in=seen_frameworks).filter(retired=False).update(retired=True)
     )

@@ -1,0 +1,286 @@
+"""Placements and the hours ledger. Keyword-only, atomic; the entry row (or the placement,
+for new entries) is locked while it changes, and approved entries are never changed."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import EntryLockedError, NotYourPlacementError, PracticumError
+from ..models import Placement, PlacementSupervisor, PracticumEntry
+from ..privacy import identifying_details
+
+__all__ = [
+    "MAX_MINUTES_PER_DAY",
+    "accept_agreement",
+    "approve_entry",
+    "correct_entry",
+    "create_placement",
+    "placement_totals",
+    "return_entry",
+    "save_entry",
+    "submit_entries",
+]
+
+MAX_MINUTES_PER_DAY = 16 * 60
+
+
+@transaction.atomic
+def create_placement(
+    *,
+    trainee,
+    host,
+    supervisor,
+    qualification,
+    starts_on,
+    ends_on,
+    credential_code="peer-foundations",
+    qualification_expires=None,
+) -> Placement:
+    """A placement with its first supervisor; the agreement is still to be accepted."""
+    if supervisor.pk == trainee.pk:
+        raise PracticumError("A trainee cannot supervise their own placement.")
+    placement = Placement(
+        trainee=trainee,
+        host=host,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        credential_code=credential_code,
+    )
+    placement.full_clean()
+    placement.save()
+    PlacementSupervisor.objects.create(
+        placement=placement,
+        supervisor=supervisor,
+        qualification=qualification,
+        qualification_expires=qualification_expires,
+    )
+    return placement
+
+
+@transaction.atomic
+def accept_agreement(*, placement_id: int, user) -> Placement:
+    """The trainee or one of the placement's supervisors accepts the supervision agreement."""
+    placement = Placement.objects.select_for_update().filter(pk=placement_id).first()
+    if placement is None:
+        raise NotYourPlacementError("We could not find that placement.")
+    now = timezone.now()
+    if user.pk == placement.trainee_id:
+        placement.trainee_agreed_at = placement.trainee_agreed_at or now
+    elif placement.supervisor_links.filter(supervisor=user).exists():
+        if placement.supervisor_agreed_at is None:
+            placement.supervisor_agreed_at, placement.supervisor_agreed_by = now, user
+    else:
+        raise NotYourPlacementError("We could not find that placement.")
+    placement.save(
+        update_fields=["trainee_agreed_at", "supervisor_agreed_at", "supervisor_agreed_by"]
+    )
+    return placement
+
+
+def _check_entry(placement, *, date, start_time, minutes, description, exclude_pk=None):
+    problems = []
+    today = timezone.localdate()
+    if not placement.agreed:
+        problems.append(
+            "Hours count once you and your supervisor have both accepted the supervision agreement."
+        )
+    if date > today:
+        problems.append("The date is in the future. Log hours after you have done them.")
+    if not placement.starts_on <= date <= placement.ends_on:
+        span = f"{placement.starts_on:%d %b %Y} to {placement.ends_on:%d %b %Y}"
+        problems.append(f"The date is outside the placement ({span}).")
+    if not 1 <= minutes <= MAX_MINUTES_PER_DAY:
+        problems.append("The duration must be between 1 minute and 16 hours.")
+    same_day = PracticumEntry.objects.filter(placement=placement, date=date).exclude(pk=exclude_pk)
+    same_day = same_day.exclude(corrections__status=PracticumEntry.Status.APPROVED)
+    if sum(e.minutes for e in same_day) + minutes > MAX_MINUTES_PER_DAY:
+        problems.append("That would make more than 16 hours on one day.")
+    start = datetime.combine(date, start_time)
+    end = start + timedelta(minutes=minutes)
+    for other in same_day:
+        if other.corrects_id or other.pk == exclude_pk:
+            continue
+        other_start = datetime.combine(date, other.start_time)
+        if start < other_start + timedelta(minutes=other.minutes) and other_start < end:
+            problems.append(f"It overlaps another entry that day (from {other.start_time:%H:%M}).")
+            break
+    found = identifying_details(description)
+    if found:
+        problems.append(
+            "Please remove identifying details from the description: " + ", ".join(found) + ". "
+            "Describe what you did, not who it was with. Your text is kept so you can edit it."
+        )
+    if problems:
+        raise PracticumError(" ".join(problems))
+
+
+@transaction.atomic
+def save_entry(
+    *,
+    trainee,
+    placement_id: int,
+    date,
+    start_time,
+    minutes: int,
+    setting,
+    activity,
+    description: str,
+    domains=(),
+    entry_id=None,
+) -> PracticumEntry:
+    """Create or edit a draft (or returned) entry. Approved entries are locked."""
+    placement = (
+        Placement.objects.select_for_update().filter(pk=placement_id, trainee=trainee).first()
+    )
+    if placement is None:
+        raise NotYourPlacementError("We could not find that placement.")
+    entry = None
+    if entry_id is not None:
+        entry = (
+            PracticumEntry.objects.select_for_update()
+            .filter(pk=entry_id, placement=placement)
+            .first()
+        )
+        if entry is None:
+            raise NotYourPlacementError("We could not find that entry.")
+        if entry.status in (PracticumEntry.Status.APPROVED, PracticumEntry.Status.SUBMITTED):
+            raise EntryLockedError(
+                "This entry is approved and locked; add a correction instead."
+                if entry.locked
+                else "This entry is with your supervisor. Ask them to return it to change it."
+            )
+    _check_entry(
+        placement,
+        date=date,
+        start_time=start_time,
+        minutes=minutes,
+        description=description,
+        exclude_pk=entry.pk if entry else None,
+    )
+    entry = entry or PracticumEntry(placement=placement)
+    entry.date, entry.start_time, entry.minutes = date, start_time, minutes
+    entry.setting, entry.activity, entry.description = setting, activity, description.strip()
+    entry.full_clean(exclude=["corrects"])
+    entry.save()
+    entry.domains.set(domains)
+    return entry
+
+
+@transaction.atomic
+def submit_entries(*, trainee, entry_ids) -> int:
+    """Send draft and returned entries to the supervisor. Returns how many were sent."""
+    return PracticumEntry.objects.filter(
+        pk__in=list(entry_ids),
+        placement__trainee=trainee,
+        status__in=[PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED],
+    ).update(status=PracticumEntry.Status.SUBMITTED, submitted_at=timezone.now())
+
+
+def _supervisor_entry(supervisor, entry_id) -> tuple[PracticumEntry, PlacementSupervisor]:
+    entry = (
+        PracticumEntry.objects.select_for_update(of=("self",))
+        .select_related("placement", "activity")
+        .filter(pk=entry_id)
+        .first()
+    )
+    link = entry and entry.placement.supervisor_links.filter(supervisor=supervisor).first()
+    if entry is None or link is None:
+        raise NotYourPlacementError("We could not find that entry.")
+    if entry.placement.trainee_id == supervisor.pk:
+        raise PracticumError("You cannot approve or sign your own records.")
+    if not entry.placement.open_for_signing():
+        raise PracticumError("This placement has ended and its sign-off period is over.")
+    if entry.status != PracticumEntry.Status.SUBMITTED:
+        raise EntryLockedError("Only entries waiting for a decision can be approved or returned.")
+    return entry, link
+
+
+@transaction.atomic
+def approve_entry(*, supervisor, entry_id: int) -> PracticumEntry:
+    """Approve and lock an entry, recording the supervisor's qualification and a content hash."""
+    entry, link = _supervisor_entry(supervisor, entry_id)
+    entry.status = PracticumEntry.Status.APPROVED
+    entry.decided_at, entry.decided_by = timezone.now(), supervisor
+    entry.signed_qualification = link.qualification
+    entry.content_hash = entry.compute_hash()
+    entry.save(
+        update_fields=["status", "decided_at", "decided_by", "signed_qualification", "content_hash"]
+    )
+    return entry
+
+
+@transaction.atomic
+def return_entry(*, supervisor, entry_id: int, comment: str) -> PracticumEntry:
+    """Return an entry to the trainee with a comment saying what to change."""
+    if not comment.strip():
+        raise PracticumError("Say what needs changing, so the trainee knows what to do.")
+    entry, _link = _supervisor_entry(supervisor, entry_id)
+    entry.status = PracticumEntry.Status.RETURNED
+    entry.decided_at, entry.decided_by = timezone.now(), supervisor
+    entry.decision_comment = comment.strip()
+    entry.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
+    return entry
+
+
+@transaction.atomic
+def correct_entry(*, trainee, entry_id: int, minutes: int, description: str) -> PracticumEntry:
+    """A draft correction of an approved entry (0 minutes reverses it). It counts once approved."""
+    original = (
+        PracticumEntry.objects.select_for_update()
+        .filter(pk=entry_id, placement__trainee=trainee)
+        .first()
+    )
+    if original is None:
+        raise NotYourPlacementError("We could not find that entry.")
+    if not original.locked:
+        raise PracticumError("Only approved entries need corrections; edit this one instead.")
+    if not 0 <= minutes <= MAX_MINUTES_PER_DAY:
+        raise PracticumError("The corrected duration must be between 0 and 16 hours.")
+    found = identifying_details(description)
+    if found:
+        raise PracticumError(
+            "Please remove identifying details from the description: " + ", ".join(found) + "."
+        )
+    correction = PracticumEntry.objects.create(
+        placement=original.placement,
+        date=original.date,
+        start_time=original.start_time,
+        minutes=minutes,
+        setting=original.setting,
+        activity=original.activity,
+        description=description.strip(),
+        corrects=original,
+    )
+    correction.domains.set(original.domains.all())
+    return correction
+
+
+def placement_totals(*, placement) -> dict:
+    """Approved minutes on a placement: total, direct service, supervision and by domain.
+    An approved correction replaces the entry it corrects (so reversals count as zero)."""
+    approved = list(
+        PracticumEntry.objects.filter(placement=placement, status=PracticumEntry.Status.APPROVED)
+        .select_related("activity")
+        .prefetch_related("domains")
+    )
+    replaced = {e.corrects_id for e in approved if e.corrects_id}
+    totals = {
+        "minutes": 0,
+        "direct_minutes": 0,
+        "supervision_minutes": 0,
+        "by_domain": defaultdict(int),
+    }
+    for entry in approved:
+        if entry.pk in replaced:
+            continue
+        totals["minutes"] += entry.minutes
+        if entry.activity.direct:
+            totals["direct_minutes"] += entry.minutes
+        if entry.activity.counts_as_supervision:
+            totals["supervision_minutes"] += entry.minutes
+        for domain in entry.domains.all():
+            totals["by_domain"][domain.pk] += entry.minutes
+    totals["by_domain"] = dict(totals["by_domain"])
+    return totals
