@@ -43,7 +43,6 @@ SETUP_TIMEOUT = 600  # seconds; migrate and seed take well under a minute on two
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(
         prog="python -m bench.learning", description=__doc__.split("\n\n")[0]
     )
@@ -60,24 +59,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=3,
         help="unmeasured seconds before an endpoint's first round (3); 1 before later rounds",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="sqlite:// or postgres:// URL (default: DATABASE_URL, else SQLite in var/bench/); "
-        "the database is dropped and re-created, so a name without 'bench' gets '_bench' added",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=2 * cores + 1,
-        help=f"gunicorn worker processes (2 x cores + 1 = {2 * cores + 1})",
-    )
-    parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread (1)"
-    )
-    parser.add_argument(
-        "--request-timeout", type=float, default=10, help="seconds before a request fails (10)"
-    )
+    runner.add_server_arguments(parser)
     parser.add_argument(
         "--time-limit",
         type=float,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import signal
 import statistics
 import subprocess
@@ -44,7 +43,6 @@ SETUP_TIMEOUT = 600
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(
         prog="python -m bench.quiz", description=__doc__.split("\n\n")[0]
     )
@@ -64,24 +62,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=20,
         help="attempts timed in-process per quiz size for grading linearity (20)",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="sqlite:// or postgres:// URL (default: DATABASE_URL, else SQLite in var/bench/); "
-        "the database is dropped and re-created, so a name without 'bench' gets '_bench' added",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=2 * cores + 1,
-        help=f"gunicorn worker processes (2 x cores + 1 = {2 * cores + 1})",
-    )
-    parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread (1)"
-    )
-    parser.add_argument(
-        "--request-timeout", type=float, default=10, help="seconds before a request fails (10)"
-    )
+    runner.add_server_arguments(parser)
     parser.add_argument(
         "--time-limit",
         type=float,

@@ -525,3 +525,26 @@ def write_results(name: str, started: datetime, results: dict) -> Path:
     path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{name}.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     return path
+
+
+def add_server_arguments(parser) -> None:
+    """Options every HTTP benchmark shares: the database and the gunicorn shape."""
+    cores = os.cpu_count() or 1
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="sqlite:// or postgres:// URL (default: DATABASE_URL, else SQLite in var/bench/); "
+        "the database is dropped and re-created, so a name without 'bench' gets '_bench' added",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * cores + 1,
+        help=f"gunicorn worker processes (2 x cores + 1 = {2 * cores + 1})",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread (1)"
+    )
+    parser.add_argument(
+        "--request-timeout", type=float, default=10, help="seconds before a request fails (10)"
+    )
