@@ -156,39 +156,23 @@ def _progress_map(user, lessons) -> dict[int, LessonProgress]:
     return {row.lesson_id: row for row in rows}
 
 
-def course_outline(
-    *, course: CoursePage, user, enrolment: Enrolment | None = None
-) -> CourseOutline:
-    """Modules, lessons and quizzes of a course with the learner's progress: six queries."""
-    modules = list(ModulePage.objects.live().child_of(course).only(*PAGE_FIELDS).order_by("path"))
-    lessons = _lessons_under(course)
-    if enrolment is None and user.is_authenticated:
-        enrolment = Enrolment.objects.filter(user=user, course=course).first()
-    progress = _progress_map(user, lessons)
-    quizzes, passed = _quizzes_under(course, user)
-    items = []
-    for module in modules:
-        module_lessons = [
-            LessonItem(lesson, progress.get(lesson.pk))
-            for lesson in lessons
-            if lesson.path.startswith(module.path)
-        ]
-        module_quizzes = [
-            QuizItem(quiz, quiz.pk in passed)
-            for quiz in quizzes
-            if quiz.path.startswith(module.path)
-        ]
-        items.append(ModuleItem(module, module_lessons, module_quizzes))
-    finals = [QuizItem(q, q.pk in passed) for q in quizzes if q.depth == course.depth + 1]
-    return CourseOutline(course=course, enrolment=enrolment, modules=items, final_quizzes=finals)
+def _modules_of(*courses) -> list[ModulePage]:
+    if not courses:
+        return []
+    condition = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    return list(ModulePage.objects.live().filter(condition).only(*PAGE_FIELDS).order_by("path"))
 
 
-def _quizzes_under(course, user):
+def _quizzes_under(user, *courses) -> tuple[list, set[int]]:
+    """Live quizzes under the courses, and the ids of those the learner has passed."""
     from .models import Attempt, QuizPage
 
+    if not courses:
+        return [], set()
+    condition = reduce(or_, (Q(path__startswith=c.path) for c in courses))
     quizzes = list(
         QuizPage.objects.live()
-        .descendant_of(course)
+        .filter(condition)
         .only(*PAGE_FIELDS[:-1], "required_for_completion", "pass_mark")
         .order_by("path")
     )
@@ -200,6 +184,47 @@ def _quizzes_under(course, user):
             ).values_list("quiz_id", flat=True)
         )
     return quizzes, passed
+
+
+def _assemble(course, enrolment, modules, lessons, quizzes, passed, progress) -> CourseOutline:
+    """One course's outline from rows fetched for one or many courses (no queries)."""
+
+    def under(pages, parent):
+        return [page for page in pages if page.path.startswith(parent.path)]
+
+    items = [
+        ModuleItem(
+            module,
+            [LessonItem(lesson, progress.get(lesson.pk)) for lesson in under(lessons, module)],
+            [QuizItem(quiz, quiz.pk in passed) for quiz in under(quizzes, module)],
+        )
+        for module in under(modules, course)
+    ]
+    finals = [
+        QuizItem(quiz, quiz.pk in passed)
+        for quiz in under(quizzes, course)
+        if quiz.depth == course.depth + 1
+    ]
+    return CourseOutline(course=course, enrolment=enrolment, modules=items, final_quizzes=finals)
+
+
+def course_outline(
+    *, course: CoursePage, user, enrolment: Enrolment | None = None
+) -> CourseOutline:
+    """Modules, lessons and quizzes of a course with the learner's progress: six queries."""
+    if enrolment is None and user.is_authenticated:
+        enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    lessons = _lessons_under(course)
+    quizzes, passed = _quizzes_under(user, course)
+    return _assemble(
+        course,
+        enrolment,
+        _modules_of(course),
+        lessons,
+        quizzes,
+        passed,
+        _progress_map(user, lessons),
+    )
 
 
 @dataclass
@@ -298,8 +323,6 @@ class DashboardEntry:
 
 def dashboard(*, user) -> list[DashboardEntry]:
     """The learner's enrolled courses with progress and next step: six queries."""
-    from .models import Attempt, QuizPage
-
     enrolments = list(
         Enrolment.objects.active()
         .filter(user=user)
@@ -307,52 +330,14 @@ def dashboard(*, user) -> list[DashboardEntry]:
         .order_by("-last_activity_at", "-enrolled_at")
     )
     courses = [e.course for e in enrolments]
-    modules, quizzes, passed = [], [], set()
-    if courses:
-        condition = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
-        modules = list(
-            ModulePage.objects.live().filter(condition).only(*PAGE_FIELDS).order_by("path")
-        )
-        under = reduce(or_, (Q(path__startswith=c.path) for c in courses))
-        quizzes = list(
-            QuizPage.objects.live()
-            .filter(under)
-            .only(*PAGE_FIELDS[:-1], "required_for_completion")
-            .order_by("path")
-        )
-        passed = set(
-            Attempt.objects.filter(
-                user=user, quiz__in=[q.pk for q in quizzes], passed=True, released_at__isnull=False
-            ).values_list("quiz_id", flat=True)
-        )
+    modules = _modules_of(*courses)
     lessons = _lessons_under(*courses)
+    quizzes, passed = _quizzes_under(user, *courses)
     progress = _progress_map(user, lessons)
-    entries = []
-    for enrolment in enrolments:
-        course = enrolment.course
-        items = []
-        for module in modules:
-            if not module.path.startswith(course.path):
-                continue
-            items.append(
-                ModuleItem(
-                    module,
-                    [
-                        LessonItem(lesson_, progress.get(lesson_.pk))
-                        for lesson_ in lessons
-                        if lesson_.path.startswith(module.path)
-                    ],
-                    [
-                        QuizItem(q, q.pk in passed)
-                        for q in quizzes
-                        if q.path.startswith(module.path)
-                    ],
-                )
-            )
-        finals = [
-            QuizItem(q, q.pk in passed)
-            for q in quizzes
-            if q.path.startswith(course.path) and q.depth == course.depth + 1
-        ]
-        entries.append(DashboardEntry(enrolment, CourseOutline(course, enrolment, items, finals)))
-    return entries
+    return [
+        DashboardEntry(
+            enrolment,
+            _assemble(enrolment.course, enrolment, modules, lessons, quizzes, passed, progress),
+        )
+        for enrolment in enrolments
+    ]

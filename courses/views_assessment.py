@@ -25,7 +25,7 @@ def quiz_page(request, quiz: QuizPage):
     """The quiz's front page: rules, past attempts, start or resume."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = services.assessment._course_of(quiz)
+    course = services.course_of_quiz(quiz)
     if permissions.enrolment_for(user=request.user, course=course) is None:
         return render(
             request,
@@ -256,15 +256,20 @@ def marking_queue(request):
         queue = queue.filter(attempt__quiz_id=int(quiz_id))
     if cohort_id.isdigit():
         queue = queue.filter(attempt__user__cohorts__id=int(cohort_id))
-    queue = queue.select_related("attempt", "attempt__user", "attempt__quiz").order_by(
-        "attempt__submitted_at"
+    if request.GET.get("show") != "all":
+        # Filter in the database: asking each row for its marks would be one query per row.
+        queue = queue.filter(marks__isnull=True)
+    rows = list(
+        queue.select_related("attempt", "attempt__user", "attempt__quiz")
+        .order_by("attempt__submitted_at")
+        .distinct()
     )
-    rows = (
-        [r for r in queue if not r.marks.exists()]
-        if request.GET.get("show") != "all"
-        else list(queue)
-    )
-    ready = permissions.attempts_to_release(request.user)
+    ready = permissions.attempts_to_release(request.user).select_related("user", "quiz")
+    # Only quizzes whose answers this user may mark: other trainers' quizzes stay out of view.
+    quizzes = QuizPage.objects.filter(
+        attempts__in=permissions.attempts_visible_to_marker(request.user),
+        attempts__responses__needs_marking=True,
+    ).distinct()
     return render(
         request,
         "courses/marking_queue.html",
@@ -272,7 +277,7 @@ def marking_queue(request):
             "rows": rows,
             "ready": ready,
             "cohorts": permissions.cohorts_visible_to(request.user),
-            "quizzes": QuizPage.objects.filter(attempts__responses__needs_marking=True).distinct(),
+            "quizzes": quizzes,
         },
     )
 

@@ -30,7 +30,6 @@ from ..models import (
     AnswerError,
     Attempt,
     CoursePage,
-    Enrolment,
     Mark,
     Question,
     QuizPage,
@@ -38,9 +37,11 @@ from ..models import (
     question_class,
 )
 from ..models.questions import rubric_max
+from .learning import lock_enrolment, refresh_course_completion
 
 __all__ = [
     "attempts_left",
+    "course_of_quiz",
     "draw_questions",
     "get_attempt",
     "grade_response",
@@ -53,7 +54,8 @@ __all__ = [
 ]
 
 
-def _course_of(quiz: QuizPage) -> CoursePage:
+def course_of_quiz(quiz: QuizPage) -> CoursePage:
+    """The course a quiz belongs to (a module quiz's course, or the course of a final quiz)."""
     return CoursePage.objects.ancestor_of(quiz).first()
 
 
@@ -102,14 +104,9 @@ def _build_items(quiz: QuizPage, seed: int) -> list[dict]:
 @transaction.atomic
 def start_attempt(*, user, quiz: QuizPage) -> Attempt:
     """Resume the learner's open attempt, or start a new one if the rules allow."""
-    course = _course_of(quiz)
-    # Lock the enrolment: two "start" clicks take turns, and the second resumes the first.
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .active()
-        .filter(user=user, course=course)
-        .first()
-    )
+    course = course_of_quiz(quiz)
+    # Two "start" clicks take turns on the enrolment lock; the second resumes the first.
+    enrolment = lock_enrolment(user=user, course=course)
     if enrolment is None:
         raise NotEnrolledError()
     open_attempt = Attempt.objects.filter(
@@ -368,6 +365,4 @@ def release_results(*, attempt_id: int) -> Attempt:
 
 
 def _refresh_course_completion(*, user, quiz: QuizPage) -> None:
-    from .learning import refresh_course_completion
-
-    refresh_course_completion(user=user, course=_course_of(quiz))
+    refresh_course_completion(user=user, course=course_of_quiz(quiz))

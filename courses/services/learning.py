@@ -35,6 +35,7 @@ __all__ = [
     "delete_reflection",
     "enrol_cohort",
     "enrol_learner",
+    "lock_enrolment",
     "missing_prerequisites",
     "record_visit",
     "refresh_course_completion",
@@ -112,14 +113,20 @@ def enrol_cohort(*, cohort: Cohort) -> CohortEnrolmentResult:
     return result
 
 
-def _locked_enrolment(*, user, lesson: LessonPage) -> Enrolment:
-    course = CoursePage.objects.ancestor_of(lesson).first()
-    enrolment = (
+def lock_enrolment(*, user, course: CoursePage) -> Enrolment | None:
+    """The learner's active enrolment, locked for the rest of the transaction. Every write a
+    learner makes to one course (progress, completion, quiz attempts) takes this lock first,
+    so two requests for the same learner and course take turns."""
+    return (
         Enrolment.objects.select_for_update(of=("self",))
         .active()
         .filter(user=user, course=course)
         .first()
     )
+
+
+def _locked_enrolment(*, user, lesson: LessonPage) -> Enrolment:
+    enrolment = lock_enrolment(user=user, course=CoursePage.objects.ancestor_of(lesson).first())
     if enrolment is None:
         raise NotEnrolledError()
     return enrolment
@@ -216,12 +223,7 @@ def course_requirements_met(*, user, course: CoursePage) -> bool:
 def refresh_course_completion(*, user, course: CoursePage) -> bool:
     """Record the course as completed, once, if its requirements are now met (for example
     after a quiz is passed). Returns whether it was newly completed."""
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .active()
-        .filter(user=user, course=course)
-        .first()
-    )
+    enrolment = lock_enrolment(user=user, course=course)
     if enrolment is None or enrolment.completed_at is not None:
         return False
     if not course_requirements_met(user=user, course=course):
