@@ -38,8 +38,9 @@ class NotEnrolledError(CoursesError):
     message = _("Enrol in this course to read its lessons.")
 
 
-class ReflectionError(CoursesError):
-    pass
+class LessonError(CoursesError):
+    """Something in a lesson request that does not fit the lesson (an unknown block, a
+    choice that does not exist, an over-long reflection)."""
 
 
 class AssessmentError(CoursesError):

@@ -13,6 +13,23 @@ def csv_safe(value: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def bar_geometry(bars, *, bar_x: int, scale: int, row: int = 24) -> list[dict]:
+    """SVG geometry for a horizontal bar chart of percentages: one row per (label, title,
+    percent), the bar starting at `bar_x` and `scale` pixels per percent."""
+    return [
+        {
+            "label": label,
+            "title": title,
+            "percent": value,
+            "y": i * row + 4,
+            "text_y": i * row + 18,
+            "width": value * scale,
+            "value_x": bar_x + value * scale + 6,  # the figure just past the end of the bar
+        }
+        for i, (label, title, value) in enumerate(bars)
+    ]
+
+
 @dataclass
 class ProgressRow:
     learner: object
@@ -54,18 +71,14 @@ class CohortProgress:
     @property
     def chart_bars(self) -> list[dict]:
         """Geometry of the completion-by-lesson bar chart (SVG attributes, no inline styles)."""
-        return [
-            {
-                "number": i + 1,
-                "title": column.lesson.title,
-                "percent": column.percent,
-                "y": i * self.BAR_ROW + 4,
-                "text_y": i * self.BAR_ROW + 18,
-                "width": column.percent * 5,
-                "value_x": 52 + column.percent * 5,
-            }
-            for i, column in enumerate(self.columns)
-        ]
+        return bar_geometry(
+            [
+                (str(i + 1), column.lesson.title, column.percent)
+                for i, column in enumerate(self.columns)
+            ],
+            bar_x=40,
+            scale=5,
+        )
 
     @property
     def learner_chart_height(self) -> int:
@@ -74,17 +87,14 @@ class CohortProgress:
     @property
     def learner_bars(self) -> list[dict]:
         """Geometry of the progress-by-learner bar chart."""
-        return [
-            {
-                "label": row.learner.display_name[:24],
-                "percent": row.percent,
-                "y": i * self.BAR_ROW + 4,
-                "text_y": i * self.BAR_ROW + 18,
-                "width": row.percent * 4,
-                "value_x": 172 + row.percent * 4,
-            }
-            for i, row in enumerate(self.rows)
-        ]
+        return bar_geometry(
+            [
+                (row.learner.display_name[:24], row.learner.display_name, row.percent)
+                for row in self.rows
+            ],
+            bar_x=170,
+            scale=4,
+        )
 
     @property
     def completed_course(self) -> int:

@@ -5,6 +5,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -220,16 +221,15 @@ def delete_reflection(request, pk):
 @require_GET
 def cohorts(request):
     if not permissions.is_trainer(request.user):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     rows = permissions.cohorts_visible_to(request.user).select_related("course")
     return render(request, "courses/cohort_list.html", {"cohorts": rows})
 
 
 def _visible_cohort(request, pk):
-    cohort = get_object_or_404(
+    return get_object_or_404(
         permissions.cohorts_visible_to(request.user).select_related("course"), pk=pk
     )
-    return cohort
 
 
 @login_required
@@ -262,7 +262,7 @@ def cohort_progress_csv(request, pk):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-progress.csv"'
     writer = csv.writer(response)
-    titles = [lesson_.title for lesson_ in report.lessons]
+    titles = [reports.csv_safe(lesson_.title) for lesson_ in report.lessons]
     writer.writerow(["learner", "email", "enrolled", "completed", "percent", *titles])
     for row in report.rows:
         writer.writerow(

@@ -9,9 +9,9 @@ from django.utils import timezone
 from ..exceptions import (
     CohortOnlyError,
     CourseClosedError,
+    LessonError,
     NotEnrolledError,
     PrerequisitesMissingError,
-    ReflectionError,
 )
 from ..models import (
     Cohort,
@@ -241,9 +241,9 @@ def _block_ids(lesson: LessonPage, block_type: str) -> dict[str, object]:
 def choose_at_content_note(*, user, lesson: LessonPage, block_id: str, choice: str):
     """Record the learner's choice at a content note (and their place, at the note)."""
     if block_id not in _block_ids(lesson, "content_note"):
-        raise ReflectionError("That content note is not part of this lesson.")
+        raise LessonError("That content note is not part of this lesson.")
     if choice not in ContentNoteChoice.Choice.values:
-        raise ReflectionError("Choose continue, skip for now, or take a break.")
+        raise LessonError("Choose continue, skip for now, or take a break.")
     _locked_enrolment(user=user, lesson=lesson)
     ContentNoteChoice.objects.update_or_create(
         user=user, lesson=lesson, block_id=block_id, defaults={"choice": choice}
@@ -258,10 +258,10 @@ def save_reflection(*, user, lesson: LessonPage, block_id: str, text: str) -> Re
     """Save the learner's private answer to a reflection prompt; an empty answer deletes it."""
     blocks = _block_ids(lesson, "reflection")
     if block_id not in blocks:
-        raise ReflectionError("That reflection prompt is not part of this lesson.")
+        raise LessonError("That reflection prompt is not part of this lesson.")
     text = text.strip()
     if len(text) > REFLECTION_MAX_CHARS:
-        raise ReflectionError(
+        raise LessonError(
             f"Your reflection is {len(text):,} characters long; the limit is "
             f"{REFLECTION_MAX_CHARS:,}. Shorten it and save again: your text is still here."
         )

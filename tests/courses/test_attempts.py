@@ -451,3 +451,26 @@ def test_quiz_page_and_submission_queries_do_not_grow_with_questions(client, enr
         submit = query_count(client, "post", url, {**correct_form(attempt), "action": "submit"})
         counts[size] = (page, submit)
     assert counts[5] == counts[50], counts
+
+
+def test_marking_queue_queries_do_not_grow_with_answers(client, course, module, trainer):
+    """The queue runs the same number of queries for 1 and for 4 answers to mark (it used to
+    ask each row for its marks)."""
+    quiz = make_quiz(module, [make_question("written_response")])
+    cohort = CohortFactory(course=course, trainer=trainer)
+    client.force_login(trainer)
+    counts = {}
+    for size in (1, 4):
+        while Response.objects.filter(needs_marking=True).count() < size:
+            learner = UserFactory()
+            EnrolmentFactory(user=learner, course=course)
+            cohort.learners.add(learner)
+            attempt = services.start_attempt(user=learner, quiz=quiz)
+            services.save_answer(user=learner, key=attempt.key, position=0, payload="My answer")
+            services.submit_attempt(user=learner, key=attempt.key)
+        client.get(reverse("teach:marking"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("teach:marking"))
+        assert response.content.decode().count(">Mark<") == size
+        counts[size] = len(queries)
+    assert counts[1] == counts[4], counts
