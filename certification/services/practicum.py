@@ -100,7 +100,7 @@ def _check_entry(placement, *, date, start_time, minutes, description, exclude_p
     start = datetime.combine(date, start_time)
     end = start + timedelta(minutes=minutes)
     for other in same_day:
-        if other.corrects_id or other.pk == exclude_pk:
+        if other.corrects_id:  # a correction shares its original's time slot
             continue
         other_start = datetime.combine(date, other.start_time)
         if start < other_start + timedelta(minutes=other.minutes) and other_start < end:

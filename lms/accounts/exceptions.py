@@ -33,6 +33,14 @@ class InvitationUsedError(AccountsError):
     )
 
 
+class InvitationNeedsSignInError(AccountsError):
+    status = 409
+    message = _(
+        "An account with this email address already exists. Sign in, then open the "
+        "invitation link again."
+    )
+
+
 class InvitationEmailMismatchError(AccountsError):
     status = 409
     message = _(

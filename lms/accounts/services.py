@@ -12,6 +12,7 @@ from .exceptions import (
     InvitationEmailMismatchError,
     InvitationExpiredError,
     InvitationInvalidError,
+    InvitationNeedsSignInError,
     InvitationUsedError,
     RegistrationClosedError,
 )
@@ -98,9 +99,7 @@ def send_invitation(*, invitation_id: int) -> bool:
     return True
 
 
-def get_valid_invitation(*, key: str) -> Invitation:
-    """Return the invitation for a link, or raise an error that says what is wrong with it."""
-    invitation = Invitation.objects.select_related("organisation").filter(key=key).first()
+def _check_usable(invitation: Invitation | None) -> Invitation:
     if invitation is None:
         raise InvitationInvalidError()
     if invitation.is_accepted:
@@ -108,6 +107,11 @@ def get_valid_invitation(*, key: str) -> Invitation:
     if invitation.is_expired:
         raise InvitationExpiredError()
     return invitation
+
+
+def get_valid_invitation(*, key: str) -> Invitation:
+    """Return the invitation for a link, or raise an error that says what is wrong with it."""
+    return _check_usable(Invitation.objects.select_related("organisation").filter(key=key).first())
 
 
 @transaction.atomic
@@ -123,13 +127,7 @@ def accept_invitation(
     """Accept an invitation exactly once: as the signed-in user it was sent to, or by
     creating their account. Grants the membership the invitation names."""
     # Lock the row so two simultaneous clicks cannot both accept it.
-    invitation = Invitation.objects.select_for_update().filter(key=key).first()
-    if invitation is None:
-        raise InvitationInvalidError()
-    if invitation.is_accepted:
-        raise InvitationUsedError()
-    if invitation.is_expired:
-        raise InvitationExpiredError()
+    invitation = _check_usable(Invitation.objects.select_for_update().filter(key=key).first())
     if user is not None and user.is_authenticated:
         if user.email.lower() != invitation.email.lower():
             raise InvitationEmailMismatchError()
@@ -137,10 +135,7 @@ def accept_invitation(
         user = User.objects.filter(email__iexact=invitation.email).first()
         if user is not None:
             # The address already has an account: it must sign in to accept.
-            raise InvitationUsedError(
-                "An account with this email address already exists. Sign in, then open "
-                "the invitation link again."
-            )
+            raise InvitationNeedsSignInError()
         user = _create_user(
             email=invitation.email,
             legal_name=legal_name,

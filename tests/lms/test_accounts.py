@@ -287,3 +287,21 @@ def test_trainers_cannot_manage_users_or_site_settings(client, site, trainer, re
     client.force_login(registrar)
     assert client.get("/admin/organisation/").status_code == 200
     assert client.get("/admin/users/").status_code in (302, 403)
+
+
+def test_invitation_for_an_existing_account_asks_to_sign_in_first(client, site, organisation):
+    UserFactory(email="known@example.org")
+    invitation = InvitationFactory(organisation=organisation, email="known@example.org")
+    response = client.post(
+        invitation.get_absolute_url(),
+        {
+            "legal_name": "Known Person",
+            "password1": "steady-lantern-evening",
+            "password2": "steady-lantern-evening",
+        },
+    )
+    assert response.status_code == 409
+    assert "Sign in, then open the invitation link again" in response.content.decode()
+    assert User.objects.filter(email="known@example.org").count() == 1
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
