@@ -21,15 +21,12 @@ Prints a summary and writes bench/results/<UTC time>-quiz.json.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
@@ -294,77 +291,31 @@ def submit_loop(
     the measured window count. A submission must answer 302 to the result page."""
     start_path = f"/learn/quizzes/{quiz['id']}/start/"
     form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    tallies = [runner.Sample(SUBMIT, seconds) for _ in clients]
-    window: dict[str, float] = {}
 
-    def set_window():
-        now = time.perf_counter()
-        window["start"] = now + warmup
-        window["stop"] = now + warmup + seconds
+    def cycle(client: runner.Client, index: int):
+        """Start an attempt and read its page (untimed), then time the submission."""
+        start_body = urlencode({"csrfmiddlewaretoken": tokens[index]}).encode()
+        try:
+            status, headers, _ = client.request(
+                "POST", start_path, body=start_body, headers=form_headers
+            )
+            if status != 302:
+                raise FormError(f"start HTTP {status}")
+            path = urlsplit(headers.get("Location", "")).path
+            status, _, body = client.request("GET", path)
+            if status != 200:
+                raise FormError(f"page HTTP {status}")
+            form = urlencode(AttemptForm(body.decode()).build(quiz["answer_key"])).encode()
+        except FormError as error:
+            return None, None, str(error), b""
+        sent = time.perf_counter()
+        status, headers, body = client.request("POST", path, body=form, headers=form_headers)
+        done = time.perf_counter()
+        ok = status == 302 and headers.get("Location", "").endswith("/result/")
+        return sent, done, None if ok else f"submit HTTP {status}", body
 
-    barrier = threading.Barrier(len(clients) + 1, action=set_window)
-
-    def work(client: runner.Client, token: str, tally: runner.Sample) -> None:
-        client.reset()
-        barrier.wait()
-        start, stop = window["start"], window["stop"]
-        start_body = urlencode({"csrfmiddlewaretoken": token}).encode()
-        while time.perf_counter() < stop:
-            sent = done = None
-            try:
-                status, headers, _ = client.request(
-                    "POST", start_path, body=start_body, headers=form_headers
-                )
-                if status != 302:
-                    raise FormError(f"start HTTP {status}")
-                path = urlsplit(headers.get("Location", "")).path
-                status, _, body = client.request("GET", path)
-                if status != 200:
-                    raise FormError(f"page HTTP {status}")
-                form = urlencode(AttemptForm(body.decode()).build(quiz["answer_key"])).encode()
-                sent = time.perf_counter()
-                status, headers, body = client.request(
-                    "POST", path, body=form, headers=form_headers
-                )
-                done = time.perf_counter()
-                ok = status == 302 and headers.get("Location", "").endswith("/result/")
-                outcome = None if ok else f"submit HTTP {status}"
-            except FormError as error:
-                outcome = str(error)
-            except (OSError, http.client.HTTPException) as error:
-                client.reset()
-                outcome = type(error).__name__
-            finished = done or time.perf_counter()
-            if start <= finished <= stop:
-                if outcome is None:
-                    tally.latencies.append(done - sent)
-                    tally.bytes += len(body)
-                else:
-                    tally.errors[outcome] += 1
-            if outcome is not None:
-                time.sleep(0.05)
-
-    threads = [
-        threading.Thread(target=work, args=(c, k, t), daemon=True)
-        for c, k, t in zip(clients, tokens, tallies, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    time.sleep(max(0.0, window["start"] - time.perf_counter()))
-    first = runner._Snapshot.take(server)
-    time.sleep(max(0.0, window["stop"] - time.perf_counter()))
-    last = runner._Snapshot.take(server)
-    for thread in threads:
-        thread.join(timeout=3 * clients[0].timeout + 5)
-
-    return runner.Sample(
-        SUBMIT,
-        seconds,
-        latencies=[x for t in tallies for x in t.latencies],
-        bytes=sum(t.bytes for t in tallies),
-        errors=sum((t.errors for t in tallies), Counter()),
-        span=(first, last),
+    return runner.closed_loop(
+        clients, SUBMIT, server=server, warmup=warmup, seconds=seconds, exchange=cycle
     )
 
 

@@ -374,11 +374,28 @@ def closed_loop(
     warmup: float,
     seconds: float,
     expect_status: int = 200,
+    exchange=None,
 ) -> Sample:
-    """Each client requests `path`, waits for the whole response and asks again at once, for
-    `warmup` then `seconds` seconds. Only responses completed inside the measured window count:
-    throughput is successful responses per second, latency is measured from sending the request
-    to reading the last byte. Anything but `expect_status` counts as an error."""
+    """Each client runs one exchange, waits for the whole response and goes again at once,
+    for `warmup` then `seconds` seconds. Only exchanges finished inside the measured window
+    count: throughput is successful exchanges per second, latency is the timed part of each.
+
+    The default exchange GETs `path` and times it from sending to the last byte; anything but
+    `expect_status` is an error. A benchmark with a longer cycle passes its own
+    `exchange(client, index) -> (sent, done, outcome, body)`, where `sent`/`done` bound the
+    timed part (None when it never ran) and `outcome` is None or an error label."""
+
+    def get(client: Client, _index: int):
+        sent = time.perf_counter()
+        status, _headers, body = client.request("GET", path)
+        return (
+            sent,
+            time.perf_counter(),
+            None if status == expect_status else f"HTTP {status}",
+            body,
+        )
+
+    exchange = exchange or get
     tallies = [Sample(path, seconds) for _ in clients]
     window: dict[str, float] = {}
 
@@ -389,19 +406,18 @@ def closed_loop(
 
     barrier = threading.Barrier(len(clients) + 1, action=set_window)
 
-    def work(client: Client, tally: Sample) -> None:
+    def work(client: Client, index: int, tally: Sample) -> None:
         client.reset()  # a fresh connection, not one the server closed while we were idle
         barrier.wait()
         start, stop = window["start"], window["stop"]
-        while (sent := time.perf_counter()) < stop:
+        while time.perf_counter() < stop:
             try:
-                status, _headers, body = client.request("GET", path)
-                outcome = None if status == expect_status else f"HTTP {status}"
+                sent, done, outcome, body = exchange(client, index)
             except (OSError, http.client.HTTPException) as error:
                 client.reset()
-                body, outcome = b"", type(error).__name__
-            done = time.perf_counter()
-            if start <= done <= stop:
+                sent, done, outcome, body = None, None, type(error).__name__, b""
+            finished = done or time.perf_counter()
+            if start <= finished <= stop:
                 if outcome is None:
                     tally.latencies.append(done - sent)
                     tally.bytes += len(body)
@@ -411,8 +427,8 @@ def closed_loop(
                 time.sleep(0.05)  # do not spin on a failing server
 
     threads = [
-        threading.Thread(target=work, args=(c, t), daemon=True)
-        for c, t in zip(clients, tallies, strict=True)
+        threading.Thread(target=work, args=(c, i, t), daemon=True)
+        for i, (c, t) in enumerate(zip(clients, tallies, strict=True))
     ]
     for thread in threads:
         thread.start()
@@ -422,7 +438,7 @@ def closed_loop(
     time.sleep(max(0.0, window["stop"] - time.perf_counter()))
     last = _Snapshot.take(server)
     for thread in threads:
-        thread.join(timeout=clients[0].timeout + 5)
+        thread.join(timeout=3 * clients[0].timeout + 5)
 
     return Sample(
         path,
