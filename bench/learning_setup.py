@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import django
@@ -37,29 +38,13 @@ def main() -> None:
     args = parser.parse_args()
 
     django.setup()
-    from django.core.management import call_command
 
     timings = {}
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    timings["migrate"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    collect_static()
-    timings["collectstatic"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    call_command("seed_demo", quiet=True)
-    timings["seed_demo"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    learners = add_learners(count=args.learners, course_slug=args.course)
-    timings["learners"] = time.perf_counter() - started
+    learners = prepare_site(timings, learners=args.learners, course_slug=args.course)
 
     measure = dict(item.split("=", 1) for item in args.measure)
-    started = time.perf_counter()
-    queries = count_queries(measure, email=learners["sample_learner"])
-    timings["query_counts"] = time.perf_counter() - started
+    with timed(timings, "query_counts"):
+        queries = count_queries(measure, email=learners["sample_learner"])
 
     result = {
         "database": describe_database(),
@@ -69,6 +54,28 @@ def main() -> None:
         "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     args.output.write_text(json.dumps(result, indent=2))
+
+
+@contextmanager
+def timed(timings: dict, name: str):
+    """Record how long the block took under `name`."""
+    started = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - started
+
+
+def prepare_site(timings: dict, *, learners: int, course_slug: str) -> dict:
+    """The setup every benchmark shares: migrate, static files, the demo, bench learners."""
+    from django.core.management import call_command
+
+    with timed(timings, "migrate"):
+        call_command("migrate", interactive=False, verbosity=0)
+    with timed(timings, "collectstatic"):
+        collect_static()
+    with timed(timings, "seed_demo"):
+        call_command("seed_demo", quiet=True)
+    with timed(timings, "learners"):
+        return add_learners(count=learners, course_slug=course_slug)
 
 
 def collect_static() -> None:

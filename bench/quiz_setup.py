@@ -91,39 +91,19 @@ def main() -> None:
     args = parser.parse_args()
 
     django.setup()
-    from django.core.management import call_command
 
-    from bench.learning_setup import add_learners, collect_static, describe_cache, describe_database
+    from bench.learning_setup import describe_cache, describe_database, prepare_site, timed
 
     timings = {}
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    timings["migrate"] = time.perf_counter() - started
+    learners = prepare_site(timings, learners=args.learners, course_slug=args.course)
 
-    started = time.perf_counter()
-    collect_static()
-    timings["collectstatic"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    call_command("seed_demo", quiet=True)
-    timings["seed_demo"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    learners = add_learners(count=args.learners, course_slug=args.course)
-    timings["learners"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    questions = build_questions(max(LINEARITY_SIZES))
-    quiz = build_quiz(args.course, questions[:QUESTIONS], slug="bench-quiz")
-    timings["quiz"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    queries = count_submission_queries(quiz, email=learners["sample_learner"])
-    timings["query_counts"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    grading = grading_linearity(args.course, questions, attempts=args.grading_attempts)
-    timings["grading_linearity"] = time.perf_counter() - started
+    with timed(timings, "quiz"):
+        questions = build_questions(max(LINEARITY_SIZES))
+        quiz = build_quiz(args.course, questions[:QUESTIONS], slug="bench-quiz")
+    with timed(timings, "query_counts"):
+        queries = count_submission_queries(quiz, email=learners["sample_learner"])
+    with timed(timings, "grading_linearity"):
+        grading = grading_linearity(args.course, questions, attempts=args.grading_attempts)
 
     result = {
         "database": describe_database(),
