@@ -1,5 +1,10 @@
 """Certification services. `frameworks`: loading and alignment; `practicum`: placements and
-the hours ledger."""
+the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the chained
+trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs."""
 
+from .audit import *  # noqa: F403
 from .frameworks import *  # noqa: F403
+from .notifications import *  # noqa: F403
 from .practicum import *  # noqa: F403
+from .rules import *  # noqa: F403
+from .supervision import *  # noqa: F403

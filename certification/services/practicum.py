@@ -5,19 +5,27 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ..exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from ..models import Placement, PlacementSupervisor, PracticumEntry
 from ..privacy import identifying_details
+from ..signals import practicum_signed
+from .audit import record_event
+from .notifications import notify
+from .supervision import supervisor_link
 
 __all__ = [
     "MAX_MINUTES_PER_DAY",
     "accept_agreement",
+    "approve_entries",
     "approve_entry",
+    "credential_totals",
     "correct_entry",
     "create_placement",
     "placement_totals",
+    "return_entries",
     "return_entry",
     "save_entry",
     "submit_entries",
@@ -37,6 +45,7 @@ def create_placement(
     ends_on,
     credential_code="peer-foundations",
     qualification_expires=None,
+    created_by=None,
 ) -> Placement:
     """A placement with its first supervisor; the agreement is still to be accepted."""
     if supervisor.pk == trainee.pk:
@@ -56,6 +65,19 @@ def create_placement(
         qualification=qualification,
         qualification_expires=qualification_expires,
     )
+    record_event(
+        actor=created_by,
+        action="placement.created",
+        obj=placement,
+        after={
+            "trainee": trainee.pk,
+            "host": host.pk,
+            "supervisor": supervisor.pk,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "credential": credential_code,
+        },
+    )
     return placement
 
 
@@ -67,15 +89,20 @@ def accept_agreement(*, placement_id: int, user) -> Placement:
         raise NotYourPlacementError("We could not find that placement.")
     now = timezone.now()
     if user.pk == placement.trainee_id:
-        placement.trainee_agreed_at = placement.trainee_agreed_at or now
+        if placement.trainee_agreed_at:
+            return placement
+        placement.trainee_agreed_at, role = now, "trainee"
     elif placement.supervisor_links.filter(supervisor=user).exists():
-        if placement.supervisor_agreed_at is None:
-            placement.supervisor_agreed_at, placement.supervisor_agreed_by = now, user
+        if placement.supervisor_agreed_at:
+            return placement
+        placement.supervisor_agreed_at, placement.supervisor_agreed_by = now, user
+        role = "supervisor"
     else:
         raise NotYourPlacementError("We could not find that placement.")
     placement.save(
         update_fields=["trainee_agreed_at", "supervisor_agreed_at", "supervisor_agreed_by"]
     )
+    record_event(actor=user, action="placement.agreed", obj=placement, after={"by": role})
     return placement
 
 
@@ -151,6 +178,12 @@ def save_entry(
                 if entry.locked
                 else "This entry is with your supervisor. Ask them to return it to change it."
             )
+    if activity.counts_as_supervision:
+        raise PracticumError(
+            "Supervision is recorded by your supervisor, so it is added to your hours for you. "
+            "Choose the activity you did."
+        )
+    before = _entry_state(entry) if entry else {}
     _check_entry(
         placement,
         date=date,
@@ -162,20 +195,74 @@ def save_entry(
     entry = entry or PracticumEntry(placement=placement)
     entry.date, entry.start_time, entry.minutes = date, start_time, minutes
     entry.setting, entry.activity, entry.description = setting, activity, description.strip()
+    if entry.status == PracticumEntry.Status.RETURNED:
+        entry.status = PracticumEntry.Status.DRAFT
     entry.full_clean(exclude=["corrects"])
     entry.save()
     entry.domains.set(domains)
+    record_event(
+        actor=trainee,
+        action="entry.edited" if before else "entry.created",
+        obj=entry,
+        before=before,
+        after=_entry_state(entry),
+    )
     return entry
+
+
+def _entry_state(entry) -> dict:
+    """What the audit trail records of an entry: states and numbers, not the description."""
+    return {
+        "status": entry.status,
+        "date": entry.date,
+        "start_time": entry.start_time,
+        "minutes": entry.minutes,
+        "activity": entry.activity.code,
+        "setting": entry.setting,
+        "corrects": entry.corrects_id,
+        "hash": entry.content_hash,
+    }
 
 
 @transaction.atomic
 def submit_entries(*, trainee, entry_ids) -> int:
-    """Send draft and returned entries to the supervisor. Returns how many were sent."""
-    return PracticumEntry.objects.filter(
-        pk__in=list(entry_ids),
-        placement__trainee=trainee,
-        status__in=[PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED],
-    ).update(status=PracticumEntry.Status.SUBMITTED, submitted_at=timezone.now())
+    """Send draft and returned entries to the supervisors. Returns how many were sent. The
+    supervisors get one notification per placement, however many entries went."""
+    entries = list(
+        PracticumEntry.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .filter(
+            pk__in=list(entry_ids),
+            placement__trainee=trainee,
+            status__in=[PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED],
+        )
+    )
+    now = timezone.now()
+    by_placement = defaultdict(int)
+    for entry in entries:
+        before = _entry_state(entry)
+        entry.status, entry.submitted_at = PracticumEntry.Status.SUBMITTED, now
+        entry.save(update_fields=["status", "submitted_at"])
+        record_event(
+            actor=trainee,
+            action="entry.submitted",
+            obj=entry,
+            before=before,
+            after=_entry_state(entry),
+        )
+        by_placement[entry.placement_id] += 1
+    for placement in Placement.objects.filter(pk__in=by_placement).prefetch_related(
+        "supervisor_links__supervisor"
+    ):
+        count = by_placement[placement.pk]
+        for link in placement.supervisor_links.all():
+            notify(
+                recipient=link.supervisor,
+                message=f"{count} practicum {'entry is' if count == 1 else 'entries are'} "
+                "waiting for your decision.",
+                url=reverse("practicum:supervise", args=[placement.pk]),
+            )
+    return len(entries)
 
 
 def _supervisor_entry(supervisor, entry_id) -> tuple[PracticumEntry, PlacementSupervisor]:
@@ -185,22 +272,17 @@ def _supervisor_entry(supervisor, entry_id) -> tuple[PracticumEntry, PlacementSu
         .filter(pk=entry_id)
         .first()
     )
-    link = entry and entry.placement.supervisor_links.filter(supervisor=supervisor).first()
-    if entry is None or link is None:
+    if entry is None:
         raise NotYourPlacementError("We could not find that entry.")
-    if entry.placement.trainee_id == supervisor.pk:
-        raise PracticumError("You cannot approve or sign your own records.")
-    if not entry.placement.open_for_signing():
-        raise PracticumError("This placement has ended and its sign-off period is over.")
+    link = supervisor_link(entry.placement, supervisor)
     if entry.status != PracticumEntry.Status.SUBMITTED:
         raise EntryLockedError("Only entries waiting for a decision can be approved or returned.")
     return entry, link
 
 
-@transaction.atomic
-def approve_entry(*, supervisor, entry_id: int) -> PracticumEntry:
-    """Approve and lock an entry, recording the supervisor's qualification and a content hash."""
+def _approve(supervisor, entry_id) -> PracticumEntry:
     entry, link = _supervisor_entry(supervisor, entry_id)
+    before = _entry_state(entry)
     entry.status = PracticumEntry.Status.APPROVED
     entry.decided_at, entry.decided_by = timezone.now(), supervisor
     entry.signed_qualification = link.qualification
@@ -208,20 +290,79 @@ def approve_entry(*, supervisor, entry_id: int) -> PracticumEntry:
     entry.save(
         update_fields=["status", "decided_at", "decided_by", "signed_qualification", "content_hash"]
     )
+    record_event(
+        actor=supervisor,
+        action="entry.approved",
+        obj=entry,
+        before=before,
+        after=_entry_state(entry),
+    )
     return entry
+
+
+def _return(supervisor, entry_id, comment) -> PracticumEntry:
+    entry, _link = _supervisor_entry(supervisor, entry_id)
+    before = _entry_state(entry)
+    entry.status = PracticumEntry.Status.RETURNED
+    entry.decided_at, entry.decided_by = timezone.now(), supervisor
+    entry.decision_comment = comment
+    entry.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
+    record_event(
+        actor=supervisor,
+        action="entry.returned",
+        obj=entry,
+        before=before,
+        after=_entry_state(entry),
+    )
+    return entry
+
+
+def _tell_trainees(entries, verb):
+    by_placement = defaultdict(list)
+    for entry in entries:
+        by_placement[entry.placement].append(entry)
+    for placement, done in by_placement.items():
+        count = len(done)
+        notify(
+            recipient=placement.trainee,
+            message=f"Your supervisor {verb} {count} practicum "
+            f"{'entry' if count == 1 else 'entries'}.",
+            url=reverse("practicum:placement", args=[placement.pk]),
+        )
 
 
 @transaction.atomic
-def return_entry(*, supervisor, entry_id: int, comment: str) -> PracticumEntry:
-    """Return an entry to the trainee with a comment saying what to change."""
-    if not comment.strip():
+def approve_entries(*, supervisor, entry_ids) -> list[PracticumEntry]:
+    """Approve and lock several entries at once, all or none: each records the supervisor's
+    qualification and a hash of what was signed."""
+    entries = [_approve(supervisor, pk) for pk in sorted(set(entry_ids))]
+    _tell_trainees(entries, "approved")
+    for placement in {entry.placement for entry in entries}:
+        practicum_signed.send(
+            sender=PracticumEntry,
+            trainee=placement.trainee,
+            credential_code=placement.credential_code,
+        )
+    return entries
+
+
+def approve_entry(*, supervisor, entry_id: int) -> PracticumEntry:
+    return approve_entries(supervisor=supervisor, entry_ids=[entry_id])[0]
+
+
+@transaction.atomic
+def return_entries(*, supervisor, entry_ids, comment: str) -> list[PracticumEntry]:
+    """Return entries to the trainee with a comment saying what to change (all or none)."""
+    comment = (comment or "").strip()
+    if not comment:
         raise PracticumError("Say what needs changing, so the trainee knows what to do.")
-    entry, _link = _supervisor_entry(supervisor, entry_id)
-    entry.status = PracticumEntry.Status.RETURNED
-    entry.decided_at, entry.decided_by = timezone.now(), supervisor
-    entry.decision_comment = comment.strip()
-    entry.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
-    return entry
+    entries = [_return(supervisor, pk, comment) for pk in sorted(set(entry_ids))]
+    _tell_trainees(entries, "returned")
+    return entries
+
+
+def return_entry(*, supervisor, entry_id: int, comment: str) -> PracticumEntry:
+    return return_entries(supervisor=supervisor, entry_ids=[entry_id], comment=comment)[0]
 
 
 @transaction.atomic
@@ -254,14 +395,18 @@ def correct_entry(*, trainee, entry_id: int, minutes: int, description: str) -> 
         corrects=original,
     )
     correction.domains.set(original.domains.all())
+    record_event(
+        actor=trainee,
+        action="entry.correction_created",
+        obj=correction,
+        after=_entry_state(correction),
+    )
     return correction
 
 
-def placement_totals(*, placement) -> dict:
-    """Approved minutes on a placement: total, direct service, supervision and by domain.
-    An approved correction replaces the entry it corrects (so reversals count as zero)."""
+def _ledger_totals(entries) -> dict:
     approved = list(
-        PracticumEntry.objects.filter(placement=placement, status=PracticumEntry.Status.APPROVED)
+        entries.filter(status=PracticumEntry.Status.APPROVED)
         .select_related("activity")
         .prefetch_related("domains")
     )
@@ -284,3 +429,19 @@ def placement_totals(*, placement) -> dict:
             totals["by_domain"][domain.pk] += entry.minutes
     totals["by_domain"] = dict(totals["by_domain"])
     return totals
+
+
+def placement_totals(*, placement) -> dict:
+    """Approved minutes on a placement: total, direct service, supervision and by domain.
+    An approved correction replaces the entry it corrects (so reversals count as zero).
+    Two queries."""
+    return _ledger_totals(PracticumEntry.objects.filter(placement=placement))
+
+
+def credential_totals(*, trainee, credential_code: str) -> dict:
+    """The same totals over all the trainee's placements toward a credential. Two queries."""
+    return _ledger_totals(
+        PracticumEntry.objects.filter(
+            placement__trainee=trainee, placement__credential_code=credential_code
+        )
+    )

@@ -1,0 +1,140 @@
+"""What a supervisor records and signs beyond single entries: supervision sessions (with
+private notes that stay between the supervisor and the trainee) and competency sign-offs.
+
+A sign-off is asked for by the trainee (`SignOffRequest`, with their account of what they did)
+and rated by one or more supervisors. Each rating is its own signed record: raters never
+overwrite each other, and a later rating by the same supervisor is a new record too. Whether a
+competency is achieved follows the credential's rule (see `services.supervision`)."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def content_digest(content: dict) -> str:
+    """SHA-256 of a canonical JSON rendering (sorted keys, no spaces)."""
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class SupervisionSession(models.Model):
+    """A supervision session the supervisor held with the trainee. Recording it also adds an
+    approved supervision entry to the hours ledger (`entry`), so totals count it once."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual supervision")
+        GROUP = "group", _("Group supervision")
+
+    placement = models.ForeignKey(
+        "certification.Placement", on_delete=models.PROTECT, related_name="sessions"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    private_notes = models.TextField(
+        _("private notes"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Seen only by you and the trainee. Never shown to anyone else."),
+    )
+    entry = models.OneToOneField(
+        "certification.PracticumEntry",
+        on_delete=models.PROTECT,
+        related_name="session",
+        null=True,
+        blank=True,
+    )
+    signed_qualification = models.CharField(max_length=250)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date}"
+
+    def signed_content(self) -> dict:
+        """What the supervisor signs (the private notes are not part of the public record,
+        but they are covered by the hash so an edit would show)."""
+        return {
+            "session": self.pk,
+            "placement": self.placement_id,
+            "supervisor": self.supervisor_id,
+            "kind": self.kind,
+            "date": self.date.isoformat(),
+            "minutes": self.minutes,
+            "notes_sha256": hashlib.sha256(self.private_notes.encode()).hexdigest(),
+            "qualification": self.signed_qualification,
+        }
+
+    def compute_hash(self) -> str:
+        return content_digest(self.signed_content())
+
+
+class SignOffRequest(models.Model):
+    """A trainee asks for a competency to be signed off on a placement."""
+
+    placement = models.ForeignKey(
+        "certification.Placement", on_delete=models.PROTECT, related_name="signoff_requests"
+    )
+    competency = models.ForeignKey(
+        "certification.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
+    )
+    account = models.TextField(_("what you did (no names or identifying details)"), max_length=1500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Sign-off of {self.competency}"
+
+
+class Rating(models.TextChoices):
+    NOT_YET = "not_yet", _("Not yet demonstrated")
+    DEVELOPING = "developing", _("Developing")
+    COMPETENT = "competent", _("Competent")
+
+
+class SignOffRating(models.Model):
+    """One supervisor's signed rating of a sign-off request. Never edited or deleted."""
+
+    request = models.ForeignKey(SignOffRequest, on_delete=models.PROTECT, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+    comment = models.TextField(_("comment"), max_length=1500)
+    rater_qualification = models.CharField(max_length=250)
+    qualification_current = models.BooleanField(
+        help_text=_("Whether the rater's qualification was in date when they signed.")
+    )
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_rating_display()} by {self.rater}"
+
+    def signed_content(self) -> dict:
+        return {
+            "request": self.request_id,
+            "competency": self.request.competency_id,
+            "account_sha256": hashlib.sha256(self.request.account.encode()).hexdigest(),
+            "rater": self.rater_id,
+            "rating": self.rating,
+            "comment": self.comment,
+            "qualification": self.rater_qualification,
+            "qualification_current": self.qualification_current,
+            "at": self.created_at.isoformat(),
+        }
+
+    def compute_hash(self) -> str:
+        return content_digest(self.signed_content())
