@@ -1,8 +1,13 @@
 from wagtail import hooks
 
-from .viewsets import FrameworkViewSetGroup
+from .viewsets import FrameworkViewSetGroup, PracticumViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_framework_viewsets():
     return FrameworkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_practicum_viewsets():
+    return PracticumViewSetGroup()
