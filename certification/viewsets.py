@@ -109,6 +109,10 @@ class PlacementForm(WagtailAdminModelForm):
     )
     qualification_expires = forms.DateField(required=False)
 
+    class Meta:
+        model = Placement
+        fields = ["trainee", "host", "credential_code", "starts_on", "ends_on", "grace_days"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -145,11 +149,16 @@ class PlacementForm(WagtailAdminModelForm):
 
 
 class PlacementCreateView(CreateView):
+    def save_instance(self):
+        # The service creates the placement with its supervisor and the audit event.
+        return self.form.save()
+
     def form_valid(self, form):
         try:
             return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
