@@ -72,6 +72,7 @@ MATRIX = {
     "placement:add": ("get", "placement-less", REGISTRARS),
     "placement:edit": ("get", "pk-placement", REGISTRARS),
     "placement:inspect": ("get", "pk-placement", REGISTRARS),
+    "placement:delete": ("get", "pk-placement", admin_only({})),
     "placementsupervisor:index": ("get", "placement-less", REGISTRARS),
     "practicumentry:index": ("get", "placement-less", REGISTRARS),
     "practicumentry:inspect": ("get", "pk-approved", REGISTRARS),
@@ -203,3 +204,26 @@ def test_a_registrar_creates_a_placement_in_the_admin_and_bad_input_is_explained
     assert created.supervisor_links.get().qualification == "Peer supervisor"
     event = AuditEvent.objects.get(action="placement.created", object_id=str(created.pk))
     assert event.actor_id == people["registrar"].pk
+
+
+def test_adding_a_supervisor_in_the_admin_checks_the_role_and_is_audited(client, world):
+    practicum, people, _kwargs = world
+    client.force_login(people["registrar"])
+    url = reverse("placementsupervisor:add")
+    data = {
+        "placement": practicum.placement.pk,
+        "supervisor": practicum.trainee.pk,
+        "qualification": "Peer mentor",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "cannot supervise their own placement" in response.content.decode()
+    data["supervisor"] = people["org_admin"].pk
+    assert "supervisor role at" in client.post(url, data).content.decode()
+    data["supervisor"] = practicum.other_supervisor.pk
+    assert client.post(url, data).status_code == 302
+    link = practicum.placement.supervisor_links.get(supervisor=practicum.other_supervisor)
+    event = AuditEvent.objects.get(action="placement.supervisor_added", object_id=str(link.pk))
+    assert event.actor_id == people["registrar"].pk
+    assert event.after["qualification"] == "Peer mentor"
+    assert services.verify_audit_chain() == []
