@@ -22,6 +22,7 @@ from .models import (
     Placement,
     PlacementSupervisor,
     PracticumEntry,
+    QuestionAlignment,
 )
 
 
@@ -70,11 +71,24 @@ class CompetencyViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+class QuestionAlignmentViewSet(ModelViewSet):
+    """Trainers align question-bank questions to competencies here (the question editor
+    belongs to courses, which never depends on certification)."""
+
+    model = QuestionAlignment
+    icon = "tick"
+    menu_label = _("Question alignments")
+    form_fields = ["question", "domain", "competency"]
+    list_display = ["question", "competency", "domain"]
+    list_filter = ["competency__domain__framework"]
+    copy_view_enabled = False
+
+
 class FrameworkViewSetGroup(ModelViewSetGroup):
     menu_label = _("Frameworks")
     menu_icon = "list-ul"
     menu_order = 300
-    items = (FrameworkViewSet, DomainViewSet, CompetencyViewSet)
+    items = (FrameworkViewSet, DomainViewSet, CompetencyViewSet, QuestionAlignmentViewSet)
 
 
 # Practicum ---------------------------------------------------------------------------------

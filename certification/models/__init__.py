@@ -1,5 +1,5 @@
 from .audit import AuditEvent
-from .frameworks import Competency, CourseAlignment, Domain, Framework
+from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
@@ -15,6 +15,7 @@ __all__ = [
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",
+    "QuestionAlignment",
     "Rating",
     "SignOffRating",
     "SignOffRequest",
