@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.crypto import EncryptedTextField
+
 
 def content_digest(content: dict) -> str:
     """SHA-256 of a canonical JSON rendering (sorted keys, no spaces)."""
@@ -37,7 +39,7 @@ class SupervisionSession(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("duration (minutes)"))
-    private_notes = models.TextField(
+    private_notes = EncryptedTextField(
         _("private notes"),
         blank=True,
         max_length=4000,
@@ -87,7 +89,9 @@ class SignOffRequest(models.Model):
     competency = models.ForeignKey(
         "certification.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
     )
-    account = models.TextField(_("what you did (no names or identifying details)"), max_length=1500)
+    account = EncryptedTextField(
+        _("what you did (no names or identifying details)"), max_length=1500
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

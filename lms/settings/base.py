@@ -223,6 +223,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=7, day_of_week=1),
     },
 }
+# Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
+# first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
+PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))
 
