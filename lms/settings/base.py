@@ -253,6 +253,9 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["legal_name", "preferred_name", "pronouns"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security that holds everywhere; production.py adds HTTPS-only settings.
+# Sessions are read from the cache (Redis in production) and written through to the database,
+# so a signed-in request costs one query (the user) before the view's own work.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
