@@ -44,11 +44,11 @@ BEGIN
         RETURN NEW;
     END IF;
     IF TG_OP = 'DELETE' OR (NEW.id, NEW.placement_id, NEW.supervisor_id, NEW.kind, NEW.date,
-            NEW.minutes, NEW.entry_id, NEW.signed_qualification, NEW.content_hash,
-            NEW.created_at)
+            NEW.minutes, NEW.entry_id, NEW.signed_qualification, NEW.notes_sha256,
+            NEW.content_hash, NEW.created_at)
         IS DISTINCT FROM (OLD.id, OLD.placement_id, OLD.supervisor_id, OLD.kind, OLD.date,
-            OLD.minutes, OLD.entry_id, OLD.signed_qualification, OLD.content_hash,
-            OLD.created_at) THEN
+            OLD.minutes, OLD.entry_id, OLD.signed_qualification, OLD.notes_sha256,
+            OLD.content_hash, OLD.created_at) THEN
         RAISE EXCEPTION 'peerpath: % on signed row % of % is refused: signed records are locked',
             TG_OP, OLD.id, TG_TABLE_NAME
             USING ERRCODE = 'integrity_constraint_violation';
