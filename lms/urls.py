@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from certification.urls import framework_patterns, practicum_patterns
+from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("frameworks/", include(framework_patterns)),
     path("learn/", include(learn_patterns)),
     path("practicum/", include(practicum_patterns)),
+    path("privacy/", include(privacy_patterns)),
     path("teach/", include(teach_patterns)),
 ]
 

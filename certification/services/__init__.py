@@ -3,6 +3,7 @@ the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the
 trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs."""
 
 from .audit import *  # noqa: F403
+from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .practicum import *  # noqa: F403
