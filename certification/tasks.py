@@ -15,3 +15,9 @@ def email_notifications_task(recipient_id: int) -> int:
 def send_notification_digests_task() -> int:
     """Weekly: one email per person with notifications still unsent."""
     return services.send_digests()
+
+
+@shared_task
+def purge_stale_data_task() -> dict:
+    """Weekly retention: stale practicum drafts, long-expired invitations, unused accounts."""
+    return services.purge_stale_data()

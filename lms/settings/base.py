@@ -223,7 +223,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Monday 07:00: one email a week with whatever practicum news is still unsent.
         "schedule": crontab(minute=0, hour=7, day_of_week=1),
     },
+    "retention": {
+        "task": "certification.tasks.purge_stale_data_task",
+        "schedule": crontab(minute=30, hour=3, day_of_week=0),
+    },
 }
+# Retention: drafts, expired invitations and never-used accounts older than this are purged.
+PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))
 # Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
 # first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
 PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
