@@ -35,3 +35,6 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("PEERPATH_TEST_EAGER", "1") == "1"
 # Each test process keeps its own cache: parallel test workers sharing Redis would clear each
 # other's cached entries mid-test (and query counts would depend on timing).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests sign staff and supervisors in directly; the two-factor tests switch this on.
+PEERPATH_REQUIRE_TWO_FACTOR = False

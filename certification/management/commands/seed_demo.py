@@ -8,7 +8,7 @@ from certification.demo import seed_frameworks, seed_practicum
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
-from lms.accounts.demo import DEMO_PASSWORD, seed_people
+from lms.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
 
 
 class Command(BaseCommand):
@@ -35,4 +35,8 @@ class Command(BaseCommand):
         width = max(len(label) for label, _ in logins)
         for label, email in logins:
             self.stdout.write(f"  {label.ljust(width)}  {email}")
-        self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}\n")
+        self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  The supervisor, registrar and administrator also need a two-factor code: add the\n"
+            f"  key {DEMO_TOTP_SECRET} to an authenticator app, or run `make demo-code`.\n"
+        )
