@@ -44,7 +44,9 @@ def _options(loader: FrozenDocumentLoader) -> dict:
     return {
         "documentLoader": loader,
         "contextResolver": ContextResolver(entry[1], loader),
-        "base": "",
+        # No document base: a relative IRI stays relative (and is reported below) instead of
+        # being resolved against pyld's placeholder base, http://example.org/base/.
+        "base": None,
     }
 
 

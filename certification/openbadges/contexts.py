@@ -18,12 +18,14 @@ CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "data" / "jsonld"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+DID_V1 = "https://www.w3.org/ns/did/v1"
 
 SHIPPED_CONTEXTS: Mapping[str, Path] = MappingProxyType(
     {
         CREDENTIALS_V2: CONTEXTS_DIR / "credentials-v2.jsonld",
         OPEN_BADGES_V3: CONTEXTS_DIR / "ob-v3p0-context-3.0.3.json",
         MULTIKEY_V1: CONTEXTS_DIR / "multikey-v1.jsonld",
+        DID_V1: CONTEXTS_DIR / "did-v1.jsonld",
     }
 )
 

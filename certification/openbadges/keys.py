@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from .contexts import MULTIKEY_V1
 from .exceptions import (
     MultibaseError,
     SigningKeyError,
@@ -275,23 +276,22 @@ def key_document(*, key_id: str, directory: Path | None = None) -> dict:
     """The Multikey document served at ``key_url(key_id=...)``."""
     key = public_key(key_id=key_id, directory=directory)
     document = {
-        "@context": ["https://w3id.org/security/multikey/v1"],
+        "@context": [MULTIKEY_V1],
         "id": key_url(key_id=key.key_id),
         "type": "Multikey",
         "controller": issuer_id(),
         "publicKeyMultibase": key.key_id,
     }
-    if key.retired:
-        # Retired keys still verify what they signed; they sign nothing new. (Not "revoked":
-        # that would make verifiers reject the old credentials too.)
-        document["expires"] = key.retired
+    # A retired key gets no "expires" or "revoked": verifiers would then reject the
+    # credentials it signed. It simply signs nothing new (the manifest records when it
+    # was retired).
     return document
 
 
 def issuer_profile(*, directory: Path | None = None) -> dict:
     """The Open Badges issuer ``Profile`` served at ``issuer_id()``, with every published key
     as a verification method and as an assertion method (what proofs are checked against)."""
-    from .contexts import CREDENTIALS_V2, OPEN_BADGES_V3
+    from .contexts import CREDENTIALS_V2, DID_V1, MULTIKEY_V1, OPEN_BADGES_V3
 
     keys = [
         key_document(key_id=key.key_id, directory=directory)
@@ -300,7 +300,8 @@ def issuer_profile(*, directory: Path | None = None) -> dict:
     for document in keys:
         del document["@context"]
     return {
-        "@context": [CREDENTIALS_V2, OPEN_BADGES_V3, "https://w3id.org/security/multikey/v1"],
+        # DID v1 defines verificationMethod and assertionMethod; Multikey v1 the key terms.
+        "@context": [CREDENTIALS_V2, OPEN_BADGES_V3, DID_V1, MULTIKEY_V1],
         "id": issuer_id(),
         "type": ["Profile"],
         "name": settings.PEERPATH_ISSUER_NAME,
