@@ -146,6 +146,9 @@ def build_credential(*, data: CredentialInput) -> dict:
         raise CredentialInputError(
             f"achievement_type must be one of {', '.join(ACHIEVEMENT_TYPES)}."
         )
+    for moment in (data.valid_from, data.valid_until):
+        if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
+            raise CredentialInputError("valid_from and valid_until must be timezone-aware.")
     if data.valid_until is not None and data.valid_until <= data.valid_from:
         raise CredentialInputError("valid_until must be after valid_from.")
     issuer = data.issuer or signing_keys.issuer_summary()

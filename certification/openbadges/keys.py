@@ -216,7 +216,9 @@ def _read_key_file(path: Path) -> SigningKey:
         mode = path.stat().st_mode
         text = path.read_text(encoding="ascii")
     except OSError as error:
-        raise SigningKeyError(f"Cannot read the signing key file {path}: {error.strerror}") from None
+        raise SigningKeyError(
+            f"Cannot read the signing key file {path}: {error.strerror}"
+        ) from None
     if mode & 0o077:
         logger.warning("The signing key file %s is readable by other users (chmod 600 it).", path)
     return SigningKey.from_text(text)

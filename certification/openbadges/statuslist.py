@@ -79,7 +79,9 @@ class Bitstring:
         try:
             raw = gzip.decompress(multibase_decode(encoded))
         except (MultibaseError, OSError, EOFError) as error:
-            raise StatusListError(f"encodedList is not GZIP-compressed base64url: {error}") from None
+            raise StatusListError(
+                f"encodedList is not GZIP-compressed base64url: {error}"
+            ) from None
         return cls(size=len(raw) * 8, data=raw)
 
     @classmethod
@@ -180,9 +182,7 @@ def check_status(*, credential: dict, status_list: dict, verify: bool = True) ->
 
     entries = credential.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
-    entry = next(
-        (item for item in entries if item.get("type") == "BitstringStatusListEntry"), None
-    )
+    entry = next((item for item in entries if item.get("type") == "BitstringStatusListEntry"), None)
     if entry is None:
         return StatusCheck(None, ["The credential has no Bitstring status entry."])
     if entry.get("statusListCredential") != status_list.get("id"):
