@@ -631,3 +631,27 @@ def test_status_list_for_another_credential_is_not_used(keys_dir):
 def test_key_module_has_no_database_access():
     source = Path(keys.__file__).read_text()
     assert "django.db" not in source and "objects." not in source
+
+
+def test_the_last_check_compares_the_expanded_values_with_the_rdf_actually_hashed():
+    """Second line of defence, independent of pyld's drop reports: every value of the
+    expanded document must be in the dataset that is canonicalised and hashed."""
+    expanded = [
+        {
+            "@id": "https://peerpath.example/c/1",
+            "https://schema.org/name": [{"@value": "Kept"}],
+            "https://schema.org/description": [{"@value": "Lost on the way"}],
+        }
+    ]
+    dataset = {
+        "@default": [
+            {
+                "subject": {"type": "IRI", "value": "https://peerpath.example/c/1"},
+                "predicate": {"type": "IRI", "value": "https://schema.org/name"},
+                "object": {"type": "literal", "value": "Kept"},
+            }
+        ]
+    }
+    with pytest.raises(DroppedPropertyError, match="Lost on the way") as raised:
+        canonical._check_dataset(expanded, dataset)
+    assert "https://schema.org/description" in raised.value.dropped
