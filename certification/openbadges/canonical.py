@@ -31,19 +31,14 @@ ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# Resolved contexts are cached per loader (pyld's default cache is process-wide and keyed by
-# URL only; sharing it with code that uses another loader could mix up documents).
-_resolvers: dict[int, tuple[FrozenDocumentLoader, dict]] = {}
-
 
 def _options(loader: FrozenDocumentLoader) -> dict:
-    entry = _resolvers.get(id(loader))
-    if entry is None or entry[0] is not loader:
-        entry = (loader, {})
-        _resolvers[id(loader)] = entry
+    # Resolved contexts are cached on the loader itself: pyld's default cache is process-wide
+    # and keyed by URL only, so sharing it with code that uses another loader could mix up
+    # documents.
     return {
         "documentLoader": loader,
-        "contextResolver": ContextResolver(entry[1], loader),
+        "contextResolver": ContextResolver(loader.resolved_cache, loader),
         # No document base: a relative IRI stays relative (and is reported below) instead of
         # being resolved against pyld's placeholder base, http://example.org/base/.
         "base": None,

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from cachetools import LRUCache
+
 from .exceptions import UnknownContextError
 
 CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "data" / "jsonld"
@@ -45,6 +47,9 @@ class FrozenDocumentLoader:
 
     def __init__(self, documents: Mapping[str, Path | dict] | None = None):
         self.documents = dict(SHIPPED_CONTEXTS if documents is None else documents)
+        # pyld's resolved contexts, for this loader only; bounded, since documents being
+        # verified can carry inline contexts of their own.
+        self.resolved_cache = LRUCache(maxsize=100)
 
     def extended(self, extra: Mapping[str, Path | dict]) -> "FrozenDocumentLoader":
         return FrozenDocumentLoader({**self.documents, **extra})

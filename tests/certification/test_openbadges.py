@@ -3,6 +3,7 @@ and rotation, the Bitstring Status List, and the credential builder's allow-list
 
 No test touches the database or the network (a fixture makes any socket use fail)."""
 
+import copy
 import hashlib
 import json
 import re
@@ -655,3 +656,32 @@ def test_the_last_check_compares_the_expanded_values_with_the_rdf_actually_hashe
     with pytest.raises(DroppedPropertyError, match="Lost on the way") as raised:
         canonical._check_dataset(expanded, dataset)
     assert "https://schema.org/description" in raised.value.dropped
+
+
+@pytest.mark.parametrize(
+    "credential",
+    [
+        {},
+        {"@context": [contexts.CREDENTIALS_V2], "id": "https://x.example/1"},
+        {"proof": "not a proof"},
+        {"proof": {"type": "Ed25519Signature2020", "proofPurpose": "assertionMethod"}},
+        {"proof": [{}, {}]},
+    ],
+    ids=["empty", "unsigned", "string-proof", "other-suite", "two-proofs"],
+)
+def test_verification_of_malformed_input_reports_instead_of_raising(keys_dir, credential):
+    result = ob.verify_credential(credential=credential, now=NOW)
+    assert (result.verified, result.proof_valid, result.status) == (False, False, "invalid")
+    assert result.reasons
+
+
+def test_a_proof_with_another_purpose_or_an_unknown_context_fails(keys_dir):
+    ob.rotate_signing_key()
+    signed = ob.sign_credential(credential=ob.build_credential(data=credential_input()))
+    other_purpose = copy.deepcopy(signed)
+    other_purpose["proof"]["proofPurpose"] = "authentication"
+    assert "purpose" in ob.verify_credential(credential=other_purpose, now=NOW).reasons[0]
+    unknown_context = copy.deepcopy(signed)
+    unknown_context["@context"].append("https://contexts.example/extra.jsonld")
+    result = ob.verify_credential(credential=unknown_context, now=NOW)
+    assert not result.verified and "not shipped" in result.reasons[0]
