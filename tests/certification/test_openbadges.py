@@ -208,16 +208,40 @@ def test_w3c_credential_tampered_in_any_field_fails(tamper):
 # --- the 1EdTech Open Badges 3.0 test vector ----------------------------------------------
 
 
-def test_1edtech_vector_hashes_signature_and_proof_value_are_reproduced():
-    vector = json.loads((VECTORS / "1edtech-ob-v3p0" / "vector.json").read_text())
-    proof_hash = hashlib.sha256(vector["proofNormalized"].encode()).digest()
-    document_hash = hashlib.sha256(vector["documentNormalized"].encode()).digest()
-    assert proof_hash.hex() == vector["proofHashHex"]
-    assert document_hash.hex() == vector["documentHashHex"]
-    data = proof.HashData(
-        canonical_proof_config=vector["proofNormalized"],
-        canonical_document=vector["documentNormalized"],
+ONE_EDTECH = VECTORS / "1edtech-ob-v3p0"
+ONE_EDTECH_LOADER = contexts.DEFAULT_LOADER.extended(
+    {
+        "https://www.w3.org/2018/credentials/v1": ONE_EDTECH / "contexts/credentials-v1.jsonld",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld": ONE_EDTECH
+        / "contexts/ob-v3p0-context-3.0.0.json",
+        "https://w3id.org/security/data-integrity/v1": ONE_EDTECH
+        / "contexts/data-integrity-v1.jsonld",
+    }
+)
+
+
+def test_1edtech_vector_is_reproduced_from_the_credential_to_the_proof_value():
+    readme = (VECTORS / "README.md").read_text(encoding="utf-8")
+    recorded = dict(re.findall(r"\| `(\S+?)` \|[^\n]*\| `([0-9a-f]{64})` \|", readme))
+    for url, path in ONE_EDTECH_LOADER.documents.items():
+        if url not in contexts.SHIPPED_CONTEXTS:
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded[url], url
+    vector = json.loads((ONE_EDTECH / "vector.json").read_text())
+    # The transcription is exact: each normalized text hashes to the published hash.
+    assert hashlib.sha256(vector["proofNormalized"].encode()).hexdigest() == vector["proofHashHex"]
+    assert (
+        hashlib.sha256(vector["documentNormalized"].encode()).hexdigest()
+        == vector["documentHashHex"]
     )
+
+    signed = vector["signedCredential"]
+    unsecured = {name: value for name, value in signed.items() if name != "proof"}
+    config = {**vector["proofBeforeSigning"], "@context": signed["@context"]}
+    data = proof.hash_data(document=unsecured, config=config, loader=ONE_EDTECH_LOADER)
+    assert data.canonical_proof_config == vector["proofNormalized"]
+    assert data.canonical_document == vector["documentNormalized"]
+    assert data.proof_hash.hex() == vector["proofHashHex"]
+    assert data.document_hash.hex() == vector["documentHashHex"]
     assert data.combined.hex() == vector["dataToSignHex"]
 
     key = keys.SigningKey.from_seed(bytes.fromhex(vector["privateKeyHex"])[:32])
@@ -229,11 +253,27 @@ def test_1edtech_vector_hashes_signature_and_proof_value_are_reproduced():
     signature = key.sign(data.combined)
     assert signature.hex() == vector["signatureHex"]
     assert multibase.multibase_encode(signature) == vector["proofValue"]
-    assert vector["signedCredential"]["proof"]["proofValue"] == vector["proofValue"]
-    # And the published signature verifies against the published public key.
-    key.private_key.public_key().verify(
-        multibase.multibase_decode(vector["proofValue"]), data.combined
+
+    secured = proof.add_proof(
+        document=unsecured,
+        key=key,
+        verification_method=config["verificationMethod"],
+        created=config["created"],
+        loader=ONE_EDTECH_LOADER,
     )
+    assert secured["proof"]["proofValue"] == signed["proof"]["proofValue"]
+
+    def resolver(*, verification_method):
+        assert verification_method.endswith("#" + vector["publicKeyMultibase"])
+        return bytes.fromhex(vector["publicKeyHex"])
+
+    result = proof.verify_proof(document=signed, resolve_key=resolver, loader=ONE_EDTECH_LOADER)
+    assert result.verified, result.reasons
+    tampered = json.loads(json.dumps(signed))
+    tampered["credentialSubject"]["achievement"]["name"] = "Leadership"
+    assert not proof.verify_proof(
+        document=tampered, resolve_key=resolver, loader=ONE_EDTECH_LOADER
+    ).verified
 
 
 # --- strict canonicalisation: nothing may be dropped --------------------------------------
