@@ -86,7 +86,7 @@ def expand(
         expanded = jsonld.expand(
             document, _options(loader), on_property_dropped=lambda key: dropped.append(key)
         )
-    except jsonld.JsonLdError as error:
+    except Exception as error:  # any pyld failure, on untrusted input too
         _raise_from_pyld(error, "expand the document")
     if strict:
         undefined: list[str] = []
@@ -128,7 +128,7 @@ def canonicalize(
             dataset = jsonld.to_rdf(expanded, options)
             _check_dataset(expanded, dataset)
         nquads = jsonld.normalize(expanded, {**options, "format": "application/n-quads"})
-    except jsonld.JsonLdError as error:
+    except Exception as error:  # any pyld failure, on untrusted input too
         _raise_from_pyld(error, "canonicalise the document")
     return nquads
 

@@ -725,3 +725,30 @@ def test_a_proof_with_another_purpose_or_an_unknown_context_fails(keys_dir):
     unknown_context["@context"].append("https://contexts.example/extra.jsonld")
     result = ob.verify_credential(credential=unknown_context, now=NOW)
     assert not result.verified and "not shipped" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"@context": 5},
+        {"@context": [{"name": {"@id": 3}}]},
+        {"@context": [contexts.CREDENTIALS_V2], "credentialSubject": [[1, 2]]},
+        {"@context": [contexts.CREDENTIALS_V2], "validFrom": {"@value": []}},
+    ],
+    ids=["context-number", "bad-term", "nested-lists", "bad-value-object"],
+)
+def test_garbage_json_ld_with_a_well_formed_proof_is_reported_not_raised(body):
+    key = keys.SigningKey.generate()
+    credential = {
+        **body,
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": "2026-01-01T00:00:00Z",
+            "verificationMethod": ob.did_key(key_id=key.key_id),
+            "proofPurpose": "assertionMethod",
+            "proofValue": multibase.multibase_encode(key.sign(b"anything")),
+        },
+    }
+    result = ob.verify_credential(credential=credential, now=NOW)
+    assert not result.verified and result.reasons
