@@ -146,6 +146,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
 PEERPATH_OPEN_REGISTRATION = env_bool("PEERPATH_OPEN_REGISTRATION", True)
 PEERPATH_INVITATION_DAYS = int(os.environ.get("PEERPATH_INVITATION_DAYS", "14"))
 
+# Open Badges 3.0 signing (certification/openbadges). The Ed25519 private key is read from the
+# environment or a file, never the database: PEERPATH_SIGNING_KEY (the key itself, a Multikey
+# secret "z3u2..."), else PEERPATH_SIGNING_KEY_FILE (a file holding it, or a PKCS#8 PEM), else
+# the current key in PEERPATH_SIGNING_KEYS_DIR, which `manage.py rotate_signing_key` keeps
+# (keys.json lists every public key ever used, so old credentials keep verifying).
+PEERPATH_SIGNING_KEY = os.environ.get("PEERPATH_SIGNING_KEY", "")
+PEERPATH_SIGNING_KEY_FILE = os.environ.get("PEERPATH_SIGNING_KEY_FILE", "")
+PEERPATH_SIGNING_KEYS_DIR = Path(
+    os.environ.get("PEERPATH_SIGNING_KEYS_DIR", BASE_DIR / "var" / "signing-keys")
+)
+# The issuer profile: its URL (default SITE_URL + "/issuer/"), name and home page (SITE_URL).
+PEERPATH_ISSUER_ID = os.environ.get("PEERPATH_ISSUER_ID", "")
+PEERPATH_ISSUER_NAME = os.environ.get("PEERPATH_ISSUER_NAME", "Peerpath")
+PEERPATH_ISSUER_URL = os.environ.get("PEERPATH_ISSUER_URL", "")
+
 # Login throttling (django-axes): five failures for one account from one address lock that
 # pair for fifteen minutes. Locking by the pair, not the address alone, keeps one noisy
 # shared network (a hospital, a college) from locking out everyone behind it.
