@@ -19,3 +19,8 @@ class CertificationConfig(AppConfig):
                 "alignments", heading=_("Aligned to"), label=_("Framework domain or competency")
             ),
         ]
+
+        # Completing events (courses, practicum) queue certificate issuing on commit.
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -222,6 +222,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Monday 07:00: one email a week with whatever practicum news is still unsent.
         "schedule": crontab(minute=0, hour=7, day_of_week=1),
     },
+    "certificate-sweeper": {
+        "task": "certification.tasks.requeue_stale_certificates_task",
+        # Every 10 minutes: render again any certificate left pending (a worker died, a
+        # message was lost, retries ran out).
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))

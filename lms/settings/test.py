@@ -35,3 +35,8 @@ CELERY_TASK_ALWAYS_EAGER = os.environ.get("PEERPATH_TEST_EAGER", "1") == "1"
 # Each test process keeps its own cache: parallel test workers sharing Redis would clear each
 # other's cached entries mid-test (and query counts would depend on timing).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A worker started by a test may route the tasks it queues itself (a PDF after issuing) to the
+# test's private queue, and may hold a render open so the test can kill it mid-render.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PEERPATH_TEST_QUEUE", "celery")
+PEERPATH_TEST_RENDER_DELAY_SECONDS = float(os.environ.get("PEERPATH_TEST_RENDER_DELAY", "0"))
