@@ -6,3 +6,39 @@ from .viewsets import FrameworkViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_framework_viewsets():
     return FrameworkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_certification_viewsets():
+    from .viewsets import CertificationViewSetGroup
+
+    return CertificationViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_manual_issue_url():
+    from django.urls import path
+
+    from .admin_views import issue_manually
+
+    return [path("certificates/issue/", issue_manually, name="certification_issue_manually")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_manual_issue_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .credential_permissions import can_manage_certificates
+
+    class ManualIssueMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_manage_certificates(request.user)
+
+    return ManualIssueMenuItem(
+        _("Issue a certificate"),
+        reverse("certification_issue_manually"),
+        icon_name="plus",
+        order=311,
+    )

@@ -125,7 +125,9 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
 class CertificateSignatory(Orderable):
     """A person who signs certificates of this design."""
 
-    template = ParentalKey(CertificateTemplate, on_delete=models.CASCADE, related_name="signatories")
+    template = ParentalKey(
+        CertificateTemplate, on_delete=models.CASCADE, related_name="signatories"
+    )
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=160)
     signature = models.ForeignKey(

@@ -71,8 +71,9 @@ class CredentialVersion(models.Model):
     alignment_statement = models.TextField(
         _("alignment statement"),
         blank=True,
-        help_text=_('Printed on the certificate. Say "aligned to" or "mapped to", never '
-                    '"approved by".'),
+        help_text=_(
+            'Printed on the certificate. Say "aligned to" or "mapped to", never "approved by".'
+        ),
     )
     required_courses = models.JSONField(
         _("required courses"), default=list, blank=True, help_text=_("Course page slugs.")
@@ -184,9 +185,7 @@ class CredentialEnrolment(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_enrolments"
     )
-    credential = models.ForeignKey(
-        Credential, on_delete=models.PROTECT, related_name="enrolments"
-    )
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="enrolments")
     version = models.ForeignKey(
         CredentialVersion, on_delete=models.PROTECT, related_name="enrolments"
     )

@@ -175,9 +175,7 @@ def issue_certificate(
             for r in eligibility.requirements
             if r.kind == "competency" and (r.met or not manual)
         ]
-        courses = [
-            r.label for r in eligibility.requirements if r.kind == "course" and r.met
-        ]
+        courses = [r.label for r in eligibility.requirements if r.kind == "course" and r.met]
         certificate = Certificate(
             verification_code=generate_verification_code(),
             trainee=trainee,
@@ -191,9 +189,7 @@ def issue_certificate(
             credential_title=version.title,
             credential_version_number=version.number,
             alignment_statement=version.alignment_statement,
-            issuing_organisation=(
-                template.issuing_organisation if template else "Peerpath"
-            ),
+            issuing_organisation=(template.issuing_organisation if template else "Peerpath"),
             competencies=competencies,
             hours={
                 "practicum": round(totals["minutes"] / 60, 1),
@@ -216,8 +212,7 @@ def issue_certificate(
             # The constraint caught a race the lock did not (it cannot on PostgreSQL; it is
             # the last line of defence): the other certificate stands.
             return (
-                Certificate.objects.active()
-                .get(trainee=trainee, credential_version=version),
+                Certificate.objects.active().get(trainee=trainee, credential_version=version),
                 False,
             )
         record_event(
@@ -267,9 +262,7 @@ def store_certificate_pdf(*, certificate_id: int) -> bool:
         locked.status = Certificate.Status.ISSUED
         locked.pdf_rendered_at = timezone.now()
         locked.last_error = ""
-        locked.save(
-            update_fields=["pdf", "pdf_sha256", "status", "pdf_rendered_at", "last_error"]
-        )
+        locked.save(update_fields=["pdf", "pdf_sha256", "status", "pdf_rendered_at", "last_error"])
         record_event(
             actor=None,
             action="certificate.pdf_stored",

@@ -181,10 +181,7 @@ def _comparable(version: CredentialVersion) -> dict:
     extra = dict(rules.get("extra") or {})
     extra.pop("source_rules", None)
     rules["extra"] = extra
-    return {
-        k: (float(v) if isinstance(v, Decimal) else v)
-        for k, v in rules.items()
-    }
+    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in rules.items()}
 
 
 def pin_credential(*, trainee, credential: Credential) -> CredentialEnrolment:
@@ -305,7 +302,9 @@ def attest(*, trainee, code: str) -> Attestation:
         raise CredentialError("We do not know that attestation.")
     attestation, created = Attestation.objects.get_or_create(trainee=trainee, code=code)
     if created:
-        record_event(actor=trainee, action="attestation.made", obj=attestation, after={"code": code})
+        record_event(
+            actor=trainee, action="attestation.made", obj=attestation, after={"code": code}
+        )
         queue_issue_for_trainee(trainee=trainee)
     return attestation
 
@@ -435,8 +434,13 @@ def _course_requirements(trainee, version) -> list[Requirement]:
         course = courses.get(slug)
         if course is None:
             requirements.append(
-                Requirement("course", slug, slug.replace("-", " ").capitalize(), False,
-                            f"{slug}: course not available yet")
+                Requirement(
+                    "course",
+                    slug,
+                    slug.replace("-", " ").capitalize(),
+                    False,
+                    f"{slug}: course not available yet",
+                )
             )
             continue
         total = sum(1 for _, path in lessons if path.startswith(course.path))
@@ -548,9 +552,7 @@ def check_eligibility(*, trainee, credential_code: str) -> Eligibility:
     domains = {}
     if version.hours_by_domain:
         keys = [k.partition("/") for k in version.hours_by_domain]
-        lookup = reduce(
-            or_, (Q(framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[])
-        )
+        lookup = reduce(or_, (Q(framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[]))
         for domain in Domain.objects.filter(lookup).select_related("framework"):
             domains[f"{domain.framework.slug}/{domain.code}"] = domain
     requirements += _hours_requirements(version, totals, domains)
@@ -623,7 +625,9 @@ def credentials_for_trainee(*, trainee) -> list[Credential]:
 
     codes = set(Placement.objects.filter(trainee=trainee).values_list("credential_code", flat=True))
     codes |= set(
-        CredentialEnrolment.objects.filter(trainee=trainee).values_list("credential__code", flat=True)
+        CredentialEnrolment.objects.filter(trainee=trainee).values_list(
+            "credential__code", flat=True
+        )
     )
     return list(
         Credential.objects.filter(Q(issued_by_product=True) | Q(code__in=codes))
@@ -644,9 +648,11 @@ def queue_issue_if_ready(*, trainee, credential_code: str) -> bool:
     if credential is None or not credential.issued_by_product:
         return False
     enrolment = pin_credential(trainee=trainee, credential=credential)
-    if Certificate.objects.active().filter(
-        trainee=trainee, credential_version_id=enrolment.version_id
-    ).exists():
+    if (
+        Certificate.objects.active()
+        .filter(trainee=trainee, credential_version_id=enrolment.version_id)
+        .exists()
+    ):
         return False
     if not check_eligibility(trainee=trainee, credential_code=credential_code).ready_to_issue:
         return False

@@ -56,9 +56,7 @@ def credential_rules(code: str, *, path: Path = DEFAULT_FRAMEWORKS_FILE) -> Cred
     One query."""
     from ..models import CredentialVersion
 
-    version = (
-        CredentialVersion.objects.filter(credential__code=code).order_by("-number").first()
-    )
+    version = CredentialVersion.objects.filter(credential__code=code).order_by("-number").first()
     if version is not None:
         return CredentialRules(
             code=code,

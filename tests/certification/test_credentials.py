@@ -30,7 +30,9 @@ def frameworks(db):
 
 
 def requirement(eligibility, kind, key=None):
-    found = [r for r in eligibility.requirements if r.kind == kind and (key is None or r.key == key)]
+    found = [
+        r for r in eligibility.requirements if r.kind == kind and (key is None or r.key == key)
+    ]
     assert len(found) == 1, found
     return found[0]
 
@@ -44,7 +46,12 @@ def test_frameworks_file_seeds_peer_foundations_once_and_reloading_adds_no_versi
     credential = Credential.objects.get(code="peer-foundations")
     version = credential.current_version
     assert credential.issued_by_product and version.number == 1
-    assert version.required_courses == ["boundaries", "ethics", "trauma-informed-practice", "self-care"]
+    assert version.required_courses == [
+        "boundaries",
+        "ethics",
+        "trauma-informed-practice",
+        "self-care",
+    ]
     assert version.min_quiz_score == 80
     assert float(version.experience_hours) == 80 and float(version.supervision_hours) == 4
     assert float(version.direct_service_share_min) == 0.5
@@ -68,7 +75,9 @@ def test_each_change_is_a_new_version_and_versions_are_never_edited(frameworks):
     events = AuditEvent.objects.filter(action="credential.version_created").count()
     assert (
         services.save_credential_version(
-            credential=credential, actor=registrar, rules={"title": credential.current_version.title}
+            credential=credential,
+            actor=registrar,
+            rules={"title": credential.current_version.title},
         )
         is None
     ), "saving unchanged rules must not make a version"
