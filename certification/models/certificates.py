@@ -111,7 +111,7 @@ class CertificateTemplate(PreviewableMixin, ClusterableModel):
 
     def serve_preview(self, request, mode_name):
         """The design filled with sample data (never a real person's)."""
-        from ..pdf import sample_context, render_pdf, render_html_response
+        from ..pdf import render_html_response, render_pdf, sample_context
 
         context = sample_context(self)
         if mode_name == "pdf":
@@ -272,10 +272,11 @@ class Certificate(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if self.pk and not self._state.adding:
-            # After issue only the PDF and status fields move; the snapshot never does.
-            if update_fields is None or set(update_fields) & set(self.SNAPSHOT_FIELDS):
-                raise ValueError("An issued certificate's snapshot is never changed.")
+        # After issue only the PDF and status fields move; the snapshot never does.
+        if (self.pk and not self._state.adding) and (
+            update_fields is None or set(update_fields) & set(self.SNAPSHOT_FIELDS)
+        ):
+            raise ValueError("An issued certificate's snapshot is never changed.")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -4,10 +4,10 @@ trail; `notifications`: practicum emails; `rules`: credential rules the practicu
 `credentials`: credential versions and eligibility; `certificates`: issuance and PDFs."""
 
 from .audit import *  # noqa: F403
+from .certificates import *  # noqa: F403
+from .credentials import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .practicum import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
-from .credentials import *  # noqa: F403
-from .certificates import *  # noqa: F403
