@@ -73,7 +73,11 @@ def render_certificate_task(self, certificate_id: int) -> bool:
             self.request.retries + 1,
             type(error).__name__,
         )
-        if self.request.retries >= self.max_retries or self.request.is_eager:
+        if (
+            self.request.retries >= self.max_retries
+            or self.request.is_eager
+            or self.request.called_directly
+        ):
             return False
         raise self.retry(
             countdown=RENDER_RETRY_BASE_SECONDS * 2**self.request.retries, exc=error

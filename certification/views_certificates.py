@@ -7,7 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -154,12 +154,8 @@ def certificate_pdf(request, uuid):
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise Http404  # a file that is not the one stored is never served
     filename = f"certificate-{certificate.grouped_code}.pdf"
-    response = FileResponse(
-        iter([data]),
-        content_type="application/pdf",
-        as_attachment=bool(request.GET.get("download")),
-        filename=filename,
-    )
-    response["Content-Length"] = str(len(data))
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

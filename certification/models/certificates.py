@@ -227,13 +227,15 @@ class Certificate(models.Model):
     credential_version_number = models.PositiveIntegerField()
     alignment_statement = models.TextField(blank=True)
     issuing_organisation = models.CharField(max_length=200)
-    competencies = models.JSONField(default=list)
-    hours = models.JSONField(default=dict)
-    courses = models.JSONField(default=list)
+    competencies = models.JSONField(default=list, blank=True)
+    hours = models.JSONField(default=dict, blank=True)
+    courses = models.JSONField(default=list, blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     template_version = models.PositiveIntegerField(default=0)
-    design = models.JSONField(default=dict, help_text=_("The design as it was at issue."))
+    design = models.JSONField(
+        default=dict, blank=True, help_text=_("The design as it was at issue.")
+    )
 
     # The PDF, written once.
     pdf = models.FileField(upload_to="certificates/", blank=True)
