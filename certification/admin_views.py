@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from lms.accounts.models import User
 
 from . import services
-from .credential_permissions import can_manage_certificates
 from .exceptions import CredentialError
 from .models import Credential
+from .permissions import can_manage_certificates
 
 
 class ManualIssueForm(forms.Form):

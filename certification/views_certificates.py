@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import pdf, services
-from .credential_permissions import can_view_certificate
 from .exceptions import CredentialError
 from .models import Certificate, CertificateName
+from .permissions import can_view_certificate
 
 
 def _cards(user, credentials):

@@ -1,11 +1,16 @@
 from wagtail import hooks
 
-from .viewsets import FrameworkViewSetGroup
+from .viewsets import FrameworkViewSetGroup, PracticumViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_framework_viewsets():
     return FrameworkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_practicum_viewsets():
+    return PracticumViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")
@@ -30,7 +35,7 @@ def register_manual_issue_menu_item():
     from django.utils.translation import gettext_lazy as _
     from wagtail.admin.menu import MenuItem
 
-    from .credential_permissions import can_manage_certificates
+    from .permissions import can_manage_certificates
 
     class ManualIssueMenuItem(MenuItem):
         def is_shown(self, request):

@@ -40,7 +40,7 @@ $$ LANGUAGE plpgsql;
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTIONS)
+    schema_editor.execute(FUNCTIONS, params=None)  # no placeholders: RAISE uses %
     schema_editor.execute(
         "CREATE TRIGGER peerpath_audit_append_only BEFORE UPDATE OR DELETE "
         "ON certification_auditevent FOR EACH ROW EXECUTE FUNCTION peerpath_refuse_change()"

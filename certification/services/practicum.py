@@ -50,6 +50,11 @@ def create_placement(
     """A placement with its first supervisor; the agreement is still to be accepted."""
     if supervisor.pk == trainee.pk:
         raise PracticumError("A trainee cannot supervise their own placement.")
+    if not supervisor.memberships.filter(organisation=host, role="supervisor").exists():
+        raise PracticumError(
+            f"{supervisor} does not have the supervisor role at {host}. Add it under "
+            "Organisations first."
+        )
     placement = Placement(
         trainee=trainee,
         host=host,

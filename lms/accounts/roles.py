@@ -78,6 +78,16 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "accounts.add_invitation",
         "accounts.view_invitation",
         "accounts.delete_invitation",
+        # The practicum: registrars set up placements and supervisors and read the ledger and
+        # the audit trail (signed records and events are never edited: see viewsets.py).
+        "certification.add_placement",
+        "certification.change_placement",
+        "certification.view_placement",
+        "certification.add_placementsupervisor",
+        "certification.change_placementsupervisor",
+        "certification.view_placementsupervisor",
+        "certification.view_practicumentry",
+        "certification.view_auditevent",
     ],
 }
 

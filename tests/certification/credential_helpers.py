@@ -22,6 +22,7 @@ from courses import services as course_services
 from lms.accounts.models import Organisation
 from tests.factories import (
     CourseIndexPageFactory,
+    MembershipFactory,
     ModulePageFactory,
     OrganisationFactory,
     QuizPageFactory,
@@ -85,6 +86,7 @@ def finish_lessons(user, course, lessons):
 def placement_for(trainee, credential_code="test-cert"):
     supervisor = UserFactory(legal_name="Marcus Reid")
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)
+    MembershipFactory(user=supervisor, organisation=host, role="supervisor")
     today = timezone.localdate()
     placement = services.create_placement(
         trainee=trainee,

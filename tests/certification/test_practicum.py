@@ -11,8 +11,8 @@ from certification import services
 from certification.exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from certification.models import ActivityType, Domain, PracticumEntry
 from certification.privacy import identifying_details
-from lms.accounts.models import Organisation
-from tests.factories import OrganisationFactory, UserFactory
+from lms.accounts.models import Membership, Organisation
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def ledger(db):
     trainee = UserFactory(legal_name="Jordan Ellis")
     supervisor = UserFactory(legal_name="Marcus Reid")
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)
+    MembershipFactory(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
     today = timezone.localdate()
     placement = services.create_placement(
         trainee=trainee,
@@ -136,12 +137,20 @@ def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
     agree(placement, trainee, supervisor)
     direct = log(placement, trainee, day=1, minutes=120)
     admin = log(placement, trainee, day=2, minutes=60, activity="documentation")
-    supervision = log(placement, trainee, day=3, minutes=60, activity="supervision_individual")
-    pending = log(placement, trainee, day=4, minutes=30)
-    services.submit_entries(
-        trainee=trainee, entry_ids=[direct.pk, admin.pk, supervision.pk, pending.pk]
+    with pytest.raises(PracticumError, match="recorded by your supervisor"):
+        log(placement, trainee, day=3, minutes=60, activity="supervision_individual")
+    services.record_session(
+        supervisor=supervisor,
+        placement_id=placement.pk,
+        kind="individual",
+        date=timezone.localdate() - timedelta(days=3),
+        start_time=time(9, 0),
+        minutes=60,
+        private_notes="Talked through a hard week.",
     )
-    for entry in (direct, admin, supervision):
+    pending = log(placement, trainee, day=4, minutes=30)
+    services.submit_entries(trainee=trainee, entry_ids=[direct.pk, admin.pk, pending.pk])
+    for entry in (direct, admin):
         services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
     totals = services.placement_totals(placement=placement)
     assert (totals["minutes"], totals["direct_minutes"], totals["supervision_minutes"]) == (

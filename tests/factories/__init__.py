@@ -9,6 +9,7 @@ from .courses import (
     ModulePageFactory,
     build_course,
 )
+from .practicum import Practicum, build_practicum, log_entry
 from .questions import (
     QUESTION_FACTORIES,
     ChoiceWithJustificationQuestionFactory,
@@ -43,6 +44,9 @@ __all__ = [
     "HomePageFactory",
     "InvitationFactory",
     "MembershipFactory",
+    "Practicum",
+    "build_practicum",
+    "log_entry",
     "OrganisationFactory",
     "StandardPageFactory",
     "UserFactory",

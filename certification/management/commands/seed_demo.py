@@ -4,7 +4,7 @@ every app's own demo seeding. Idempotent: running it twice changes nothing."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from certification.demo import seed_frameworks
+from certification.demo import seed_frameworks, seed_practicum
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             seed_quizzes()
             seed_learning()
             seed_frameworks()
+            seed_practicum()
             # Again, now that the course catalogue exists for trainers' page permissions.
             account_services.sync_role_groups()
         if quiet:

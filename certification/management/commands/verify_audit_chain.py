@@ -1,0 +1,31 @@
+"""Check the audit trail's hash chain and the hashes of signed records. Exit status 1 when
+anything was tampered with, so it can run from cron or CI."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certification import services
+from certification.models import PracticumEntry, SignOffRating, SupervisionSession
+
+
+class Command(BaseCommand):
+    help = "Verify the audit trail's hash chain and every signed record's content hash."
+
+    def handle(self, *args, **options):
+        problems = services.verify_audit_chain()
+        for model in (PracticumEntry, SupervisionSession, SignOffRating):
+            signed = model.objects.exclude(content_hash="")
+            if model is PracticumEntry:
+                signed = signed.select_related("activity").prefetch_related("domains")
+            if model is SignOffRating:
+                signed = signed.select_related("request")
+            for record in signed.iterator(chunk_size=500):
+                if record.compute_hash() != record.content_hash:
+                    problems.append(
+                        f"{model._meta.verbose_name} {record.pk}: its content does not match "
+                        "the hash it was signed with (edited after signing)."
+                    )
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(problems)} problem(s) found.")
+        self.stdout.write(self.style.SUCCESS("The audit trail and signed records are intact."))

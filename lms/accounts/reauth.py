@@ -1,0 +1,43 @@
+"""Asking for the password again before someone signs a record.
+
+Signing in counts as confirming. After `PEERPATH_REAUTH_SECONDS` (10 minutes by default)
+signing forms show a password field, and the signature is refused until the password is
+given. The check happens in the same request as the signature, so what the person selected
+or typed is kept when the password is wrong."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "peerpath_confirmed_at"
+
+
+def needs_password(request) -> bool:
+    """Whether the next signature must be confirmed with the password."""
+    confirmed = request.session.get(SESSION_KEY, 0)
+    return time.time() - confirmed > settings.PEERPATH_REAUTH_SECONDS
+
+
+def confirm(request, password: str | None) -> str | None:
+    """Check the password if one is needed now. Returns an error message, or None when the
+    person may sign. A correct password starts a new window."""
+    if not needs_password(request):
+        return None
+    if not password:
+        return _("Enter your password to sign. We ask again every few minutes.")
+    # Through authenticate(), so failed attempts count toward the sign-in lockout.
+    user = authenticate(request, username=request.user.email, password=password)
+    if user is None or user.pk != request.user.pk:
+        return _("That password is not right. Nothing was signed; your choices are kept.")
+    request.session[SESSION_KEY] = time.time()
+    return None
+
+
+@receiver(user_logged_in)
+def _stamp_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = time.time()
