@@ -461,7 +461,7 @@ def _course_requirements(trainee, version) -> list[Requirement]:
             detail = f"{course.title}: {finished} of {total} lessons, not completed"
         else:
             title, score = low[0]
-            shown = "not passed" if score is None else f"best {score:g}%"
+            shown = "not passed" if score is None else f"best {float(score):g}%"
             detail = f"{course.title}: {title} {shown} (needs {version.min_quiz_score}%)"
         requirements.append(
             Requirement("course", slug, course.title, met, detail, finished, total, course.url)
