@@ -10,6 +10,7 @@
 - The document is tagged PDF/UA-1 with its language and title.
 """
 
+import atexit
 import mimetypes
 import os
 import posixpath
@@ -128,6 +129,10 @@ _state: _ProcessState | None = None
 def process_state() -> _ProcessState:
     global _state
     if _state is None or _state.pid != os.getpid():
+        if _state is None:
+            # Drop the FontConfiguration before interpreter shutdown tears down the modules
+            # its finaliser needs (else Python prints an ignored TypeError at exit).
+            atexit.register(reset_process_state)
         _state = _ProcessState()
     return _state
 
