@@ -23,7 +23,7 @@ def _cards(user, credentials):
     certificates = {}
     for certificate in Certificate.objects.active().filter(trainee=user):
         certificates.setdefault(certificate.credential_code, certificate)
-    cards = []
+    cards, offered = [], set()
     for credential in credentials:
         try:
             eligibility = services.check_eligibility(trainee=user, credential_code=credential.code)
@@ -34,10 +34,12 @@ def _cards(user, credentials):
                 "credential": credential,
                 "eligibility": eligibility,
                 "certificate": certificates.get(credential.code),
+                # An attestation is the trainee's, not the credential's: offer each once.
                 "attestations": [
                     {"code": code, **services.ATTESTATIONS[code]}
                     for code in eligibility.version.attestations
                     if code in services.ATTESTATIONS
+                    and code not in offered
                     and not next(
                         r.met
                         for r in eligibility.requirements
@@ -46,6 +48,7 @@ def _cards(user, credentials):
                 ],
             }
         )
+        offered.update(a["code"] for a in cards[-1]["attestations"])
     return cards
 
 
