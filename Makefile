@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
-	bench bench-learning bench-quiz
+	bench bench-learning bench-quiz bench-certificates
 
 run: check-system install migrate seed serve
 
@@ -62,6 +62,9 @@ bench-learning: install
 
 bench-quiz: install
 	$(PY) -m bench.quiz $(BENCH_ARGS)
+
+bench-certificates: install
+	$(PY) -m bench.certificates $(BENCH_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A lms worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
