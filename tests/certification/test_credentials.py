@@ -301,3 +301,63 @@ def test_eligibility_takes_a_fixed_number_of_queries(site, frameworks):
     # (With nothing at all logged, the ledger skips fetching entries' domains: one fewer.)
     assert _queries(light) == _queries(busy) == 17
     assert _queries(newcomer) == 16
+
+
+# The admin.
+
+
+def test_registrar_edits_rules_in_the_admin_and_gets_a_new_version(client, roles, frameworks):
+    from django.contrib.auth.models import Group
+
+    registrar = UserFactory(is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    client.force_login(registrar)
+    credential = Credential.objects.get(code="peer-foundations")
+    url = f"/admin/credential/edit/{credential.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Peer Worker Foundations Certificate" in page.content
+    form = {
+        "code": "peer-foundations",
+        "issued_by_product": "on",
+        "template": "",
+        "title": "Peer Worker Foundations Certificate",
+        "alignment_statement": "Content mapped to the SAMHSA Core Competencies (2015).",
+        "required_courses": "boundaries\nethics",
+        "min_quiz_score": "80",
+        "experience_hours": "100",
+        "direct_service_share_min": "0.5",
+        "supervision_hours": "4",
+        "hours_by_domain": "icrc-pr/ethics: 6",
+        "competency_signoffs": "samhsa-pw-2015/III.3",
+        "competent_ratings": "1",
+        "qualification_current": "on",
+        "attestations": "code_of_ethics",
+        "validity_months": "24",
+        "renewal_ce_hours": "20",
+        "renewal_period_months": "24",
+        "renewal_min_by_topic": "ethics: 6",
+        "change_note": "More practicum hours",
+    }
+    bad = client.post(url, {**form, "alignment_statement": "Approved by SAMHSA."})
+    assert bad.status_code == 200 and b"never" in bad.content
+    bad = client.post(url, {**form, "hours_by_domain": "ethics six"})
+    assert bad.status_code == 200 and b"one domain per line" in bad.content
+    assert credential.versions.count() == 1
+    assert client.post(url, form).status_code == 302
+    version = credential.versions.order_by("-number").first()
+    assert version.number == 2 and float(version.experience_hours) == 100
+    assert version.required_courses == ["boundaries", "ethics"]
+    assert version.hours_by_domain == {"icrc-pr/ethics": 6.0}
+    assert version.renewal == {
+        "ce_hours": 20.0,
+        "period_months": 24,
+        "min_by_topic": {"ethics": 6.0},
+    }
+    assert version.created_by == registrar and version.change_note == "More practicum hours"
+    # Saving again unchanged adds nothing; the first version is still there, unchanged.
+    client.post(url, form)
+    assert credential.versions.count() == 2
+    assert float(credential.versions.get(number=1).experience_hours) == 80
+    # Trainers cannot edit credentials.
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code in (302, 403)
