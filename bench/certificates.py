@@ -267,7 +267,9 @@ def make_trainees(count: int, code: str) -> list[int]:
     )
     users = User.objects.bulk_create(
         [
-            User(email=f"{code}-{n}@bench.example", legal_name=f"Bench Trainee {n}", password="!")
+            # "!" is Django's unusable password: bench trainees never sign in, and hashing
+            # a thousand real passwords would dominate the setup.
+            User(email=f"{code}-{n}@bench.example", legal_name=f"Bench Trainee {n}", password="!")  # noqa: S106
             for n in range(count)
         ]
     )
@@ -331,6 +333,7 @@ def batch(args, env, *, processes: int) -> dict:
                     raise runner.BenchError(f"The worker exited; see {log_path}")
                 time.sleep(0.5)
             elapsed = time.perf_counter() - started
+            load = os.getloadavg()
         finally:
             worker.terminate()
             try:
@@ -348,6 +351,10 @@ def batch(args, env, *, processes: int) -> dict:
         "per_second": round(done / elapsed, 2),
         "ms_per_certificate_wall": round(elapsed * 1000 / max(done, 1), 1),
         "failed_attempts": sum(c.render_attempts - 1 for c in certificates if c.render_attempts),
+        # Other work on the machine shows here: with the cores already busy, a second worker
+        # process has nothing to gain.
+        "load_average_at_end": [round(x, 2) for x in load],
+        "cores": os.cpu_count(),
     }
 
 
@@ -439,7 +446,8 @@ def print_summary(results: dict, path: Path) -> None:
             print(
                 f"batch, {run['processes']} process(es): {run['issued_with_pdf']}/"
                 f"{run['issuances']} in {run['seconds']} s = {run['per_second']} /s "
-                f"({run['certificates']} certificates, {run['failed_attempts']} retried renders)"
+                f"({run['certificates']} certificates, {run['failed_attempts']} retried renders; "
+                f"load average {run['load_average_at_end'][0]} on {run['cores']} cores)"
             )
         print(f"speed-up with 2 processes: {results['batch']['speed_up_2_vs_1']}x")
     print(f"\nWrote {path}")

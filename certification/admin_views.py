@@ -66,5 +66,72 @@ def issue_manually(request):
         else:
             status = 400
     return TemplateResponse(
-        request, "certification/admin/issue_manually.html", {"form": form}, status=status
+        request,
+        "certification/admin/issue_manually.html",
+        {
+            "form": form,
+            "title": _("Issue a certificate"),
+            "intro": _(
+                "Issue a certificate without every requirement met in Peerpath (recognition "
+                "of prior learning). The trainee must have confirmed their name. The reason is "
+                "kept with the certificate and the issue is recorded in the audit trail."
+            ),
+            "submit": _("Issue the certificate"),
+        },
+        status=status,
+    )
+
+
+class CertificateNameForm(forms.Form):
+    email = forms.EmailField(label=_("Holder's email address"))
+    name = forms.CharField(
+        label=_("Name as it should appear on certificates"),
+        max_length=200,
+        help_text=_(
+            "For certificates issued from now on. An issued certificate keeps the name it "
+            "was issued with until it is replaced."
+        ),
+    )
+
+    def clean_email(self):
+        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if user is None:
+            raise forms.ValidationError(_("No one has an account with that address."))
+        self.holder = user
+        return self.cleaned_data["email"]
+
+
+def change_certificate_name(request):
+    """After the first certificate, a holder's name changes only here (audited)."""
+    if not can_manage_certificates(request.user):
+        raise PermissionDenied
+    form = CertificateNameForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_certificate_name(
+                    registrar=request.user, user=form.holder, name=form.cleaned_data["name"]
+                )
+            except CredentialError as error:
+                form.add_error("name", error.message)
+                status = error.status
+            else:
+                messages.success(request, _("The name on certificates is changed."))
+                return redirect("wagtailadmin_home")
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "certification/admin/issue_manually.html",
+        {
+            "form": form,
+            "title": _("Change a name on certificates"),
+            "intro": _(
+                "Holders confirm their own name before their first certificate; after that, "
+                "a change goes through a registrar and is recorded in the audit trail."
+            ),
+            "submit": _("Change the name"),
+        },
+        status=status,
     )

@@ -24,9 +24,16 @@ def register_certification_viewsets():
 def register_manual_issue_url():
     from django.urls import path
 
-    from .admin_views import issue_manually
+    from .admin_views import change_certificate_name, issue_manually
 
-    return [path("certificates/issue/", issue_manually, name="certification_issue_manually")]
+    return [
+        path("certificates/issue/", issue_manually, name="certification_issue_manually"),
+        path(
+            "certificates/name/",
+            change_certificate_name,
+            name="certification_change_certificate_name",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
@@ -46,4 +53,24 @@ def register_manual_issue_menu_item():
         reverse("certification_issue_manually"),
         icon_name="plus",
         order=311,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificate_name_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .permissions import can_manage_certificates
+
+    class NameMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_manage_certificates(request.user)
+
+    return NameMenuItem(
+        _("Change a certificate name"),
+        reverse("certification_change_certificate_name"),
+        icon_name="user",
+        order=312,
     )

@@ -358,3 +358,25 @@ def test_credentials_page_shows_the_checklist_and_bad_input_is_a_clear_message(
     assert response.status_code == 302 and trainee.attestations.count() == 1
     assert client.post("/credentials/attest/unknown/", {"agree": "yes"}).status_code == 302
     assert client.get("/credentials/name/").status_code == 405
+
+
+def test_registrar_changes_a_holders_name_in_the_admin(client, roles, hours_credential):
+    from django.contrib.auth.models import Group
+
+    trainee, placement, supervisor = hours_credential
+    approved_minutes(placement, supervisor, 600)
+    certificate, _ = services.issue_certificate(trainee=trainee, credential_code="test-cert")
+    registrar = UserFactory(is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    client.force_login(registrar)
+    url = "/admin/certificates/name/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"email": trainee.email, "name": "<x>"})
+    assert bad.status_code == 400 and b"letters" in bad.content
+    assert client.post(url, {"email": trainee.email, "name": "Jordan Ellis"}).status_code == 302
+    trainee.certificate_name.refresh_from_db()
+    assert trainee.certificate_name.name == "Jordan Ellis"
+    assert AuditEvent.objects.filter(action="certificate_name.changed", actor=registrar).exists()
+    assert Certificate.objects.get(pk=certificate.pk).holder_name == "Jordan Avery Ellis"
+    client.force_login(trainee)
+    assert client.get(url).status_code in (302, 403)
