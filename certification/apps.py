@@ -7,18 +7,21 @@ class CertificationConfig(AppConfig):
     verbose_name = "Certification"
 
     def ready(self):
-        # Course alignments are certification data; add their editor to the course page here
+        # Alignments are certification data; add their editor to course and module pages here
         # so that the courses app never imports certification (dependencies point one way).
         from wagtail.admin.panels import InlinePanel
 
-        from courses.models import CoursePage
+        from courses.models import CoursePage, ModulePage
 
-        CoursePage.content_panels = [
-            *CoursePage.content_panels,
-            InlinePanel(
-                "alignments", heading=_("Aligned to"), label=_("Framework domain or competency")
-            ),
-        ]
+        for page_type in (CoursePage, ModulePage):
+            page_type.content_panels = [
+                *page_type.content_panels,
+                InlinePanel(
+                    "alignments",
+                    heading=_("Aligned to"),
+                    label=_("Framework domain or competency"),
+                ),
+            ]
 
         # Completing events (courses, practicum) queue certificate issuing on commit.
         from . import signal_handlers

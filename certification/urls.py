@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_practicum
+from . import views, views_practicum, views_privacy
 
 framework_patterns = (
     [
@@ -43,4 +43,17 @@ practicum_patterns = (
         ),
     ],
     "practicum",
+)
+
+privacy_patterns = (
+    [
+        path("", views_privacy.home, name="home"),
+        path("my-data.json", views_privacy.export_json, name="export_json"),
+        path("my-data.pdf", views_privacy.export_pdf, name="export_pdf"),
+        path("erase/", views_privacy.erase, name="erase"),
+        path("erase/withdraw/", views_privacy.withdraw, name="withdraw"),
+        path("requests/", views_privacy.requests_list, name="requests"),
+        path("requests/<int:request_id>/complete/", views_privacy.complete, name="complete"),
+    ],
+    "privacy",
 )

@@ -6,13 +6,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from courses.models import CoursePage
+from courses.models import CoursePage, ModulePage
 
 from .models import Competency, Domain, Framework
 
 
 def _aligned_courses(condition: Q):
     return CoursePage.objects.live().filter(condition).distinct().order_by("title")
+
+
+def _aligned_modules(condition: Q):
+    return ModulePage.objects.live().filter(condition).distinct().order_by("path")
 
 
 @require_GET
@@ -32,7 +36,15 @@ def framework_detail(request, framework):
     return render(
         request,
         "certification/framework_detail.html",
-        {"framework": framework, "domains": domains, "courses": courses},
+        {
+            "framework": framework,
+            "domains": domains,
+            "courses": courses,
+            "modules": _aligned_modules(
+                Q(alignments__domain__framework=framework)
+                | Q(alignments__competency__domain__framework=framework)
+            ),
+        },
     )
 
 
@@ -51,6 +63,7 @@ def node_detail(request, framework, code):
             "competency": competency,
             "domain": competency.domain,
             "courses": courses,
+            "modules": _aligned_modules(Q(alignments__competency=competency)),
         }
         return render(request, "certification/competency_detail.html", context)
     domain = Domain.objects.filter(framework=framework, code=code).first()
@@ -64,5 +77,8 @@ def node_detail(request, framework, code):
         "domain": domain,
         "competencies": domain.competencies.all(),
         "courses": courses,
+        "modules": _aligned_modules(
+            Q(alignments__domain=domain) | Q(alignments__competency__domain=domain)
+        ),
     }
     return render(request, "certification/domain_detail.html", context)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import CreateView
@@ -11,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from lms.accounts.models import Membership, User
 
-from . import services
+from . import permissions, services
 from .exceptions import PracticumError
 from .models import (
     AuditEvent,
@@ -21,6 +22,7 @@ from .models import (
     Placement,
     PlacementSupervisor,
     PracticumEntry,
+    QuestionAlignment,
 )
 
 
@@ -69,11 +71,24 @@ class CompetencyViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+class QuestionAlignmentViewSet(ModelViewSet):
+    """Trainers align question-bank questions to competencies here (the question editor
+    belongs to courses, which never depends on certification)."""
+
+    model = QuestionAlignment
+    icon = "tick"
+    menu_label = _("Question alignments")
+    form_fields = ["question", "domain", "competency"]
+    list_display = ["question", "competency", "domain"]
+    list_filter = ["competency__domain__framework"]
+    copy_view_enabled = False
+
+
 class FrameworkViewSetGroup(ModelViewSetGroup):
     menu_label = _("Frameworks")
     menu_icon = "list-ul"
     menu_order = 300
-    items = (FrameworkViewSet, DomainViewSet, CompetencyViewSet)
+    items = (FrameworkViewSet, DomainViewSet, CompetencyViewSet, QuestionAlignmentViewSet)
 
 
 # Practicum ---------------------------------------------------------------------------------
@@ -93,6 +108,17 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(["view"] if "view" in actions else [])
 
 
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Placements and their supervisors are history once hours hang on them: never deleted
+    (end a placement by its dates instead)."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
 class PlacementForm(WagtailAdminModelForm):
     """Creating a placement names its first supervisor and their qualification; the service
     checks the supervisor's role at the host. Editing changes dates and grace only."""
@@ -108,6 +134,10 @@ class PlacementForm(WagtailAdminModelForm):
         help_text=_("Shown on everything they sign, e.g. “Certified Peer Recovery Specialist”."),
     )
     qualification_expires = forms.DateField(required=False)
+
+    class Meta:
+        model = Placement
+        fields = ["trainee", "host", "credential_code", "starts_on", "ends_on", "grace_days"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +155,7 @@ class PlacementForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         if self.instance.pk:
-            return super().save(commit=commit)
+            return _save_audited(self, "placement.changed", commit=commit)
         data = self.cleaned_data
         try:
             return services.create_placement(
@@ -145,11 +175,16 @@ class PlacementForm(WagtailAdminModelForm):
 
 
 class PlacementCreateView(CreateView):
+    def save_instance(self):
+        # The service creates the placement with its supervisor and the audit event.
+        return self.form.save()
+
     def form_valid(self, form):
         try:
             return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
@@ -169,6 +204,48 @@ class PlacementViewSet(ModelViewSet):
         return PlacementForm
 
 
+def _save_audited(form, action, *, commit=True):
+    """Save an admin form and record what changed in the audit trail, together."""
+    changed = {name: form.initial.get(name) for name in form.changed_data}
+    with transaction.atomic():
+        instance = super(type(form), form).save(commit=commit)
+        services.record_event(
+            actor=getattr(form, "for_user", None),
+            action=action,
+            obj=instance,
+            before=changed,
+            after={name: form.cleaned_data.get(name) for name in form.changed_data},
+        )
+    return instance
+
+
+class PlacementSupervisorForm(WagtailAdminModelForm):
+    class Meta:
+        model = PlacementSupervisor
+        fields = ["placement", "supervisor", "qualification", "qualification_expires"]
+
+    def clean(self):
+        data = super().clean()
+        placement, supervisor = data.get("placement"), data.get("supervisor")
+        if placement and supervisor:
+            if supervisor.pk == placement.trainee_id:
+                self.add_error("supervisor", _("A trainee cannot supervise their own placement."))
+            elif not permissions.may_supervise_at(supervisor, placement.host):
+                self.add_error(
+                    "supervisor",
+                    _("They need the supervisor role at %(host)s first.")
+                    % {"host": placement.host},
+                )
+        return data
+
+    def save(self, commit=True):
+        return _save_audited(
+            self,
+            "placement.supervisor_changed" if self.instance.pk else "placement.supervisor_added",
+            commit=commit,
+        )
+
+
 class PlacementSupervisorViewSet(ModelViewSet):
     model = PlacementSupervisor
     icon = "user"
@@ -176,6 +253,9 @@ class PlacementSupervisorViewSet(ModelViewSet):
     form_fields = ["placement", "supervisor", "qualification", "qualification_expires"]
     list_display = ["supervisor", "placement", "qualification", "qualification_expires"]
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return PlacementSupervisorForm
 
 
 class PracticumEntryViewSet(ModelViewSet):
@@ -227,6 +307,8 @@ class PracticumViewSetGroup(ModelViewSetGroup):
 
 for _model in (PracticumEntry, AuditEvent):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
+for _model in (Placement, PlacementSupervisor):
+    register_permission_policy(_model, NoDeletePolicy(_model))
 
 
 # Credentials and certificates (registrars).

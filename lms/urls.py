@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certification.certificate_urls import certificate_patterns, credential_patterns
-from certification.urls import framework_patterns, practicum_patterns
+from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("certificates/", include(certificate_patterns)),
     path("learn/", include(learn_patterns)),
     path("practicum/", include(practicum_patterns)),
+    path("privacy/", include(privacy_patterns)),
     path("teach/", include(teach_patterns)),
 ]
 

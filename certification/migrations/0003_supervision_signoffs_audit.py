@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import lms.crypto
 from django.db import migrations, models
 
 
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
             name='SignOffRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('account', models.TextField(max_length=1500, verbose_name='what you did (no names or identifying details)')),
+                ('account', lms.crypto.EncryptedTextField(max_length=1500, verbose_name='what you did (no names or identifying details)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signoff_requests', to='certification.competency')),
                 ('placement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signoff_requests', to='certification.placement')),
@@ -34,6 +35,7 @@ class Migration(migrations.Migration):
                 ('comment', models.TextField(max_length=1500, verbose_name='comment')),
                 ('rater_qualification', models.CharField(max_length=250)),
                 ('qualification_current', models.BooleanField(help_text="Whether the rater's qualification was in date when they signed.")),
+                ('account_sha256', models.CharField(help_text="SHA-256 of the trainee's account as the rater saw it.", max_length=64)),
                 ('content_hash', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField()),
                 ('rater', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -50,8 +52,9 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('individual', 'Individual supervision'), ('group', 'Group supervision')], max_length=12, verbose_name='kind')),
                 ('date', models.DateField(verbose_name='date')),
                 ('minutes', models.PositiveIntegerField(verbose_name='duration (minutes)')),
-                ('private_notes', models.TextField(blank=True, help_text='Seen only by you and the trainee. Never shown to anyone else.', max_length=4000, verbose_name='private notes')),
+                ('private_notes', lms.crypto.EncryptedTextField(blank=True, help_text='Seen only by you and the trainee. Never shown to anyone else.', max_length=4000, verbose_name='private notes')),
                 ('signed_qualification', models.CharField(max_length=250)),
+                ('notes_sha256', models.CharField(blank=True, help_text='SHA-256 of the notes as signed; the notes may later be erased, not edited.', max_length=64)),
                 ('content_hash', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='session', to='certification.practicumentry')),

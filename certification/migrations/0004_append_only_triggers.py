@@ -9,7 +9,6 @@ from django.db import migrations
 
 SIGNED_TABLES = [
     "certification_practicumentry",
-    "certification_supervisionsession",
     "certification_signoffrating",
 ]
 
@@ -34,6 +33,29 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
+
+-- A signed supervision session: everything is locked except the private notes' ciphertext,
+-- which key rotation re-encrypts and erasure clears (the notes' hash stays in the signed
+-- content, so any other change to them shows in verify_audit_chain).
+CREATE OR REPLACE FUNCTION peerpath_refuse_session_change() RETURNS trigger AS $$
+BEGIN
+    IF OLD.content_hash = '' THEN
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'DELETE' OR (NEW.id, NEW.placement_id, NEW.supervisor_id, NEW.kind, NEW.date,
+            NEW.minutes, NEW.entry_id, NEW.signed_qualification, NEW.notes_sha256,
+            NEW.content_hash, NEW.created_at)
+        IS DISTINCT FROM (OLD.id, OLD.placement_id, OLD.supervisor_id, OLD.kind, OLD.date,
+            OLD.minutes, OLD.entry_id, OLD.signed_qualification, OLD.notes_sha256,
+            OLD.content_hash, OLD.created_at) THEN
+        RAISE EXCEPTION 'peerpath: % on signed row % of % is refused: signed records are locked',
+            TG_OP, OLD.id, TG_TABLE_NAME
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
 """
 
 
@@ -50,17 +72,23 @@ def forwards(apps, schema_editor):
             f"CREATE TRIGGER peerpath_signed_locked BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION peerpath_refuse_signed_change()"
         )
+    schema_editor.execute(
+        "CREATE TRIGGER peerpath_signed_locked BEFORE UPDATE OR DELETE "
+        "ON certification_supervisionsession "
+        "FOR EACH ROW EXECUTE FUNCTION peerpath_refuse_session_change()"
+    )
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table in [*SIGNED_TABLES, "certification_auditevent"]:
+    for table in [*SIGNED_TABLES, "certification_supervisionsession"]:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS peerpath_signed_locked ON {table}")
     schema_editor.execute(
         "DROP TRIGGER IF EXISTS peerpath_audit_append_only ON certification_auditevent"
     )
     schema_editor.execute("DROP FUNCTION IF EXISTS peerpath_refuse_signed_change()")
+    schema_editor.execute("DROP FUNCTION IF EXISTS peerpath_refuse_session_change()")
     schema_editor.execute("DROP FUNCTION IF EXISTS peerpath_refuse_change()")
 
 

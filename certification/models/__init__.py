@@ -7,7 +7,7 @@ from .credentials import (
     CredentialEnrolment,
     CredentialVersion,
 )
-from .frameworks import Competency, CourseAlignment, Domain, Framework
+from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
@@ -31,6 +31,7 @@ __all__ = [
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",
+    "QuestionAlignment",
     "Rating",
     "SignOffRating",
     "SignOffRequest",

@@ -107,10 +107,11 @@ class Competency(models.Model):
 
 
 class CourseAlignment(Orderable):
-    """A course aligned to a framework domain or competency. Lives in certification so that
-    courses never depends on it; edited inline on the course page (see apps.py)."""
+    """A course or module aligned to a framework domain or competency. Lives in
+    certification so that courses never depends on it; edited inline on the course and module
+    pages (see apps.py)."""
 
-    page = ParentalKey("courses.CoursePage", on_delete=models.CASCADE, related_name="alignments")
+    page = ParentalKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="alignments")
     domain = models.ForeignKey(
         Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="alignments"
     )
@@ -130,3 +131,37 @@ class CourseAlignment(Orderable):
 
     def __str__(self):
         return str(self.competency or self.domain)
+
+
+class QuestionAlignment(models.Model):
+    """A question-bank question aligned to a domain or competency (edited in the admin under
+    Frameworks > Question alignments; the courses app never depends on certification)."""
+
+    question = models.ForeignKey(
+        "courses.Question", on_delete=models.CASCADE, related_name="alignments"
+    )
+    domain = models.ForeignKey(
+        Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="question_alignments"
+    )
+    competency = models.ForeignKey(
+        Competency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="question_alignments",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain__isnull=False) | models.Q(competency__isnull=False),
+                name="certification_question_alignment_has_target",
+            ),
+            models.UniqueConstraint(
+                fields=["question", "domain", "competency"],
+                name="certification_question_alignment_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} -> {self.competency or self.domain}"

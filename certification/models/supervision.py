@@ -13,6 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.crypto import EncryptedTextField
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
 
 def content_digest(content: dict) -> str:
     """SHA-256 of a canonical JSON rendering (sorted keys, no spaces)."""
@@ -37,7 +43,7 @@ class SupervisionSession(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("duration (minutes)"))
-    private_notes = models.TextField(
+    private_notes = EncryptedTextField(
         _("private notes"),
         blank=True,
         max_length=4000,
@@ -51,6 +57,11 @@ class SupervisionSession(models.Model):
         blank=True,
     )
     signed_qualification = models.CharField(max_length=250)
+    notes_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the notes as signed; the notes may later be erased, not edited."),
+    )
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,8 +72,9 @@ class SupervisionSession(models.Model):
         return f"{self.get_kind_display()} on {self.date}"
 
     def signed_content(self) -> dict:
-        """What the supervisor signs (the private notes are not part of the public record,
-        but they are covered by the hash so an edit would show)."""
+        """What the supervisor signs. The private notes are covered through their digest,
+        taken at signing, so the notes can be erased (at the trainee's request) without
+        breaking the signature, while any edit to them still shows (see `notes_intact`)."""
         return {
             "session": self.pk,
             "placement": self.placement_id,
@@ -70,12 +82,16 @@ class SupervisionSession(models.Model):
             "kind": self.kind,
             "date": self.date.isoformat(),
             "minutes": self.minutes,
-            "notes_sha256": hashlib.sha256(self.private_notes.encode()).hexdigest(),
+            "notes_sha256": self.notes_sha256,
             "qualification": self.signed_qualification,
         }
 
     def compute_hash(self) -> str:
         return content_digest(self.signed_content())
+
+    def notes_intact(self) -> bool:
+        """The notes are as signed, or erased; never edited."""
+        return not self.private_notes or text_digest(self.private_notes) == self.notes_sha256
 
 
 class SignOffRequest(models.Model):
@@ -87,7 +103,9 @@ class SignOffRequest(models.Model):
     competency = models.ForeignKey(
         "certification.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
     )
-    account = models.TextField(_("what you did (no names or identifying details)"), max_length=1500)
+    account = EncryptedTextField(
+        _("what you did (no names or identifying details)"), max_length=1500
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,6 +132,9 @@ class SignOffRating(models.Model):
     qualification_current = models.BooleanField(
         help_text=_("Whether the rater's qualification was in date when they signed.")
     )
+    account_sha256 = models.CharField(
+        max_length=64, help_text=_("SHA-256 of the trainee's account as the rater saw it.")
+    )
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
@@ -127,7 +148,7 @@ class SignOffRating(models.Model):
         return {
             "request": self.request_id,
             "competency": self.request.competency_id,
-            "account_sha256": hashlib.sha256(self.request.account.encode()).hexdigest(),
+            "account_sha256": self.account_sha256,
             "rater": self.rater_id,
             "rating": self.rating,
             "comment": self.comment,

@@ -6,6 +6,7 @@ trail; `notifications`: practicum emails; `rules`: credential rules the practicu
 from .audit import *  # noqa: F403
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
+from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .practicum import *  # noqa: F403

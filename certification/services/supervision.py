@@ -19,6 +19,7 @@ from ..models import (
     SignOffRequest,
     SupervisionSession,
 )
+from ..models.supervision import text_digest
 from ..privacy import identifying_details
 from ..signals import practicum_signed
 from .audit import record_event
@@ -122,6 +123,7 @@ def record_session(
         private_notes=private_notes.strip(),
         entry=entry,
         signed_qualification=link.qualification,
+        notes_sha256=text_digest(private_notes.strip()),
         content_hash="",
     )
     session.content_hash = session.compute_hash()
@@ -234,6 +236,7 @@ def rate_signoff(*, supervisor, request_id: int, rating: str, comment: str) -> S
         comment=comment,
         rater_qualification=link.qualification,
         qualification_current=qualification_current(link),
+        account_sha256=text_digest(request.account),
         created_at=timezone.now(),
     )
     signed.content_hash = signed.compute_hash()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.crypto import EncryptedTextField
+
 
 class CohortQuerySet(models.QuerySet):
     def taught_by(self, user):
@@ -189,7 +191,7 @@ class Reflection(models.Model):
     )
     block_id = models.CharField(max_length=64)
     prompt = models.TextField(help_text=_("The prompt as the learner saw it."))
-    text = models.TextField(_("your reflection"), max_length=20_000)
+    text = EncryptedTextField(_("your reflection"), max_length=20_000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
+        from lms import checks  # noqa: F401  (registers the deployment checks)
+
         from . import reauth  # noqa: F401  (connects the sign-in stamp)
 
         if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -235,3 +235,35 @@ class Invitation(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class ErasureRequest(models.Model):
+    """A person's request to have their personal data erased. A registrar completes it
+    (certification.services.data_rights.complete_erasure) before `due_by`."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a registrar")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the person")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="erasure_requests")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    due_by = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_by", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="open"),
+                name="accounts_one_open_erasure_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"Erasure request {self.pk} ({self.get_status_display()})"

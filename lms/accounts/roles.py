@@ -31,6 +31,10 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "certification.add_coursealignment",
         "certification.change_coursealignment",
         "certification.delete_coursealignment",
+        *(
+            f"certification.{action}_questionalignment"
+            for action in ("add", "change", "delete", "view")
+        ),
         "wagtailadmin.access_admin",
         "wagtailimages.add_image",
         "wagtailimages.change_image",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lms.request_id.RequestIdMiddleware",
+    "lms.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,6 +230,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/10"),
     },
 }
+# Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
+# first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
+PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))
 
@@ -255,6 +259,9 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["legal_name", "preferred_name", "pronouns"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security that holds everywhere; production.py adds HTTPS-only settings.
+# Sessions are read from the cache (Redis in production) and written through to the database,
+# so a signed-in request costs one query (the user) before the view's own work.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

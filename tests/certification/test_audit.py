@@ -115,3 +115,28 @@ def test_postgresql_refuses_update_and_delete_of_signed_rows_and_events(practicu
     draft = log_entry(practicum.placement, days_ago=9)
     assert PracticumEntry.objects.filter(pk=draft.pk).update(minutes=45) == 1
     assert PracticumEntry.objects.get(pk=signed.pk).minutes == 120
+
+
+def test_edited_session_notes_are_detected_but_erased_notes_are_not_tampering(practicum):
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from certification.models import SupervisionSession
+
+    session = services.record_session(
+        supervisor=practicum.supervisor,
+        placement_id=practicum.placement.pk,
+        kind="individual",
+        date=timezone.localdate() - timedelta(days=9),
+        start_time=time(15, 0),
+        minutes=60,
+        private_notes="Talked about pacing the week.",
+    )
+    # Rewriting the notes' ciphertext is allowed (key rotation, erasure), so no tampering
+    # context is needed even on PostgreSQL; changing what they say is detected.
+    SupervisionSession.objects.filter(pk=session.pk).update(private_notes="Nothing to note.")
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("verify_audit_chain")
+    SupervisionSession.objects.filter(pk=session.pk).update(private_notes="")  # erased
+    call_command("verify_audit_chain")

@@ -115,3 +115,29 @@ def test_registrars_edit_frameworks_and_trainers_only_read(client, roles, traine
     assert client.get(f"/admin/framework/edit/{framework.pk}/").status_code in (302, 403)
     client.force_login(registrar)
     assert client.get(f"/admin/framework/edit/{framework.pk}/").status_code == 200
+
+
+def test_modules_and_questions_are_aligned_too(client, aligned_course, trainer):
+    from courses.models import ModulePage
+    from lms.accounts.services import sync_role_groups
+    from tests.factories import SingleChoiceQuestionFactory
+
+    module = ModulePage.objects.child_of(aligned_course).first()
+    services.align_course(course=module, keys=["samhsa-pw-2015/IX.5"])
+    body = client.get("/frameworks/samhsa-pw-2015/IX.5/").content.decode()
+    assert "Modules aligned to this" in body and module.title in body
+
+    sync_role_groups()
+    client.force_login(trainer)
+    editor = client.get(f"/admin/pages/{module.pk}/edit/").content.decode()
+    assert "Aligned to" in editor
+    question = SingleChoiceQuestionFactory()
+    competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="III.3")
+    response = client.post(
+        "/admin/questionalignment/new/", {"question": question.pk, "competency": competency.pk}
+    )
+    assert response.status_code == 302
+    assert question.alignments.get().competency == competency
+    # A row with no target is refused with a message, not a 500.
+    response = client.post("/admin/questionalignment/new/", {"question": question.pk})
+    assert response.status_code == 200

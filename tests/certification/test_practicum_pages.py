@@ -356,3 +356,29 @@ def test_first_notification_emails_at_once_then_the_weekly_digest_gathers_the_re
     assert "1 practicum entry is waiting" in digest.body
     assert "housing appointment" not in digest.body  # descriptions never go by email
     assert services.send_digests() == 0  # nothing left to send
+
+
+@pytest.mark.parametrize("page", ["practicum:placement", "practicum:supervise", "practicum:home"])
+def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(client, practicum, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = practicum.supervisor if page == "practicum:supervise" else practicum.trainee
+    args = [] if page == "practicum:home" else [practicum.placement.pk]
+    signed_in(client, user)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(page, args=args)).status_code == 200
+        return len(queries)
+
+    services.approve_entries(
+        supervisor=practicum.supervisor, entry_ids=[e.pk for e in practicum.entries[:3]]
+    )
+    count()  # the first request creates the site's settings rows
+    small = count()
+    more = [log_entry(practicum.placement, days_ago=d) for d in range(10, 30)]
+    services.submit_entries(trainee=practicum.trainee, entry_ids=[e.pk for e in more[:10]])
+    services.approve_entries(supervisor=practicum.supervisor, entry_ids=[e.pk for e in more[:5]])
+    assert count() == small
+    assert small <= 30

@@ -36,10 +36,25 @@ def test_production_settings_pass_check_deploy():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "peerpath.example.org",
+            "PEERPATH_FIELD_KEYS": "fDkxp1Ls4yVb1wFQ5pX2VvS0T2CqQ1qkqg3m2mE4xUo=",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_field_keys():
+    result = run_manage(
+        "check",
+        "--deploy",
+        env_overrides={
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "peerpath.example.org",
+            "PEERPATH_FIELD_KEYS": "",
+        },
+    )
+    assert "peerpath.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -5,6 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certification import services
 from certification.models import PracticumEntry, SignOffRating, SupervisionSession
+from certification.models.supervision import text_digest
+
+
+def _account_intact(rating) -> bool:
+    account = rating.request.account
+    return not account or text_digest(account) == rating.account_sha256
 
 
 class Command(BaseCommand):
@@ -23,6 +29,16 @@ class Command(BaseCommand):
                     problems.append(
                         f"{model._meta.verbose_name} {record.pk}: its content does not match "
                         "the hash it was signed with (edited after signing)."
+                    )
+                elif model is SupervisionSession and not record.notes_intact():
+                    problems.append(
+                        f"{model._meta.verbose_name} {record.pk}: its private notes were "
+                        "edited after signing."
+                    )
+                elif model is SignOffRating and not _account_intact(record):
+                    problems.append(
+                        f"{model._meta.verbose_name} {record.pk}: the account it rated was "
+                        "edited after signing."
                     )
         if problems:
             for problem in problems:

@@ -1,0 +1,167 @@
+"""Data rights: a person downloads everything held about them (JSON and a readable PDF) and
+asks for erasure; a registrar completes it before the deadline; what must stay, stays (the
+signed hours, verifiable; the audit trail, pseudonymous), and everything else is gone."""
+
+import json
+import subprocess
+from datetime import time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import services
+from certification.models import (
+    AuditEvent,
+    Competency,
+    Notification,
+    PracticumEntry,
+    SignOffRequest,
+    SupervisionSession,
+)
+from courses.models import Reflection
+from lms.accounts.models import ErasureRequest, User
+from tests.factories import CourseIndexPageFactory, build_course, build_practicum
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "Private: we talked about the anniversary of my sister's death."
+REFLECTION = "Writing this down helps me notice when I over-share."
+
+
+@pytest.fixture
+def person(site, roles):
+    practicum = build_practicum(week_of_entries=True)
+    services.approve_entries(
+        supervisor=practicum.supervisor, entry_ids=[e.pk for e in practicum.entries[:2]]
+    )
+    services.record_session(
+        supervisor=practicum.supervisor,
+        placement_id=practicum.placement.pk,
+        kind="individual",
+        date=timezone.localdate() - timedelta(days=9),
+        start_time=time(15, 0),
+        minutes=60,
+        private_notes=NOTES,
+    )
+    request = services.request_signoff(
+        trainee=practicum.trainee,
+        placement_id=practicum.placement.pk,
+        competency_id=Competency.objects.get(
+            domain__framework__slug="samhsa-pw-2015", code="III.3"
+        ).pk,
+        account="Shared a little of my story in group, briefly and on purpose.",
+    )
+    services.rate_signoff(
+        supervisor=practicum.supervisor, request_id=request.pk, rating="competent", comment="Yes."
+    )
+    CourseIndexPageFactory(parent=site)
+    _course, lessons = build_course(title="Boundaries", modules=1, lessons_per_module=1)
+    Reflection.objects.create(
+        user=practicum.trainee, lesson=lessons[0], block_id="b1", prompt="What?", text=REFLECTION
+    )
+    return practicum
+
+
+def test_the_json_export_holds_everything_and_only_for_its_owner(client, person):
+    client.force_login(person.trainee)
+    response = client.get(reverse("privacy:export_json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == person.trainee.email
+    assert data["reflections"][0]["text"] == REFLECTION
+    assert data["supervision_sessions"][0]["private_notes"] == NOTES
+    assert len(data["practicum_entries"]) == 6  # five logged, one from the session
+    assert data["competency_signoffs"][0]["ratings"][0]["rating"] == "Competent"
+    # The supervisor's export has none of the trainee's data.
+    client.force_login(person.supervisor)
+    theirs = json.loads(client.get(reverse("privacy:export_json")).content)
+    assert theirs["reflections"] == [] and theirs["supervision_sessions"] == []
+    assert NOTES not in json.dumps(theirs)
+
+
+def test_the_pdf_export_is_readable(client, person, tmp_path):
+    client.force_login(person.trainee)
+    response = client.get(reverse("privacy:export_pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    path = tmp_path / "export.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Your Peerpath data" in text
+    assert "anniversary" in text  # the notes, for their owner
+
+
+def test_erasure_request_then_completion_by_a_registrar(client, person, registrar):
+    trainee = person.trainee
+    client.force_login(trainee)
+    # Without the confirmation box nothing happens.
+    client.post(reverse("privacy:erase"), {"password": PASSWORD})
+    assert not ErasureRequest.objects.exists()
+    client.post(reverse("privacy:erase"), {"confirm": "yes", "password": PASSWORD})
+    erasure = ErasureRequest.objects.get()
+    assert erasure.due_by == timezone.localdate() + timedelta(days=30)
+    page = client.get(reverse("privacy:home")).content.decode()
+    assert "A registrar will complete it by" in page
+
+    # Trainees and supervisors cannot see or complete requests.
+    assert client.get(reverse("privacy:requests")).status_code == 403
+    assert client.post(reverse("privacy:complete", args=[erasure.pk])).status_code == 403
+
+    client.force_login(registrar)
+    listing = client.get(reverse("privacy:requests")).content.decode()
+    assert trainee.email in listing
+    response = client.post(reverse("privacy:complete", args=[erasure.pk]))
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureRequest.Status.COMPLETED
+
+    person_now = User.objects.get(pk=trainee.pk)
+    assert person_now.legal_name == "Erased person" and not person_now.is_active
+    assert person_now.email.endswith("@erased.invalid")
+    assert not person_now.has_usable_password()
+    assert not Reflection.objects.filter(user=trainee).exists()
+    assert not Notification.objects.filter(recipient=trainee).exists()
+    assert SupervisionSession.objects.get().private_notes == ""
+    assert SignOffRequest.objects.get().account == ""
+    # The signed hours stay, and the record still verifies.
+    assert PracticumEntry.objects.filter(placement__trainee=trainee, status="approved").count() == 3
+    assert services.verify_audit_chain() == []
+    from django.core.management import call_command
+
+    call_command("verify_audit_chain")
+    # The audit trail keeps the person's pseudonym (the id of the anonymised account).
+    assert AuditEvent.objects.filter(actor_id=trainee.pk, action="entry.created").exists()
+    assert AuditEvent.objects.filter(action="erasure.completed", actor_id=registrar.pk).exists()
+
+
+def test_a_completed_request_cannot_run_twice_and_bad_ids_are_clear(client, person, registrar):
+    erasure = services.request_erasure(user=person.trainee)
+    assert services.request_erasure(user=person.trainee) == erasure  # one open request
+    client.force_login(registrar)
+    client.post(reverse("privacy:complete", args=[erasure.pk]))
+    response = client.post(reverse("privacy:complete", args=[erasure.pk]), follow=True)
+    assert "not open" in response.content.decode()
+    response = client.post(reverse("privacy:complete", args=[99999]), follow=True)
+    assert "could not find" in response.content.decode()
+
+
+def test_a_disabled_account_is_signed_out_at_its_next_request(client, person):
+    client.force_login(person.trainee)
+    assert client.get(reverse("practicum:home")).status_code == 200
+    User.objects.filter(pk=person.trainee.pk).update(is_active=False)
+    response = client.get(reverse("practicum:home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_withdrawing_keeps_everything(client, person):
+    client.force_login(person.trainee)
+    services.request_erasure(user=person.trainee)
+    client.post(reverse("privacy:withdraw"))
+    assert ErasureRequest.objects.get().status == ErasureRequest.Status.WITHDRAWN
+    assert Reflection.objects.filter(user=person.trainee).exists()
