@@ -22,3 +22,8 @@ class CertificationConfig(AppConfig):
                     label=_("Framework domain or competency"),
                 ),
             ]
+
+        # Completing events (courses, practicum) queue certificate issuing on commit.
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -197,3 +197,257 @@ def seed_practicum():
         account="A friend of someone in the group asked me how they were doing. I said I could "
         "not share anything from group, offered to pass on a message, and told my supervisor.",
     )
+
+
+# The demo graduate: every requirement of peer-foundations met, and a certificate issued.
+
+GRADUATE = {
+    "email": "graduate@peerpath.example",
+    "legal_name": "Amara Grace Okoye",
+    "preferred_name": "Amara",
+    "pronouns": "she/her",
+}
+
+
+def _correct_form(attempt):
+    """The answers a learner who knows every answer would send, as form data."""
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for position, item in enumerate(attempt.items):
+        snapshot, prefix, order = item["snapshot"], f"q{position}", item.get("order") or {}
+        kind = snapshot["type"]
+        if kind == "single_choice":
+            data[prefix] = next(o["id"] for o in snapshot["options"] if o["correct"])
+        elif kind == "multiple_response":
+            data.setlist(prefix, [o["id"] for o in snapshot["options"] if o["correct"]])
+        elif kind == "true_false":
+            data[prefix] = "true" if snapshot["answer"] else "false"
+        elif kind == "ordering":
+            for rank, entry in enumerate(snapshot["items"], start=1):
+                data[f"{prefix}-{entry['id']}"] = str(rank)
+        elif kind == "scenario_judgement":
+            for rank, entry in enumerate(snapshot["options"], start=1):
+                data[f"{prefix}-{entry['id']}"] = str(rank)
+        elif kind == "matching":
+            rights = order.get("right") or [p["id"] for p in snapshot["pairs"]]
+            for pair in snapshot["pairs"]:
+                data[f"{prefix}-{pair['id']}"] = f"r{rights.index(pair['id'])}"
+        elif kind == "written_response":
+            data[prefix] = (
+                "I would name the boundary kindly and clearly, explain why it protects both of "
+                "us, offer what I can do instead, and take it to supervision."
+            )
+        elif kind == "choice_with_justification":
+            data[f"{prefix}-choice"] = next(o["id"] for o in snapshot["options"] if o["correct"])
+            data[f"{prefix}-reason"] = (
+                "It keeps the person's choice at the centre and stays within my role."
+            )
+    return data
+
+
+def _pass_quiz(user, quiz, marker):
+    from courses import services as course_services
+    from courses.models import Attempt, Response
+    from courses.models.questions import question_class
+
+    attempt = course_services.start_attempt(user=user, quiz=quiz)
+    form = _correct_form(attempt)
+    payloads = {
+        position: question_class(item["snapshot"]["type"]).payload_from_form(form, f"q{position}")
+        for position, item in enumerate(attempt.items)
+    }
+    course_services.save_answers(user=user, key=attempt.key, payloads=payloads)
+    attempt = course_services.submit_attempt(user=user, key=attempt.key)
+    if attempt.status == Attempt.Status.AWAITING_MARKING:
+        for response in Response.objects.filter(attempt=attempt, needs_marking=True):
+            rubric = attempt.items[response.position]["snapshot"].get("rubric") or []
+            best = [
+                max(range(len(c["levels"])), key=lambda i, c=c: c["levels"][i]["points"])
+                for c in rubric
+            ]
+            course_services.mark_response(
+                marker=marker, response_id=response.pk, levels=best, feedback="Clear and safe."
+            )
+        course_services.release_results(attempt_id=attempt.pk)
+
+
+def seed_graduate():
+    """A trainee who has met every requirement of peer-foundations (four courses with every
+    quiz passed, 80 practicum hours, supervision, three competencies, the code of ethics)
+    and holds an issued certificate. Idempotent: nothing is added once they hold it.
+    Returns (login label, email) for the printout."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from courses import services as course_services
+    from courses.demo import COURSE_ORDER
+    from courses.models import CoursePage, LessonPage, QuizPage
+    from lms.accounts.demo import DEMO_PASSWORD
+    from lms.accounts.models import Membership, Organisation, User
+
+    from .models import ActivityType, Certificate, Competency, Domain
+
+    login = ("Graduate (holds a certificate)", GRADUATE["email"])
+    graduate = User.objects.filter(email=GRADUATE["email"]).first()
+    if graduate is not None and Certificate.objects.filter(trainee=graduate).exists():
+        return login
+    if graduate is None:
+        graduate = User.objects.create_user(
+            email=GRADUATE["email"],
+            password=DEMO_PASSWORD,
+            legal_name=GRADUATE["legal_name"],
+            preferred_name=GRADUATE["preferred_name"],
+            pronouns=GRADUATE["pronouns"],
+        )
+    provider = Organisation.objects.get(slug="northside-recovery-college")
+    Membership.objects.get_or_create(
+        user=graduate, organisation=provider, role=Membership.Role.TRAINEE
+    )
+    trainer = User.objects.get(email="trainer@peerpath.example")
+    supervisor = User.objects.get(email="supervisor@peerpath.example")
+    host = Organisation.objects.get(slug="harbour-lights")
+    seed_certificate_design()
+
+    for slug in COURSE_ORDER:
+        course = CoursePage.objects.get(slug=slug)
+        course_services.enrol_learner(user=graduate, course=course)
+        for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
+            course_services.complete_lesson(user=graduate, lesson=lesson)
+        for quiz in (
+            QuizPage.objects.live()
+            .descendant_of(course)
+            .filter(required_for_completion=True)
+            .order_by("path")
+        ):
+            _pass_quiz(graduate, quiz, trainer)
+
+    today = timezone.localdate()
+    placement = services.create_placement(
+        trainee=graduate,
+        host=host,
+        supervisor=supervisor,
+        qualification="Certified Peer Recovery Specialist; clinical supervision certificate",
+        qualification_expires=today + timedelta(days=400),
+        starts_on=today - timedelta(days=150),
+        ends_on=today + timedelta(days=10),
+    )
+    services.accept_agreement(placement_id=placement.pk, user=graduate)
+    services.accept_agreement(placement_id=placement.pk, user=supervisor)
+    activities = {a.code: a for a in ActivityType.objects.all()}
+    recovery = Domain.objects.get(framework__slug="icrc-pr", code="recovery")
+    plan = [("one_to_one", 240), ("group", 180), ("documentation", 120)] * 9 + [
+        ("one_to_one", 240),
+        ("outreach", 180),
+    ]
+    entries = []
+    for index, (activity, minutes) in enumerate(plan):
+        entries.append(
+            services.save_entry(
+                trainee=graduate,
+                placement_id=placement.pk,
+                date=today - timedelta(days=140 - index * 4),
+                start_time=time(10, 0),
+                minutes=minutes,
+                setting="community",
+                activity=activities[activity],
+                description="Peer support at the café drop-in, as agreed with the team.",
+                domains=[recovery],
+            )
+        )
+    services.submit_entries(trainee=graduate, entry_ids=[e.pk for e in entries])
+    services.approve_entries(supervisor=supervisor, entry_ids=[e.pk for e in entries])
+    for days_ago in (120, 90, 60, 30):
+        services.record_session(
+            supervisor=supervisor,
+            placement_id=placement.pk,
+            kind="individual",
+            date=today - timedelta(days=days_ago),
+            start_time=time(16, 0),
+            minutes=60,
+            private_notes="Monthly supervision.",
+        )
+    for key in ("III.3", "IX.5", "XII.2"):
+        competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code=key)
+        request = services.request_signoff(
+            trainee=graduate,
+            placement_id=placement.pk,
+            competency_id=competency.pk,
+            account="Seen in the weekly group and in one-to-one sessions at the café.",
+        )
+        services.rate_signoff(
+            supervisor=supervisor,
+            request_id=request.pk,
+            rating="competent",
+            comment="Consistently shown on placement.",
+        )
+    services.attest(trainee=graduate, code="code_of_ethics")
+    services.confirm_certificate_name(user=graduate, name=GRADUATE["legal_name"])
+    # Issue now, in this transaction, so the code can be printed whether or not a worker is
+    # running; the PDF is rendered on commit (in-process without a broker).
+    services.issue_certificate(trainee=graduate, credential_code="peer-foundations")
+    return login
+
+
+def seed_certificate_design():
+    """The demo certificate design, Northside's, with two signatories. Idempotent."""
+    from .models import CertificateSignatory, CertificateTemplate
+
+    design = CertificateTemplate.objects.filter(name="Northside Recovery College").first()
+    if design is not None:
+        return design
+    design = CertificateTemplate(
+        name="Northside Recovery College",
+        issuing_organisation="Northside Recovery College",
+        heading="Certificate",
+        intro="This certifies that",
+        body="has met every requirement of the",
+        is_default=not CertificateTemplate.objects.filter(is_default=True).exists(),
+    )
+    design.save()
+    for order, (name, role) in enumerate(
+        (("Dr Helen Okafor", "Director of Learning"), ("Priya Natarajan", "Lead Trainer"))
+    ):
+        CertificateSignatory.objects.create(
+            template=design,
+            name=name,
+            role=role,
+            signature=_signature_image(name),
+            sort_order=order,
+        )
+    return design
+
+
+def _signature_image(name: str):
+    """A drawn signature-like stroke for the demo (a real one is an uploaded scan)."""
+    import io
+    import math
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    title = f"Demo signature: {name}"
+    existing = Image.objects.filter(title=title).first()
+    if existing:
+        return existing
+    width, height = 600, 160
+    canvas = PILImage.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(canvas)
+    seed = sum(map(ord, name))
+    points = []
+    for step in range(220):
+        x = 30 + step * 2.4
+        y = 85 + 38 * math.sin(step / (6 + seed % 5)) * math.cos(step / (17 + seed % 7))
+        points.append((x, y))
+    draw.line(points, fill=(24, 38, 66, 255), width=5, joint="curve")
+    draw.line([(60, 130), (520, 118)], fill=(24, 38, 66, 255), width=3)
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    slug = name.lower().replace(" ", "-").replace(".", "")
+    image = Image(title=title, file=ImageFile(buffer, name=f"signature-{slug}.png"))
+    image.save()
+    return image

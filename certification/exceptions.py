@@ -25,3 +25,30 @@ class EntryLockedError(PracticumError):
 
 class NotYourPlacementError(PracticumError):
     status = 404
+
+
+class CredentialError(CertificationError):
+    """A credential or certificate action that cannot be taken; the message is fit to show."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NotEligibleError(CredentialError):
+    """The trainee has not met every requirement (the message says what is missing)."""
+
+    status = 409
+
+
+class NameNotConfirmedError(CredentialError):
+    """The holder has not yet confirmed how their name appears on certificates."""
+
+    status = 409
+
+
+class CertificateRenderError(CertificationError):
+    """The PDF could not be rendered (a missing font or image, a broken template, a refused
+    URL). The certificate stays pending with this recorded, and the task retries."""

@@ -82,3 +82,23 @@ def can_read_session_notes(user, session) -> bool:
 
 def supervisor_links_for(user):
     return PlacementSupervisor.objects.filter(supervisor=user)
+
+
+# Credentials and certificates.
+
+
+def can_view_certificate(user, certificate) -> bool:
+    """The holder, and staff who may manage certificates, see a certificate's holder page."""
+    if not user.is_authenticated:
+        return False
+    return certificate.trainee_id == user.pk or can_manage_certificates(user)
+
+
+def can_manage_certificates(user) -> bool:
+    """Registrars (and superusers): issue manually, see pending renders and their errors."""
+    return user.is_authenticated and user.has_perm("certification.add_certificate")
+
+
+def can_edit_credentials(user) -> bool:
+    """Registrars edit credential rules (each change a new version)."""
+    return user.is_authenticated and user.has_perm("certification.change_credential")

@@ -309,3 +309,92 @@ for _model in (PracticumEntry, AuditEvent):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 for _model in (Placement, PlacementSupervisor):
     register_permission_policy(_model, NoDeletePolicy(_model))
+
+
+# Credentials and certificates (registrars).
+
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from .credential_forms import CredentialForm  # noqa: E402
+from .models import Certificate, CertificateTemplate, Credential  # noqa: E402
+
+
+class CredentialViewSet(ModelViewSet):
+    """Credentials and their rules; saving changed rules makes a new version."""
+
+    model = Credential
+    icon = "tick"
+    menu_label = _("Credentials")
+
+    def get_form_class(self, for_update=False):
+        return CredentialForm
+
+    list_display = ["__str__", "code", "issued_by_product", "retired"]
+    list_filter = ["issued_by_product", "retired"]
+    search_fields = ["code"]
+    inspect_view_enabled = True
+
+
+class CertificateTemplateViewSet(SnippetViewSet):
+    """Certificate designs, previewable with sample data (HTML and PDF)."""
+
+    model = CertificateTemplate
+    icon = "doc-full"
+    menu_label = _("Certificate designs")
+    list_display = ["name", "issuing_organisation", "version", "is_default"]
+
+
+class CertificateViewSet(ModelViewSet):
+    """Issued and pending certificates. Read-only here: issuing goes through the service
+    (automatically, or "Issue manually" with a reason)."""
+
+    model = Certificate
+    icon = "doc-full-inverse"
+    menu_label = _("Certificates")
+    list_display = [
+        "holder_name",
+        "credential_title",
+        "status",
+        "route",
+        "issued_on",
+        "render_attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "route", "credential_code"]
+    search_fields = ["holder_name", "verification_code", "credential_title"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "uuid",
+        "verification_code",
+        "holder_name",
+        "credential_code",
+        "credential_title",
+        "credential_version_number",
+        "status",
+        "route",
+        "issued_by",
+        "manual_reason",
+        "issued_on",
+        "expires_on",
+        "template_version",
+        "pdf_sha256",
+        "pdf_rendered_at",
+        "render_attempts",
+        "last_attempt_at",
+        "last_error",
+    ]
+    form_fields = ["status"]  # never shown: the add and edit views are not routed
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        # Listing and inspecting only: a certificate is never created or edited by a form.
+        return [
+            p for p in super().get_urlpatterns() if p.name in ("index", "index_results", "inspect")
+        ]
+
+
+class CertificationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Certificates")
+    menu_icon = "doc-full-inverse"
+    menu_order = 310
+    items = (CredentialViewSet, CertificateViewSet, CertificateTemplateViewSet)

@@ -11,3 +11,66 @@ def register_framework_viewsets():
 @hooks.register("register_admin_viewset")
 def register_practicum_viewsets():
     return PracticumViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_certification_viewsets():
+    from .viewsets import CertificationViewSetGroup
+
+    return CertificationViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_manual_issue_url():
+    from django.urls import path
+
+    from .admin_views import change_certificate_name, issue_manually
+
+    return [
+        path("certificates/issue/", issue_manually, name="certification_issue_manually"),
+        path(
+            "certificates/name/",
+            change_certificate_name,
+            name="certification_change_certificate_name",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_manual_issue_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .permissions import can_manage_certificates
+
+    class ManualIssueMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_manage_certificates(request.user)
+
+    return ManualIssueMenuItem(
+        _("Issue a certificate"),
+        reverse("certification_issue_manually"),
+        icon_name="plus",
+        order=311,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_certificate_name_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    from .permissions import can_manage_certificates
+
+    class NameMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_manage_certificates(request.user)
+
+    return NameMenuItem(
+        _("Change a certificate name"),
+        reverse("certification_change_certificate_name"),
+        icon_name="user",
+        order=312,
+    )

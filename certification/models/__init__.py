@@ -1,4 +1,12 @@
 from .audit import AuditEvent
+from .certificates import Certificate, CertificateSignatory, CertificateTemplate
+from .credentials import (
+    Attestation,
+    CertificateName,
+    Credential,
+    CredentialEnrolment,
+    CredentialVersion,
+)
 from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
@@ -6,9 +14,17 @@ from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSessi
 
 __all__ = [
     "ActivityType",
+    "Attestation",
     "AuditEvent",
+    "Certificate",
+    "CertificateName",
+    "CertificateSignatory",
+    "CertificateTemplate",
     "Competency",
     "CourseAlignment",
+    "Credential",
+    "CredentialEnrolment",
+    "CredentialVersion",
     "Domain",
     "Framework",
     "Notification",

@@ -1,8 +1,11 @@
 """Certification services. `frameworks`: loading and alignment; `practicum`: placements and
 the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the chained
-trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs."""
+trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs;
+`credentials`: credential versions and eligibility; `certificates`: issuance and PDFs."""
 
 from .audit import *  # noqa: F403
+from .certificates import *  # noqa: F403
+from .credentials import *  # noqa: F403
 from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .notifications import *  # noqa: F403

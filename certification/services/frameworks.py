@@ -81,6 +81,9 @@ def load_frameworks(*, path: Path = DEFAULT_FRAMEWORKS_FILE) -> dict[str, int]:
                 "sort_order": order,
             },
         )
+    from .credentials import load_credentials
+
+    counts.update(load_credentials(entries=data.get("credentials") or []))
     counts["retired"] += (
         Framework.objects.exclude(pk__in=seen_frameworks).filter(retired=False).update(retired=True)
     )

@@ -1,6 +1,7 @@
 """Credential rules as the practicum needs them: hour thresholds, the competencies to be
-signed off and the rule for when a sign-off counts as achieved. Read from the frameworks data
-file (`credentials:`), keyed by the credential's code."""
+signed off and the rule for when a sign-off counts as achieved. Read from the credential's
+current version in the database (credentials are versioned data, loaded from the frameworks
+file and edited by registrars); a code not in the database yet falls back to the file."""
 
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,7 @@ class CredentialRules:
     direct_service_share_min: float = 0
     competency_signoffs: tuple[str, ...] = ()
     signoff_rule: SignOffRule = field(default_factory=SignOffRule)
+    version: int = 0
 
 
 @lru_cache(maxsize=8)
@@ -50,7 +52,25 @@ def _credentials(path: str) -> dict[str, dict]:
 
 
 def credential_rules(code: str, *, path: Path = DEFAULT_FRAMEWORKS_FILE) -> CredentialRules:
-    """The practicum rules of a credential (all zero for an unknown code)."""
+    """The practicum rules of a credential's current version (all zero for an unknown code).
+    One query."""
+    from ..models import CredentialVersion
+
+    version = CredentialVersion.objects.filter(credential__code=code).order_by("-number").first()
+    if version is not None:
+        return CredentialRules(
+            code=code,
+            name=version.title,
+            experience_hours=float(version.experience_hours),
+            supervision_hours=float(version.supervision_hours),
+            direct_service_share_min=float(version.direct_service_share_min),
+            competency_signoffs=tuple(version.competency_signoffs or ()),
+            signoff_rule=SignOffRule(
+                competent_ratings=version.competent_ratings,
+                qualification_current=version.qualification_current,
+            ),
+            version=version.number,
+        )
     entry = _credentials(str(path)).get(code, {})
     practicum = entry.get("practicum") or {}
     rule = entry.get("signoff_rule") or {}

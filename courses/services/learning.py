@@ -22,6 +22,7 @@ from ..models import (
     LessonProgress,
     Reflection,
 )
+from ..signals import course_completed
 
 REFLECTION_MAX_CHARS = 20_000
 
@@ -187,6 +188,8 @@ def complete_lesson(*, user, lesson: LessonPage) -> CompletionResult:
     enrolment.last_lesson = lesson
     enrolment.last_activity_at = now
     enrolment.save(update_fields=["completed_at", "last_lesson", "last_activity_at"])
+    if course_newly:
+        course_completed.send(sender=Enrolment, user=user, course=enrolment.course)
     return CompletionResult(progress, newly, course_newly, enrolment)
 
 
@@ -230,6 +233,7 @@ def refresh_course_completion(*, user, course: CoursePage) -> bool:
         return False
     enrolment.completed_at = timezone.now()
     enrolment.save(update_fields=["completed_at"])
+    course_completed.send(sender=Enrolment, user=user, course=course)
     return True
 
 

@@ -63,6 +63,15 @@ ROLE_GROUPS: dict[str, list[str]] = {
             for action in ("add", "change", "view")
         ),
         "wagtailadmin.access_admin",
+        # Credentials (each rules change a new version), certificate designs, certificates.
+        "certification.add_credential",
+        "certification.change_credential",
+        "certification.view_credential",
+        "certification.add_certificatetemplate",
+        "certification.change_certificatetemplate",
+        "certification.view_certificatetemplate",
+        "certification.add_certificate",
+        "certification.view_certificate",
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.view_organisation",

@@ -243,6 +243,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certification.tasks.purge_stale_data_task",
         "schedule": crontab(minute=30, hour=3, day_of_week=0),
     },
+    "certificate-sweeper": {
+        "task": "certification.tasks.requeue_stale_certificates_task",
+        # Every 10 minutes: render again any certificate left pending (a worker died, a
+        # message was lost, retries ran out).
+        "schedule": crontab(minute="*/10"),
+    },
 }
 # Retention: drafts, expired invitations and never-used accounts older than this are purged.
 PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))

@@ -4,7 +4,8 @@ every app's own demo seeding. Idempotent: running it twice changes nothing."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from certification.demo import seed_frameworks, seed_practicum
+from certification.demo import seed_frameworks, seed_graduate, seed_practicum
+from certification.models import Certificate
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             seed_learning()
             seed_frameworks()
             seed_practicum()
+            logins.append(seed_graduate())
             # Again, now that the course catalogue exists for trainers' page permissions.
             account_services.sync_role_groups()
         if quiet:
@@ -40,3 +42,11 @@ class Command(BaseCommand):
             "  The supervisor, registrar and administrator also need a two-factor code: add the\n"
             f"  key {DEMO_TOTP_SECRET} to an authenticator app, or run `make demo-code`.\n"
         )
+        certificate = (
+            Certificate.objects.active().filter(trainee__email="graduate@peerpath.example").first()
+        )
+        if certificate is not None:
+            self.stdout.write(
+                f"  Demo certificate ({certificate.holder_name}): verification code "
+                f"{certificate.grouped_code}\n  {certificate.verification_url}\n"
+            )

@@ -1,0 +1,461 @@
+"""Benchmark: certificate PDFs, against a one-line WeasyPrint document in the same run.
+
+    .venv/bin/python -m bench.certificates [--renders 300] [--batch 500] [--redis-url URL]
+                                           [--database-url URL] [--skip-batch]
+
+1. Render cost, in this process: milliseconds and peak memory (Python heap, tracemalloc) per
+   certificate, rendered exactly as the Celery task renders it (pdf.render_certificate_pdf:
+   one FontConfiguration, stylesheet and image cache per process), against the floor, a
+   one-line WeasyPrint document, in interleaved rounds of the same run. Reports whether
+   HarfBuzz subsetting (libharfbuzz-subset0) ran, by counting WeasyPrint's calls to it.
+2. Memory over --renders certificates: resident memory every 25 renders, and the drift; and,
+   for comparison, 100 renders with a new FontConfiguration each time (the naive way).
+3. Batch: --batch issuances through a real Celery worker (Redis broker, production settings,
+   prefork pool) with one and then two worker processes: each task issues a certificate and
+   queues its render; the clock stops when every PDF is stored. Throughput and speed-up.
+
+The database (SQLite under var/bench/ unless --database-url or DATABASE_URL names PostgreSQL)
+is dropped and re-created. Prints a summary and writes bench/results/<UTC time>-certificates.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from . import runner
+
+MEDIA_DIR = runner.WORK_DIR / "certificates-media"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.certificates", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--renders", type=int, default=300, help="renders for memory drift (300)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds (5)")
+    parser.add_argument("--per-round", type=int, default=10, help="renders per round (10)")
+    parser.add_argument("--batch", type=int, default=500, help="issuances per worker run (500)")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/3",
+        help="Redis for the batch's broker (default REDIS_URL, else db 3 on localhost); its "
+        "default queue is purged",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="sqlite:// or postgres:// URL; dropped and re-created ('_bench' added if needed)",
+    )
+    parser.add_argument("--skip-batch", action="store_true", help="render figures only")
+    parser.add_argument(
+        "--batch-timeout", type=float, default=1200, help="seconds allowed per batch run"
+    )
+    return parser.parse_args(argv)
+
+
+def environment(database_url: str, redis_url: str) -> dict[str, str]:
+    """Production settings (bench.settings) with a throwaway key and the benchmark's files."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        MEDIA_ROOT=str(MEDIA_DIR),
+        REDIS_URL=redis_url,
+        CELERY_BROKER_URL=redis_url,
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        PYTHONUNBUFFERED="1",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def redis_reachable(url: str) -> bool:
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 2):
+            return True
+    except OSError:
+        return False
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def make_certificate():
+    """One certificate of the demo design (two signatures), issued but not rendered."""
+    from django.utils import timezone
+
+    from certification import services
+    from certification.demo import seed_certificate_design
+    from certification.models import Certificate, CertificateName, Credential
+    from lms.accounts.models import User
+
+    services.load_frameworks()
+    seed_certificate_design()
+    credential = Credential.objects.get(code="peer-foundations")
+    user = User.objects.create(email="render@bench.example", legal_name="Amara Grace Okoye")
+    CertificateName.objects.create(user=user, name=user.legal_name, confirmed_at=timezone.now())
+    certificate, _ = services.issue_certificate(
+        trainee=user,
+        credential_code=credential.code,
+        actor=user,
+        reason="Benchmark certificate (not a real issue).",
+    )
+    return Certificate.objects.get(pk=certificate.pk)
+
+
+def count_harfbuzz_subsets() -> dict:
+    """Wrap WeasyPrint's HarfBuzz subsetting so the run can say whether it was used."""
+    from weasyprint.pdf import fonts
+    from weasyprint.text import ffi
+
+    calls = {"harfbuzz_subset": 0}
+    method = getattr(fonts.Font, "_harfbuzz_subset", None)
+    if method is not None:
+
+        def counted(self, *args, **kwargs):
+            calls["harfbuzz_subset"] += 1
+            return method(self, *args, **kwargs)
+
+        fonts.Font._harfbuzz_subset = counted
+    calls["library_loaded"] = ffi.harfbuzz_subset is not None
+    return calls
+
+
+def render_figures(args, certificate) -> dict:
+    from weasyprint import HTML
+
+    from certification import pdf
+
+    def floor():
+        return HTML(string="<p>Certificate</p>").write_pdf()
+
+    def cert():
+        return pdf.render_certificate_pdf(certificate)
+
+    for _ in range(5):  # warm both: fonts loaded, caches filled, code paths compiled
+        floor()
+        cert()
+    times = {"floor": [], "certificate": []}
+    for _ in range(args.rounds):
+        for name, render in (("floor", floor), ("certificate", cert)):
+            for _ in range(args.per_round):
+                started = time.perf_counter()
+                render()
+                times[name].append((time.perf_counter() - started) * 1000)
+    peaks = {"floor": [], "certificate": []}
+    for name, render in (("floor", floor), ("certificate", cert)):
+        for _ in range(5):
+            tracemalloc.start()
+            render()
+            peaks[name].append(tracemalloc.get_traced_memory()[1] / 2**20)
+            tracemalloc.stop()
+    size = {"floor": len(floor()), "certificate": len(cert())}
+
+    def stats(values):
+        ordered = sorted(values)
+        return {
+            "median": round(statistics.median(ordered), 2),
+            "p95": round(runner.percentile(ordered, 95), 2),
+            "mean": round(statistics.fmean(ordered), 2),
+            "n": len(ordered),
+        }
+
+    result = {name: {"ms": stats(values)} for name, values in times.items()}
+    for name in result:
+        result[name]["peak_python_heap_mb"] = round(statistics.median(peaks[name]), 2)
+        result[name]["pdf_bytes"] = size[name]
+    result["ratio_ms_median"] = round(
+        result["certificate"]["ms"]["median"] / result["floor"]["ms"]["median"], 2
+    )
+    result["ratio_peak_memory"] = round(
+        result["certificate"]["peak_python_heap_mb"] / result["floor"]["peak_python_heap_mb"], 2
+    )
+    return result
+
+
+def memory_figures(args, certificate) -> dict:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from certification import pdf
+
+    samples = []
+    for index in range(args.renders + 1):
+        if index % 25 == 0:
+            samples.append({"renders": index, "rss_mb": round(rss_mb(), 1)})
+        if index < args.renders:
+            pdf.render_certificate_pdf(certificate)
+    baseline = next(s for s in samples if s["renders"] >= 50)["rss_mb"]
+    drift = samples[-1]["rss_mb"] - baseline
+    cached = {
+        "samples": samples,
+        "drift_after_50_mb": round(drift, 1),
+        "per_render_kb": round(drift * 1024 / max(1, args.renders - 50), 1),
+    }
+    # The naive way, for comparison: a new FontConfiguration (and stylesheet) per render.
+    html = pdf.render_html(pdf.certificate_context(certificate))
+    css_text = (Path(pdf._static_path(pdf.STYLESHEET))).read_text()
+    fetcher = pdf.process_state().fetcher
+    naive_samples = []
+    for index in range(101):
+        if index % 25 == 0:
+            naive_samples.append({"renders": index, "rss_mb": round(rss_mb(), 1)})
+        if index < 100:
+            from weasyprint import CSS
+
+            config = FontConfiguration()
+            css = CSS(
+                string=css_text,
+                base_url=f"{pdf.BASE_URL}static/{pdf.STYLESHEET}",
+                url_fetcher=fetcher,
+                font_config=config,
+            )
+            HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf(
+                stylesheets=[css], font_config=config, pdf_variant=pdf.PDF_VARIANT, pdf_tags=True
+            )
+    naive_drift = naive_samples[-1]["rss_mb"] - naive_samples[1]["rss_mb"]
+    return {
+        "cached_per_process": cached,
+        "new_font_configuration_each_render": {
+            "samples": naive_samples,
+            "drift_25_to_100_mb": round(naive_drift, 1),
+            "per_render_kb": round(naive_drift * 1024 / 75, 1),
+        },
+    }
+
+
+def make_trainees(count: int, code: str) -> list[int]:
+    from django.utils import timezone
+
+    from certification import services
+    from certification.models import CertificateName, Credential
+    from lms.accounts.models import User
+
+    credential = Credential.objects.create(code=code, issued_by_product=True)
+    services.save_credential_version(
+        credential=credential,
+        actor=None,
+        rules={"title": "Benchmark Credential", "alignment_statement": "Aligned to nothing real."},
+    )
+    users = User.objects.bulk_create(
+        [
+            # "!" is Django's unusable password: bench trainees never sign in, and hashing
+            # a thousand real passwords would dominate the setup.
+            User(email=f"{code}-{n}@bench.example", legal_name=f"Bench Trainee {n}", password="!")  # noqa: S106
+            for n in range(count)
+        ]
+    )
+    now = timezone.now()
+    CertificateName.objects.bulk_create(
+        [CertificateName(user=u, name=u.legal_name, confirmed_at=now) for u in users]
+    )
+    return list(User.objects.filter(email__startswith=f"{code}-").values_list("pk", flat=True))
+
+
+def batch(args, env, *, processes: int) -> dict:
+    from celery import Celery
+
+    from certification.models import Certificate
+
+    code = f"bench-batch-{processes}"
+    trainee_ids = make_trainees(args.batch, code)
+    sender = Celery("bench", broker=args.redis_url)
+    with sender.connection_for_write() as connection:
+        connection.default_channel.queue_purge("celery")
+    log_path = runner.WORK_DIR / f"certificates-worker-{processes}.log"
+    with open(log_path, "w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lms",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={processes}",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=runner.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            time.sleep(3)  # let the pool start before the clock does
+            if worker.poll() is not None:
+                raise runner.BenchError(f"The worker exited; see {log_path}")
+            started = time.perf_counter()
+            for trainee_id in trainee_ids:
+                sender.send_task(
+                    "certification.tasks.issue_certificate_task", args=[trainee_id, code]
+                )
+            deadline = started + args.batch_timeout
+            done = 0
+            while time.perf_counter() < deadline:
+                done = Certificate.objects.filter(
+                    credential_code=code, status=Certificate.Status.ISSUED
+                ).count()
+                if done >= len(trainee_ids):
+                    break
+                if worker.poll() is not None:
+                    raise runner.BenchError(f"The worker exited; see {log_path}")
+                time.sleep(0.5)
+            elapsed = time.perf_counter() - started
+            load = os.getloadavg()
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            sender.close()
+    certificates = Certificate.objects.filter(credential_code=code)
+    return {
+        "processes": processes,
+        "issuances": len(trainee_ids),
+        "issued_with_pdf": done,
+        "certificates": certificates.count(),
+        "seconds": round(elapsed, 1),
+        "per_second": round(done / elapsed, 2),
+        "ms_per_certificate_wall": round(elapsed * 1000 / max(done, 1), 1),
+        "failed_attempts": sum(c.render_attempts - 1 for c in certificates if c.render_attempts),
+        # Other work on the machine shows here: with the cores already busy, a second worker
+        # process has nothing to gain.
+        "load_average_at_end": [round(x, 2) for x in load],
+        "cores": os.cpu_count(),
+    }
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started_at = runner.utc_now()
+    database = runner.resolve_database(
+        args.database_url, runner.WORK_DIR / "certificates-bench.sqlite3"
+    )
+    database.reset()
+    runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
+    if MEDIA_DIR.exists():
+        import shutil
+
+        shutil.rmtree(MEDIA_DIR)
+    env = environment(database.url, args.redis_url)
+    setup_django(env)
+    harfbuzz = count_harfbuzz_subsets()
+    certificate = make_certificate()
+    print("Rendering: certificate vs a one-line document ...", flush=True)
+    renders = render_figures(args, certificate)
+    print("Memory over renders ...", flush=True)
+    memory = memory_figures(args, certificate)
+    results = {
+        "benchmark": "certificates",
+        "started": started_at.isoformat(),
+        "machine": runner.machine(),
+        "git": runner.git_revision(),
+        "database": {
+            "engine": database.engine,
+            "url": database.redacted_url,
+            "note": database.note,
+        },
+        "harfbuzz_subsetting": {
+            "library_loaded": harfbuzz["library_loaded"],
+            "used": harfbuzz["harfbuzz_subset"] > 0,
+            "calls": harfbuzz["harfbuzz_subset"],
+        },
+        "render": renders,
+        "memory": memory,
+    }
+    if not args.skip_batch:
+        if not redis_reachable(args.redis_url):
+            raise runner.BenchError(
+                f"Redis is not reachable at {args.redis_url}: start redis-server, pass "
+                "--redis-url, or run with --skip-batch"
+            )
+        runs = []
+        for processes in (1, 2):
+            print(
+                f"Batch of {args.batch} through a worker with {processes} process(es) ...",
+                flush=True,
+            )
+            runs.append(batch(args, env, processes=processes))
+        results["batch"] = {
+            "runs": runs,
+            "speed_up_2_vs_1": round(runs[1]["per_second"] / runs[0]["per_second"], 2),
+        }
+    path = runner.write_results("certificates", started_at, results)
+    print_summary(results, path)
+    return 0
+
+
+def print_summary(results: dict, path: Path) -> None:
+    r = results["render"]
+    m = results["memory"]
+    hb = results["harfbuzz_subsetting"]
+    print()
+    print(
+        f"HarfBuzz subsetting: {'used' if hb['used'] else 'NOT used'} "
+        f"(library loaded: {hb['library_loaded']}, {hb['calls']} calls)"
+    )
+    for name in ("floor", "certificate"):
+        f = r[name]
+        print(
+            f"{name:12} median {f['ms']['median']:7.1f} ms  p95 {f['ms']['p95']:7.1f} ms  "
+            f"peak heap {f['peak_python_heap_mb']:5.2f} MB  {f['pdf_bytes'] / 1024:6.1f} KB"
+        )
+    print(f"certificate / floor: {r['ratio_ms_median']}x time, {r['ratio_peak_memory']}x memory")
+    cached = m["cached_per_process"]
+    naive = m["new_font_configuration_each_render"]
+    print(
+        f"memory drift over renders 50..{cached['samples'][-1]['renders']}: "
+        f"{cached['drift_after_50_mb']} MB ({cached['per_render_kb']} KB/render); "
+        f"new FontConfiguration per render: {naive['per_render_kb']} KB/render"
+    )
+    if "batch" in results:
+        for run in results["batch"]["runs"]:
+            print(
+                f"batch, {run['processes']} process(es): {run['issued_with_pdf']}/"
+                f"{run['issuances']} in {run['seconds']} s = {run['per_second']} /s "
+                f"({run['certificates']} certificates, {run['failed_attempts']} retried renders; "
+                f"load average {run['load_average_at_end'][0]} on {run['cores']} cores)"
+            )
+        print(f"speed-up with 2 processes: {results['batch']['speed_up_2_vs_1']}x")
+    print(f"\nWrote {path}")
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except runner.BenchError as error:
+        print(f"bench.certificates: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,283 @@
+"""Certificate PDFs with WeasyPrint.
+
+- Fonts ship with the project (static/certification/fonts) and are loaded once per process:
+  one `FontConfiguration`, one parsed stylesheet and one image cache per worker process (a
+  new FontConfiguration per render grows memory by about 0.2 MB each time).
+- The URL fetcher serves only the project's static and media files, from disk. Every other
+  URL (http, file, data, anything outside the two roots) is refused, and a refused or missing
+  resource stops the render: a certificate is never stored with a font or signature missing.
+- The QR code is one SVG path (segno), not hundreds of rectangles.
+- The document is tagged PDF/UA-1 with its language and title.
+"""
+
+import atexit
+import mimetypes
+import os
+import posixpath
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from .exceptions import CertificateRenderError
+
+# Documents are rendered against this base, which is never fetched over the network: the
+# fetcher maps /static/ and /media/ under it to files on disk.
+BASE_URL = "https://peerpath.invalid/"
+FONT_FILES = (
+    "certification/fonts/EBGaramond12-Regular.ttf",
+    "certification/fonts/EBGaramond12-Italic.ttf",
+    "certification/fonts/Lato-Regular.ttf",
+    "certification/fonts/Lato-Bold.ttf",
+)
+STYLESHEET = "certification/certificate.css"
+PDF_VARIANT = "pdf/ua-1"
+LANGUAGE = "en-GB"
+
+
+def _static_path(relative: str) -> Path | None:
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        candidate = Path(settings.STATIC_ROOT) / relative
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def resolve_local_url(url: str) -> Path:
+    """The file behind a /static/ or /media/ URL of the document; anything else is refused."""
+    parts = urlsplit(url)
+    base = urlsplit(BASE_URL)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or parts.query:
+        raise CertificateRenderError(f"Refused to fetch {url[:200]!r}: not a project file.")
+    path = posixpath.normpath(unquote(parts.path))
+    for prefix, kind in ((settings.STATIC_URL, "static"), (settings.MEDIA_URL, "media")):
+        prefix = "/" + prefix.strip("/") + "/"
+        if not path.startswith(prefix):
+            continue
+        relative = path[len(prefix) :]
+        if not relative or relative.startswith(("/", "..")) or "/../" in f"/{relative}/":
+            break
+        if kind == "static":
+            found = _static_path(relative)
+        else:
+            root = Path(settings.MEDIA_ROOT).resolve()
+            candidate = (root / relative).resolve()
+            found = candidate if candidate.is_relative_to(root) and candidate.is_file() else None
+        if found is None:
+            raise CertificateRenderError(f"Missing {kind} file {relative[:200]!r}.")
+        return found
+    raise CertificateRenderError(f"Refused to fetch {url[:200]!r}: not a project file.")
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectFileFetcher(URLFetcher):
+        """Serves static and media files from disk; refuses every other URL, fatally."""
+
+        def __init__(self):
+            super().__init__(fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            path = resolve_local_url(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return ProjectFileFetcher
+
+
+class _ProcessState:
+    """Per process, created on first use (after a worker forks, never before)."""
+
+    def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.pid = os.getpid()
+        missing = [f for f in FONT_FILES if _static_path(f) is None]
+        if missing:
+            raise CertificateRenderError(f"Certificate fonts missing: {', '.join(missing)}.")
+        stylesheet = _static_path(STYLESHEET)
+        if stylesheet is None:
+            raise CertificateRenderError(f"Certificate stylesheet missing: {STYLESHEET}.")
+        self.fetcher = _fetcher_class()()
+        self.font_config = FontConfiguration()
+        self.css = CSS(
+            string=stylesheet.read_text(encoding="utf-8"),
+            base_url=f"{BASE_URL}{settings.STATIC_URL.strip('/')}/{STYLESHEET}",
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+        self.image_cache: dict = {}
+        self.renders = 0
+
+
+_state: _ProcessState | None = None
+
+
+def process_state() -> _ProcessState:
+    global _state
+    if _state is None or _state.pid != os.getpid():
+        if _state is None:
+            # Drop the FontConfiguration before interpreter shutdown tears down the modules
+            # its finaliser needs (else Python prints an ignored TypeError at exit).
+            atexit.register(reset_process_state)
+        _state = _ProcessState()
+    return _state
+
+
+def reset_process_state() -> None:
+    """Forget the cached fonts, stylesheet and images (after the files change)."""
+    global _state
+    _state = None
+
+
+def qr_svg(url: str, colour: str = "#1b1b1b") -> str:
+    """The QR code of `url` as inline SVG: one path, no size (the CSS sizes it)."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(dark=colour, omitsize=True, border=2)
+    return mark_safe(  # noqa: S308 - segno's output: our URL, encoded as path data only
+        svg.replace("<svg ", '<svg role="img" aria-label="QR code of the verification address" ', 1)
+    )
+
+
+def _name_size(name: str) -> str:
+    length = len(name)
+    if length <= 26:
+        return "40pt"
+    if length <= 38:
+        return "32pt"
+    if length <= 55:
+        return "25pt"
+    return "19pt"
+
+
+def _media_url(name: str) -> str:
+    return f"/{settings.MEDIA_URL.strip('/')}/{name}" if name else ""
+
+
+def certificate_context(certificate) -> dict:
+    """Everything the certificate shows, from its snapshot only."""
+    design = certificate.design or {}
+    return _context(
+        holder_name=certificate.holder_name,
+        credential_title=certificate.credential_title,
+        credential_version=certificate.credential_version_number,
+        alignment_statement=certificate.alignment_statement,
+        issuing_organisation=certificate.issuing_organisation,
+        competencies=certificate.competencies,
+        hours=certificate.hours,
+        courses=certificate.courses,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        template_version=certificate.template_version,
+        design=design,
+        grouped_code=certificate.grouped_code,
+        verification_url=certificate.verification_url,
+        uuid=str(certificate.uuid),
+    )
+
+
+def sample_context(template) -> dict:
+    """The design filled with sample data, for the admin preview."""
+    from .services.certificates import design_snapshot
+
+    return _context(
+        holder_name="Alex Sample-Holder",
+        credential_title="Peer Worker Foundations Certificate",
+        credential_version=1,
+        alignment_statement=(
+            "Content mapped to the SAMHSA Core Competencies for Peer Workers (2015), the "
+            "N.A.P.S. National Practice Guidelines and the IC&RC Peer Recovery domains. "
+            "Sample text."
+        ),
+        issuing_organisation=template.issuing_organisation,
+        competencies=[
+            {"code": "samhsa-pw-2015/III.3", "text": "Recognizes when to share experiences"},
+        ],
+        hours={"practicum": 80, "direct": 52, "supervision": 4},
+        courses=["Boundaries", "Ethics", "Trauma-informed practice", "Self-care"],
+        issued_on=date.today(),
+        expires_on=date(date.today().year + 2, date.today().month, 1),
+        template_version=template.version,
+        design=design_snapshot(template) if template.pk else design_snapshot(template, []),
+        grouped_code="SAMPL-E0000-00000-00000-00000",
+        verification_url=f"{settings.SITE_URL.rstrip('/')}/verify/SAMPLE/",
+        uuid="00000000-0000-0000-0000-000000000000",
+        sample=True,
+    )
+
+
+def _context(**values) -> dict:
+    design = values["design"]
+    values["design"] = {
+        **design,
+        "logo_url": _media_url(design.get("logo", "")),
+        "signatories": [
+            {**s, "signature_url": _media_url(s.get("signature", ""))}
+            for s in design.get("signatories", [])
+        ],
+    }
+    values["qr"] = qr_svg(values["verification_url"], design.get("primary_colour") or "#1b1b1b")
+    values["name_size"] = _name_size(values["holder_name"])
+    values["language"] = LANGUAGE
+    values["document_title"] = f"{values['credential_title']}: {values['holder_name']}"
+    values.setdefault("sample", False)
+    return values
+
+
+def render_html(context: dict) -> str:
+    return render_to_string("certification/pdf/certificate.html", context)
+
+
+def render_html_response(request, context: dict):
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(request, "certification/certificate_preview.html", context)
+
+
+def render_pdf(context: dict) -> bytes:
+    """A4 landscape, tagged PDF/UA-1. Raises CertificateRenderError on any failure."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    state = process_state()
+    delay = float(getattr(settings, "PEERPATH_TEST_RENDER_DELAY_SECONDS", 0) or 0)
+    if delay:  # tests only: hold the render open long enough to kill the worker in it
+        time.sleep(delay)
+    if len(state.image_cache) > 64:
+        state.image_cache.clear()
+    try:
+        html = render_html(context)
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=state.fetcher)
+        data = document.write_pdf(
+            stylesheets=[state.css],
+            font_config=state.font_config,
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
+            cache=state.image_cache,
+        )
+    except CertificateRenderError:
+        raise
+    except FatalURLFetchingError as error:
+        cause = error.__cause__ or error
+        raise CertificateRenderError(str(cause)) from error
+    except Exception as error:  # a broken template or a WeasyPrint failure
+        raise CertificateRenderError(f"{type(error).__name__}: {error}") from error
+    state.renders += 1
+    return data
+
+
+def render_certificate_pdf(certificate) -> bytes:
+    return render_pdf(certificate_context(certificate))

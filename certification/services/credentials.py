@@ -1,0 +1,689 @@
+"""Credential rules as versioned data, and eligibility: for a trainee and a credential, what is
+met and what is missing, with numbers, in a fixed number of queries. Writes are keyword-only
+and atomic; each is recorded in the audit trail."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from pathlib import Path
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Attempt, CoursePage, Enrolment, LessonPage, LessonProgress, QuizPage
+
+from ..exceptions import CredentialError, FrameworkDataError
+from ..models import (
+    Attestation,
+    CertificateName,
+    Competency,
+    Credential,
+    CredentialEnrolment,
+    CredentialVersion,
+    Domain,
+)
+from .audit import record_event
+from .frameworks import DEFAULT_FRAMEWORKS_FILE
+from .practicum import credential_totals
+from .supervision import achieved_competencies
+
+__all__ = [
+    "ATTESTATIONS",
+    "Eligibility",
+    "Requirement",
+    "attest",
+    "check_eligibility",
+    "confirm_certificate_name",
+    "credentials_for_trainee",
+    "load_credentials",
+    "move_to_version",
+    "pin_credential",
+    "proposed_certificate_name",
+    "queue_issue_for_course",
+    "queue_issue_for_trainee",
+    "queue_issue_if_ready",
+    "save_credential_version",
+    "set_certificate_name",
+]
+
+# What a trainee is asked to attest to, by code. The wording is the product's own.
+ATTESTATIONS = {
+    "code_of_ethics": {
+        "title": _("Code of ethics"),
+        "statement": _(
+            "I have read the code of ethics for peer workers and I will follow it in my work: "
+            "I keep to the boundaries of the role, respect the privacy of the people I "
+            "support, and seek supervision when I am unsure."
+        ),
+    },
+}
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 1)
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}" if number == int(number) else f"{number:.1f}"
+
+
+# Loading from data.
+
+
+def _rules_from_entry(entry: dict) -> dict:
+    practicum = entry.get("practicum") or {}
+    rule = entry.get("signoff_rule") or {}
+    attestations = list(entry.get("attestations") or [])
+    if entry.get("code_of_ethics_attestation") and "code_of_ethics" not in attestations:
+        attestations.append("code_of_ethics")
+    extra = {key: entry[key] for key in ("training_hours", "exam", "verification") if key in entry}
+    return {
+        "title": str(entry.get("name") or entry["id"]),
+        "alignment_statement": " ".join(str(entry.get("alignment_statement") or "").split()),
+        "required_courses": [str(slug) for slug in entry.get("required_courses") or []],
+        "min_quiz_score": int(entry.get("min_quiz_score") or 0),
+        "experience_hours": float(practicum.get("experience_hours") or 0),
+        "direct_service_share_min": float(practicum.get("direct_service_share_min") or 0),
+        "supervision_hours": float(practicum.get("supervision_hours") or 0),
+        "hours_by_domain": {
+            str(k): float(v) for k, v in (practicum.get("by_domain") or {}).items()
+        },
+        "competency_signoffs": [str(c) for c in entry.get("competency_signoffs") or []],
+        "competent_ratings": int(rule.get("competent_ratings", 1)),
+        "qualification_current": bool(rule.get("qualification_current", True)),
+        "attestations": attestations,
+        "validity_months": entry.get("validity_months"),
+        "renewal": entry.get("renewal") or {},
+        "extra": extra,
+    }
+
+
+def load_credentials(*, entries: list[dict] | None = None, path: Path = DEFAULT_FRAMEWORKS_FILE):
+    """Create credentials from the data file's `credentials:` and add a version to any whose
+    rules in the file differ from its current version. Idempotent: an unchanged file adds
+    nothing, and versions edited in the admin are only superseded when the file changes."""
+    if entries is None:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise FrameworkDataError(f"Cannot read {path}: {error}") from error
+        entries = data.get("credentials") or []
+    counts = {"credentials": 0, "credential_versions": 0}
+    with transaction.atomic():
+        for entry in entries:
+            if "id" not in entry:
+                raise FrameworkDataError(f"A credential needs an id: {entry!r:.120}")
+            credential, _created = Credential.objects.get_or_create(code=entry["id"])
+            issued = bool(entry.get("issued_by_product"))
+            if credential.issued_by_product != issued:
+                credential.issued_by_product = issued
+                credential.save(update_fields=["issued_by_product"])
+            counts["credentials"] += 1
+            rules = _rules_from_entry(entry)
+            # The file's rules are remembered on the version they made; an edit made in the
+            # admin since then stays current until the file itself changes.
+            loaded = [
+                (v.extra or {}).get("source_rules") for v in credential.versions.only("extra")
+            ]
+            if rules not in loaded:
+                version = save_credential_version(
+                    credential=credential,
+                    actor=None,
+                    change_note="Loaded from the frameworks data file.",
+                    rules={**rules, "extra": {**rules["extra"], "source_rules": rules}},
+                )
+                counts["credential_versions"] += int(version is not None)
+    return counts
+
+
+# Versions.
+
+
+@transaction.atomic
+def save_credential_version(
+    *, credential: Credential, actor, rules: dict, change_note: str = ""
+) -> CredentialVersion | None:
+    """A new version of the credential's rules when they differ from the current version;
+    None when nothing changed. Earlier versions are kept for the trainees assessed on them."""
+    Credential.objects.select_for_update().filter(pk=credential.pk).first()
+    current = credential.versions.order_by("-number").first()
+    candidate = CredentialVersion(
+        credential=credential,
+        number=(current.number + 1) if current else 1,
+        change_note=change_note[:250],
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{name: rules[name] for name in CredentialVersion.RULE_FIELDS if name in rules},
+    )
+    if current is not None:
+        for name in CredentialVersion.RULE_FIELDS:
+            if name not in rules:
+                setattr(candidate, name, getattr(current, name))
+        if _comparable(candidate) == _comparable(current):
+            return None
+    candidate.full_clean()
+    candidate.save()
+    credential._current_version = candidate
+    record_event(
+        actor=actor,
+        action="credential.version_created",
+        obj=candidate,
+        after={"credential": credential.code, "number": candidate.number},
+    )
+    return candidate
+
+
+def _comparable(version: CredentialVersion) -> dict:
+    rules = version.rules()
+    extra = dict(rules.get("extra") or {})
+    extra.pop("source_rules", None)
+    rules["extra"] = extra
+    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in rules.items()}
+
+
+def pin_credential(*, trainee, credential: Credential) -> CredentialEnrolment:
+    """The trainee's version of the credential, pinned to the current version the first time
+    (idempotent; two callers at once end with one row)."""
+    existing = CredentialEnrolment.objects.filter(trainee=trainee, credential=credential).first()
+    if existing is not None:
+        return existing
+    version = credential.current_version
+    if version is None:
+        raise CredentialError(f"The credential {credential.code} has no rules yet.")
+    try:
+        with transaction.atomic():
+            enrolment = CredentialEnrolment.objects.create(
+                trainee=trainee, credential=credential, version=version
+            )
+            record_event(
+                actor=trainee,
+                action="credential.pinned",
+                obj=enrolment,
+                after={"credential": credential.code, "version": version.number},
+            )
+            return enrolment
+    except IntegrityError:
+        return CredentialEnrolment.objects.get(trainee=trainee, credential=credential)
+
+
+@transaction.atomic
+def move_to_version(*, registrar, trainee, credential: Credential, version: CredentialVersion):
+    """A registrar moves a trainee to another version of a credential (audited)."""
+    if version.credential_id != credential.pk:
+        raise CredentialError("That version belongs to another credential.")
+    enrolment = pin_credential(trainee=trainee, credential=credential)
+    enrolment = CredentialEnrolment.objects.select_for_update().get(pk=enrolment.pk)
+    before = enrolment.version.number
+    if enrolment.version_id == version.pk:
+        return enrolment
+    enrolment.version = version
+    enrolment.moved_at = timezone.now()
+    enrolment.full_clean()
+    enrolment.save(update_fields=["version", "moved_at"])
+    record_event(
+        actor=registrar,
+        action="credential.moved",
+        obj=enrolment,
+        before={"version": before},
+        after={"version": version.number},
+    )
+    return enrolment
+
+
+# Names and attestations.
+
+
+def proposed_certificate_name(user) -> str:
+    found = CertificateName.objects.filter(user=user).first()
+    return found.name if found else (user.legal_name or "")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise CredentialError("Type your name as it should appear on your certificate.")
+    if len(name) > 200:
+        raise CredentialError("That name is too long for a certificate (200 characters at most).")
+    if any(ch in name for ch in "<>{}\\") or any(ord(ch) < 32 for ch in name):
+        raise CredentialError("A name on a certificate can only contain letters and punctuation.")
+    return name
+
+
+@transaction.atomic
+def confirm_certificate_name(*, user, name: str) -> CertificateName:
+    """The trainee confirms the name for their certificates. Once a certificate carries it,
+    only a registrar can change it."""
+    from ..models import Certificate
+
+    name = _clean_name(name)
+    current = CertificateName.objects.select_for_update().filter(user=user).first()
+    if current and current.name != name and Certificate.objects.filter(trainee=user).exists():
+        raise CredentialError(
+            "Your certificate already carries your name. To change it, ask a registrar."
+        )
+    before = {"confirmed": bool(current)}
+    if current is None:
+        current = CertificateName(user=user)
+    current.name = name
+    current.confirmed_at = timezone.now()
+    current.changed_by = user
+    current.full_clean()
+    current.save()
+    # The name itself is personal data: the trail records that it was confirmed, not what.
+    record_event(actor=user, action="certificate_name.confirmed", obj=current, before=before)
+    queue_issue_for_trainee(trainee=user)
+    return current
+
+
+@transaction.atomic
+def set_certificate_name(*, registrar, user, name: str) -> CertificateName:
+    """A registrar changes a holder's certificate name (for later certificates; issued ones
+    keep theirs until replaced)."""
+    name = _clean_name(name)
+    current = CertificateName.objects.select_for_update().filter(user=user).first()
+    if current is None:
+        current = CertificateName(user=user)
+    current.name = name
+    current.confirmed_at = timezone.now()
+    current.changed_by = registrar
+    current.full_clean()
+    current.save()
+    record_event(actor=registrar, action="certificate_name.changed", obj=current)
+    return current
+
+
+@transaction.atomic
+def attest(*, trainee, code: str) -> Attestation:
+    """Record the trainee's attestation, once."""
+    if code not in ATTESTATIONS:
+        raise CredentialError("We do not know that attestation.")
+    attestation, created = Attestation.objects.get_or_create(trainee=trainee, code=code)
+    if created:
+        record_event(
+            actor=trainee, action="attestation.made", obj=attestation, after={"code": code}
+        )
+        queue_issue_for_trainee(trainee=trainee)
+    return attestation
+
+
+# Eligibility.
+
+
+@dataclass
+class Requirement:
+    """One line of the checklist: what is needed, how far along, and whether it is met."""
+
+    kind: str
+    key: str
+    label: str
+    met: bool
+    detail: str
+    done: float = 0
+    needed: float = 0
+    url: str = ""
+
+    @property
+    def percent(self) -> int:
+        if self.met:
+            return 100
+        if not self.needed:
+            return 0
+        return max(0, min(99, int(100 * self.done / self.needed)))
+
+
+@dataclass
+class Eligibility:
+    """What a trainee has met and what is missing for one credential version."""
+
+    credential: Credential
+    version: CredentialVersion
+    requirements: list[Requirement]
+    totals: dict = field(default_factory=dict)
+    achieved: set = field(default_factory=set)
+    name_confirmed: bool = False
+    pinned: bool = False
+
+    @property
+    def met(self) -> bool:
+        return all(r.met for r in self.requirements)
+
+    @property
+    def ready_to_issue(self) -> bool:
+        return self.met and self.name_confirmed
+
+    @property
+    def missing(self) -> list[Requirement]:
+        return [r for r in self.requirements if not r.met]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for r in self.requirements if r.met)
+
+    @property
+    def percent(self) -> int:
+        if not self.requirements:
+            return 100
+        return int(100 * self.done_count / len(self.requirements))
+
+    def summary(self) -> str:
+        """e.g. "62 of 80 practicum hours; Ethics: not completed"."""
+        if self.met:
+            return "Every requirement is met."
+        return "; ".join(r.detail for r in self.missing)
+
+
+def _version_for(trainee, code: str) -> tuple[CredentialVersion, bool]:
+    enrolment = (
+        CredentialEnrolment.objects.select_related("version__credential")
+        .filter(trainee=trainee, credential__code=code)
+        .first()
+    )
+    if enrolment is not None:
+        return enrolment.version, True
+    version = (
+        CredentialVersion.objects.select_related("credential")
+        .filter(credential__code=code)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise CredentialError("We could not find that credential.")
+    return version, False
+
+
+def _course_requirements(trainee, version) -> list[Requirement]:
+    slugs = list(version.required_courses or [])
+    if not slugs:
+        return []
+    courses = {}
+    for course in CoursePage.objects.filter(slug__in=slugs).only("pk", "slug", "title", "path"):
+        courses.setdefault(course.slug, course)
+    found = [courses[s] for s in slugs if s in courses]
+    under = reduce(or_, (Q(path__startswith=c.path) for c in found), Q(pk__in=[]))
+    lessons = list(LessonPage.objects.live().filter(under).values_list("pk", "path"))
+    done = set(
+        LessonProgress.objects.filter(
+            user=trainee, lesson_id__in=[pk for pk, _ in lessons], completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    completed = set(
+        Enrolment.objects.filter(
+            user=trainee, course__in=found, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    best, quizzes = {}, []
+    if version.min_quiz_score:
+        quizzes = list(
+            QuizPage.objects.live()
+            .filter(under, required_for_completion=True)
+            .values_list("pk", "path", "title")
+        )
+        best = dict(
+            Attempt.objects.filter(
+                user=trainee, quiz_id__in=[q[0] for q in quizzes], released_at__isnull=False
+            )
+            .values_list("quiz_id")
+            .annotate(best=Max("percent"))
+            .values_list("quiz_id", "best")
+        )
+    requirements = []
+    for slug in slugs:
+        course = courses.get(slug)
+        if course is None:
+            requirements.append(
+                Requirement(
+                    "course",
+                    slug,
+                    slug.replace("-", " ").capitalize(),
+                    False,
+                    f"{slug}: course not available yet",
+                )
+            )
+            continue
+        total = sum(1 for _, path in lessons if path.startswith(course.path))
+        finished = sum(1 for pk, path in lessons if path.startswith(course.path) and pk in done)
+        low = [
+            (title, best.get(pk))
+            for pk, path, title in quizzes
+            if path.startswith(course.path)
+            and (best.get(pk) is None or best[pk] < version.min_quiz_score)
+        ]
+        is_complete = course.pk in completed
+        met = is_complete and not low
+        if met:
+            detail = f"{course.title}: completed"
+            if version.min_quiz_score:
+                detail += f", every quiz at {version.min_quiz_score}% or more"
+        elif not is_complete:
+            detail = f"{course.title}: {finished} of {total} lessons, not completed"
+        else:
+            title, score = low[0]
+            shown = "not passed" if score is None else f"best {float(score):g}%"
+            detail = f"{course.title}: {title} {shown} (needs {version.min_quiz_score}%)"
+        requirements.append(
+            Requirement("course", slug, course.title, met, detail, finished, total, course.url)
+        )
+    return requirements
+
+
+def _hours_requirements(version, totals, domains) -> list[Requirement]:
+    requirements = []
+    needed = float(version.experience_hours)
+    if needed:
+        have = _hours(totals["minutes"])
+        requirements.append(
+            Requirement(
+                "practicum_hours",
+                "experience",
+                str(_("Practicum hours")),
+                have >= needed,
+                f"{_fmt(have)} of {_fmt(needed)} practicum hours",
+                have,
+                needed,
+            )
+        )
+    share = float(version.direct_service_share_min)
+    if share:
+        minutes = totals["minutes"]
+        have_share = totals["direct_minutes"] / minutes if minutes else 0.0
+        requirements.append(
+            Requirement(
+                "direct_service",
+                "direct",
+                str(_("Direct service share")),
+                bool(minutes) and have_share >= share,
+                f"{round(have_share * 100)}% of practicum hours in direct service "
+                f"(at least {round(share * 100)}%)",
+                round(have_share * 100),
+                round(share * 100),
+            )
+        )
+    needed_sup = float(version.supervision_hours)
+    if needed_sup:
+        have = _hours(totals["supervision_minutes"])
+        requirements.append(
+            Requirement(
+                "supervision_hours",
+                "supervision",
+                str(_("Supervision hours")),
+                have >= needed_sup,
+                f"{_fmt(have)} of {_fmt(needed_sup)} supervision hours",
+                have,
+                needed_sup,
+            )
+        )
+    for key, hours in (version.hours_by_domain or {}).items():
+        domain = domains.get(key)
+        label = domain.title if domain else key
+        have = _hours(totals["by_domain"].get(domain.pk, 0)) if domain else 0.0
+        requirements.append(
+            Requirement(
+                "domain_hours",
+                key,
+                label,
+                domain is not None and have >= float(hours),
+                f"{_fmt(have)} of {_fmt(float(hours))} practicum hours in {label}",
+                have,
+                float(hours),
+            )
+        )
+    return requirements
+
+
+def check_eligibility(*, trainee, credential_code: str) -> Eligibility:
+    """What the trainee has met and what is missing for the version of the credential they
+    are assessed against (their pinned version, else the current one). Read-only, and a
+    fixed number of queries however much the trainee has done."""
+    version, pinned = _version_for(trainee, credential_code)
+    requirements = _course_requirements(trainee, version)
+
+    totals = {"minutes": 0, "direct_minutes": 0, "supervision_minutes": 0, "by_domain": {}}
+    wants_hours = (
+        version.experience_hours
+        or version.supervision_hours
+        or version.direct_service_share_min
+        or version.hours_by_domain
+    )
+    if wants_hours:
+        totals = credential_totals(trainee=trainee, credential_code=credential_code)
+    domains = {}
+    if version.hours_by_domain:
+        keys = [k.partition("/") for k in version.hours_by_domain]
+        lookup = reduce(or_, (Q(framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[]))
+        for domain in Domain.objects.filter(lookup).select_related("framework"):
+            domains[f"{domain.framework.slug}/{domain.code}"] = domain
+    requirements += _hours_requirements(version, totals, domains)
+
+    achieved = set()
+    if version.competency_signoffs:
+        achieved = achieved_competencies(trainee=trainee, credential_code=credential_code)
+        keys = [k.partition("/") for k in version.competency_signoffs]
+        lookup = reduce(
+            or_, (Q(domain__framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[])
+        )
+        texts = {
+            f"{fw}/{code}": text
+            for fw, code, text in Competency.objects.filter(lookup).values_list(
+                "domain__framework__slug", "code", "text"
+            )
+        }
+        for key in version.competency_signoffs:
+            met = key in achieved
+            text = texts.get(key, key)
+            code = key.partition("/")[2]
+            requirements.append(
+                Requirement(
+                    "competency",
+                    key,
+                    f"{code} {text}",
+                    met,
+                    f"Competency {code} signed off" if met else f"Competency {code} not signed off",
+                    int(met),
+                    1,
+                )
+            )
+
+    if version.attestations:
+        made = set(
+            Attestation.objects.filter(trainee=trainee, code__in=version.attestations).values_list(
+                "code", flat=True
+            )
+        )
+        for code in version.attestations:
+            title = str(ATTESTATIONS.get(code, {}).get("title", code.replace("_", " ")))
+            met = code in made
+            requirements.append(
+                Requirement(
+                    "attestation",
+                    code,
+                    title,
+                    met,
+                    f"{title}: attested" if met else f"{title}: not attested yet",
+                    int(met),
+                    1,
+                )
+            )
+    name_confirmed = CertificateName.objects.filter(user=trainee).exists()
+    return Eligibility(
+        credential=version.credential,
+        version=version,
+        requirements=requirements,
+        totals=totals,
+        achieved=achieved,
+        name_confirmed=name_confirmed,
+        pinned=pinned,
+    )
+
+
+def credentials_for_trainee(*, trainee) -> list[Credential]:
+    """Credentials to show the trainee: those Peerpath issues, and any they have a placement
+    or a pinned version for."""
+    from ..models import Placement
+
+    codes = set(Placement.objects.filter(trainee=trainee).values_list("credential_code", flat=True))
+    codes |= set(
+        CredentialEnrolment.objects.filter(trainee=trainee).values_list(
+            "credential__code", flat=True
+        )
+    )
+    return list(
+        Credential.objects.filter(Q(issued_by_product=True) | Q(code__in=codes))
+        .filter(retired=False)
+        .order_by("-issued_by_product", "code")
+    )
+
+
+def queue_issue_if_ready(*, trainee, credential_code: str) -> bool:
+    """Called inside the transaction of an event that may complete the rules (an entry
+    approved, a course completed, a sign-off, an attestation, the name confirmed): pin the
+    trainee's version, and when every requirement is met and the name is confirmed, queue
+    the issuing task on commit. Returns whether it was queued."""
+    from ..models import Certificate
+    from ..tasks import issue_certificate_task
+
+    credential = Credential.objects.filter(code=credential_code, retired=False).first()
+    if credential is None or not credential.issued_by_product:
+        return False
+    enrolment = pin_credential(trainee=trainee, credential=credential)
+    if (
+        Certificate.objects.active()
+        .filter(trainee=trainee, credential_version_id=enrolment.version_id)
+        .exists()
+    ):
+        return False
+    if not check_eligibility(trainee=trainee, credential_code=credential_code).ready_to_issue:
+        return False
+    issue_certificate_task.delay_on_commit(trainee.pk, credential_code)
+    return True
+
+
+def queue_issue_for_course(*, trainee, course_slug: str) -> list[str]:
+    """After a course is completed: queue issuing for every credential that requires it."""
+    queued = []
+    for credential in Credential.objects.issued_by_product():
+        version = (
+            CredentialEnrolment.objects.filter(trainee=trainee, credential=credential)
+            .values_list("version__required_courses", flat=True)
+            .first()
+        )
+        if version is None:
+            current = credential.current_version
+            version = current.required_courses if current else []
+        if course_slug in (version or []) and queue_issue_if_ready(
+            trainee=trainee, credential_code=credential.code
+        ):
+            queued.append(credential.code)
+    return queued
+
+
+def queue_issue_for_trainee(*, trainee) -> list[str]:
+    """After an attestation or the name confirmed: every credential the trainee works toward."""
+    return [
+        credential.code
+        for credential in credentials_for_trainee(trainee=trainee)
+        if credential.issued_by_product
+        and queue_issue_if_ready(trainee=trainee, credential_code=credential.code)
+    ]

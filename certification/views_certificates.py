@@ -1,0 +1,164 @@
+"""Trainee-facing credential pages: the checklist with progress toward each credential,
+confirming the name for certificates, attesting, and the holder's certificate page and PDF.
+Thin: parse, check permission, call a service, render."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import pdf, services
+from .exceptions import CredentialError
+from .models import Certificate, CertificateName
+from .permissions import can_view_certificate
+
+
+def _cards(user, credentials):
+    certificates = {}
+    for certificate in Certificate.objects.active().filter(trainee=user):
+        certificates.setdefault(certificate.credential_code, certificate)
+    cards, offered = [], set()
+    for credential in credentials:
+        try:
+            eligibility = services.check_eligibility(trainee=user, credential_code=credential.code)
+        except CredentialError:
+            continue
+        cards.append(
+            {
+                "credential": credential,
+                "eligibility": eligibility,
+                "certificate": certificates.get(credential.code),
+                # An attestation is the trainee's, not the credential's: offer each once.
+                "attestations": [
+                    {"code": code, **services.ATTESTATIONS[code]}
+                    for code in eligibility.version.attestations
+                    if code in services.ATTESTATIONS
+                    and code not in offered
+                    and not next(
+                        r.met
+                        for r in eligibility.requirements
+                        if r.kind == "attestation" and r.key == code
+                    )
+                ],
+            }
+        )
+        offered.update(a["code"] for a in cards[-1]["attestations"])
+    return cards
+
+
+def _page(request, credentials, *, single=False):
+    user = request.user
+    name = CertificateName.objects.filter(user=user).first()
+    return TemplateResponse(
+        request,
+        "certification/credential_list.html",
+        {
+            "cards": _cards(user, credentials),
+            "certificate_name": name,
+            "proposed_name": name.name if name else (user.legal_name or ""),
+            "name_locked": bool(name) and Certificate.objects.filter(trainee=user).exists(),
+            "single": single,
+        },
+    )
+
+
+@login_required
+def credential_list(request):
+    """Every credential the trainee works toward, as a checklist with progress bars."""
+    return _page(request, services.credentials_for_trainee(trainee=request.user))
+
+
+@login_required
+def credential_detail(request, code):
+    credentials = [
+        c for c in services.credentials_for_trainee(trainee=request.user) if c.code == code
+    ]
+    if not credentials:
+        raise Http404
+    return _page(request, credentials, single=True)
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if target.startswith("/credentials/") and "//" not in target:
+        return redirect(target)
+    return redirect("credentials:list")
+
+
+@login_required
+@require_POST
+def confirm_name(request):
+    try:
+        services.confirm_certificate_name(user=request.user, name=request.POST.get("name", ""))
+    except CredentialError as error:
+        messages.error(request, error.message)
+        response = _page(request, services.credentials_for_trainee(trainee=request.user))
+        response.context_data["proposed_name"] = request.POST.get("name", "")[:200]
+        response.context_data["name_error"] = error.message
+        response.status_code = error.status
+        return response
+    messages.success(request, _("Thank you. Your certificates will show your name like that."))
+    return _back(request)
+
+
+@login_required
+@require_POST
+def attest(request, code):
+    if request.POST.get("agree") != "yes":
+        messages.error(request, _("Tick the box to say you agree, then press the button."))
+        return _back(request)
+    try:
+        services.attest(trainee=request.user, code=code)
+    except CredentialError as error:
+        messages.error(request, error.message)
+        return _back(request)
+    messages.success(request, _("Thank you. Your attestation is recorded."))
+    return _back(request)
+
+
+def _certificate_for(request, uuid) -> Certificate:
+    certificate = get_object_or_404(Certificate.objects.select_related("trainee"), uuid=uuid)
+    if not can_view_certificate(request.user, certificate):
+        raise Http404  # never confirm that someone else's certificate exists
+    return certificate
+
+
+@login_required
+def certificate_detail(request, uuid):
+    """The holder's page: the certificate as HTML, "being prepared" until the PDF is stored,
+    then the download and the address to share."""
+    certificate = _certificate_for(request, uuid)
+    context = pdf.certificate_context(certificate)
+    return TemplateResponse(
+        request,
+        "certification/certificate.html",
+        {
+            **context,
+            "certificate": certificate,
+            "is_holder": certificate.trainee_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def certificate_pdf(request, uuid):
+    """The stored PDF, exactly as stored (its hash is checked before it is served)."""
+    certificate = _certificate_for(request, uuid)
+    if not certificate.ready:
+        raise Http404
+    with default_storage.open(certificate.pdf.name, "rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
+        raise Http404  # a file that is not the one stored is never served
+    filename = f"certificate-{certificate.grouped_code}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
