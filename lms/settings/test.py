@@ -42,3 +42,7 @@ PEERPATH_REQUIRE_TWO_FACTOR = False
 # test's private queue, and may hold a render open so the test can kill it mid-render.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PEERPATH_TEST_QUEUE", "celery")
 PEERPATH_TEST_RENDER_DELAY_SECONDS = float(os.environ.get("PEERPATH_TEST_RENDER_DELAY", "0"))
+# A fixed Open Badges signing key for tests only (a known seed; never used anywhere else).
+PEERPATH_SIGNING_KEY = os.environ.get(
+    "PEERPATH_SIGNING_KEY", "z3u2RDpgFe6Voz19gxWsBkueKj6XiuC9w1bSBT4FTowsWk6A"
+)

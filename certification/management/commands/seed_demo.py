@@ -4,7 +4,12 @@ every app's own demo seeding. Idempotent: running it twice changes nothing."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from certification.demo import seed_frameworks, seed_graduate, seed_practicum
+from certification.demo import (
+    ensure_signing_key,
+    seed_frameworks,
+    seed_graduate,
+    seed_practicum,
+)
 from certification.models import Certificate
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
@@ -28,6 +33,7 @@ class Command(BaseCommand):
             seed_learning()
             seed_frameworks()
             seed_practicum()
+            ensure_signing_key()
             logins.append(seed_graduate())
             # Again, now that the course catalogue exists for trainers' page permissions.
             account_services.sync_role_groups()
