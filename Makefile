@@ -6,8 +6,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
-	bench bench-learning bench-quiz bench-certificates
+.PHONY: demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
+	bench bench-learning bench-quiz bench-openbadges bench-certificates
 
 run: check-system install migrate seed serve
 
@@ -55,13 +55,19 @@ test: install-dev
 
 # Benchmarks (not tests): each prints a summary and writes bench/results/<time>-<name>.json.
 # Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--seconds 40 --database-url ...".
-bench: bench-learning bench-quiz
+bench: bench-learning bench-quiz bench-openbadges bench-certificates
 
 bench-learning: install
 	$(PY) -m bench.learning $(BENCH_ARGS)
 
 bench-quiz: install
 	$(PY) -m bench.quiz $(BENCH_ARGS)
+
+bench-openbadges: install
+	$(PY) -m bench.openbadges $(BENCH_ARGS)
+
+demo-code: install
+	$(PY) manage.py demo_code
 
 bench-certificates: install
 	$(PY) -m bench.certificates $(BENCH_ARGS)

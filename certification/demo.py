@@ -272,6 +272,18 @@ def _pass_quiz(user, quiz, marker):
         course_services.release_results(attempt_id=attempt.pk)
 
 
+def ensure_signing_key():
+    """A signing key for the demo's Open Badges credentials, in the keys directory, unless a
+    key is configured in the environment."""
+    from . import openbadges
+    from .openbadges.exceptions import SigningKeyNotConfiguredError
+
+    try:
+        openbadges.current_signing_key()
+    except SigningKeyNotConfiguredError:
+        openbadges.rotate_signing_key()
+
+
 def seed_graduate():
     """A trainee who has met every requirement of peer-foundations (four courses with every
     quiz passed, 80 practicum hours, supervision, three competencies, the code of ethics)

@@ -105,6 +105,12 @@ class SessionForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"), required=False, widget=forms.PasswordInput(render_value=False)
     )
+    otp = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class RatingForm(forms.Form):
@@ -117,4 +123,10 @@ class RatingForm(forms.Form):
     )
     password = forms.CharField(
         label=_("Your password"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    otp = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

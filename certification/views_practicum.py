@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts import reauth
+from lms.accounts import services as account_services
 
 from . import permissions, services
 from .exceptions import EntryLockedError, NotYourPlacementError, PracticumError
@@ -384,8 +385,11 @@ def signoff_form(request, placement_id):
 def _without_password_unless_needed(request, form):
     if reauth.needs_password(request):
         form.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        if account_services.confirmed_device(request.user) is None:
+            del form.fields["otp"]
     else:
         del form.fields["password"]
+        del form.fields["otp"]
     return form
 
 

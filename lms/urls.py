@@ -4,7 +4,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from certification.certificate_urls import certificate_patterns, credential_patterns
+from certification.certificate_urls import (
+    certificate_patterns,
+    credential_patterns,
+    issuer_patterns,
+)
 from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
@@ -18,6 +22,7 @@ urlpatterns = [
     path("frameworks/", include(framework_patterns)),
     path("credentials/", include(credential_patterns)),
     path("certificates/", include(certificate_patterns)),
+    path("issuer/", include(issuer_patterns)),
     path("learn/", include(learn_patterns)),
     path("practicum/", include(practicum_patterns)),
     path("privacy/", include(privacy_patterns)),

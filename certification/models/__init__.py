@@ -1,5 +1,5 @@
 from .audit import AuditEvent
-from .certificates import Certificate, CertificateSignatory, CertificateTemplate
+from .certificates import Certificate, CertificateSignatory, CertificateTemplate, StatusList
 from .credentials import (
     Attestation,
     CertificateName,
@@ -35,5 +35,6 @@ __all__ = [
     "Rating",
     "SignOffRating",
     "SignOffRequest",
+    "StatusList",
     "SupervisionSession",
 ]

@@ -247,6 +247,29 @@ class Certificate(models.Model):
     ready_emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Lifecycle (services.lifecycle). The public page shows dates only, never the reason.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(
+        blank=True, help_text=_("For registrars only; never shown publicly.")
+    )
+    suspended_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Suspended (reversibly) while something is checked.")
+    )
+    suspension_reason = models.TextField(blank=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(
+        default=False, help_text=_("The holder hid it from public verification.")
+    )
+    # Open Badges 3.0: the signed credential and its bit in the revocation status list.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    signed_credential = models.JSONField(default=dict, blank=True)
+
     objects = CertificateQuerySet.as_manager()
 
     class Meta:
@@ -297,3 +320,17 @@ class Certificate(models.Model):
     @property
     def ready(self) -> bool:
         return self.status == self.Status.ISSUED and bool(self.pdf_sha256)
+
+
+class StatusList(models.Model):
+    """A W3C Bitstring Status List (revocation), published signed at a stable URL and
+    re-signed in the same transaction as any revocation."""
+
+    purpose = models.SlugField(max_length=20, unique=True, default="revocation")
+    size = models.PositiveIntegerField(default=131_072)
+    revoked_indexes = models.JSONField(default=list, blank=True)
+    signed_credential = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.purpose} status list"

@@ -8,7 +8,9 @@ from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
 from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
+from .lifecycle import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .practicum import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
+from .verification import *  # noqa: F403

@@ -36,6 +36,7 @@ from ..models import (
 )
 from .audit import record_event
 from .credentials import check_eligibility, pin_credential
+from .lifecycle import sign_certificate
 
 logger = logging.getLogger(__name__)
 
@@ -262,7 +263,18 @@ def store_certificate_pdf(*, certificate_id: int) -> bool:
         locked.status = Certificate.Status.ISSUED
         locked.pdf_rendered_at = timezone.now()
         locked.last_error = ""
-        locked.save(update_fields=["pdf", "pdf_sha256", "status", "pdf_rendered_at", "last_error"])
+        sign_certificate(locked)  # its Open Badges credential and status-list bit
+        locked.save(
+            update_fields=[
+                "pdf",
+                "pdf_sha256",
+                "status",
+                "pdf_rendered_at",
+                "last_error",
+                "status_index",
+                "signed_credential",
+            ]
+        )
         record_event(
             actor=None,
             action="certificate.pdf_stored",

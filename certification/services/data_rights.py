@@ -42,6 +42,7 @@ __all__ = [
     "DataRightsError",
     "complete_erasure",
     "personal_data",
+    "purge_stale_data",
     "request_erasure",
     "withdraw_erasure",
 ]
@@ -274,3 +275,49 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
     request.save(update_fields=["status", "completed_at", "completed_by"])
     record_event(actor=registrar, action="erasure.completed", obj=request, after=counts)
     return request
+
+
+def purge_stale_data(*, today=None) -> dict[str, int]:
+    """Retention: delete what nobody will come back for. Practicum drafts untouched for
+    `PEERPATH_RETENTION_DAYS`, invitations that expired that long ago, and accounts that were
+    registered but never signed in and hold nothing (no enrolment, placement or certificate).
+    Run weekly by celery beat; safe to run any time."""
+    from django.conf import settings
+
+    from lms.accounts.models import Invitation
+
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.PEERPATH_RETENTION_DAYS)
+    with transaction.atomic():
+        drafts = PracticumEntry.objects.filter(
+            status=PracticumEntry.Status.DRAFT, created_at__lt=cutoff, content_hash=""
+        )
+        draft_count = 0
+        for draft in drafts.select_related("activity"):
+            record_event(
+                actor=None,
+                action="entry.purged",
+                obj=draft,
+                before={"status": draft.status, "date": draft.date, "minutes": draft.minutes},
+            )
+            draft.domains.clear()
+            draft.delete()
+            draft_count += 1
+        invitations = Invitation.objects.filter(
+            expires_at__lt=cutoff, accepted_at__isnull=True
+        ).delete()[0]
+        never_used = (
+            User.objects.filter(
+                last_login__isnull=True,
+                date_joined__lt=cutoff,
+                is_staff=False,
+                is_superuser=False,
+            )
+            .filter(enrolments__isnull=True, placements__isnull=True, memberships__isnull=True)
+            .exclude(erasure_requests__isnull=False)
+        )
+        accounts = 0
+        for user in never_used:
+            user.delete()
+            accounts += 1
+    return {"drafts": draft_count, "invitations": invitations, "accounts": accounts}

@@ -1,11 +1,16 @@
 """Demo organisations and people for `seed_demo`. Idempotent: existing rows are left alone."""
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from .models import Membership, Organisation, User
+from . import services
+from .models import Membership, Organisation, TOTPDevice, User
 from .roles import REGISTRARS, TRAINERS
 
 DEMO_PASSWORD = "peerpath-demo"  # noqa: S105 - printed on purpose; demo sites only
+# The authenticator key of every demo login whose role needs two-factor authentication
+# (supervisor, registrar, administrator). Printed on purpose; demo sites only.
+DEMO_TOTP_SECRET = "PEERPATHDEMOSTAFFTWOFACTORKEYAAA"  # noqa: S105
 
 ORGANISATIONS = [
     {
@@ -127,5 +132,9 @@ def seed_people() -> list[tuple[str, str]]:
             group = Group.objects.get(name=name)
             if not user.groups.filter(pk=group.pk).exists():
                 user.groups.add(group)
+        if services.requires_two_factor(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, secret=DEMO_TOTP_SECRET, confirmed_at=timezone.now()
+            )
         logins.append((label, email))
     return logins

@@ -55,3 +55,7 @@ class RegistrationClosedError(AccountsError):
         "Registration is by invitation only on this site. Ask your training provider for "
         "an invitation link."
     )
+
+
+class TwoFactorError(AccountsError):
+    message = _("Two-factor authentication could not be changed.")

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.crypto import EncryptedTextField
+
 
 class UserManager(BaseUserManager):
     """Creates users keyed by a normalised email address."""
@@ -267,3 +269,21 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"Erasure request {self.pk} ({self.get_status_display()})"
+
+
+class TOTPDevice(models.Model):
+    """A person's authenticator app (RFC 6238 time-based codes). The secret is encrypted at
+    rest; `last_step` stops a code being used twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Authenticator of user {self.user_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

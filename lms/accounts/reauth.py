@@ -22,9 +22,16 @@ def needs_password(request) -> bool:
     return time.time() - confirmed > settings.PEERPATH_REAUTH_SECONDS
 
 
+def stamp(request) -> None:
+    request.session[SESSION_KEY] = time.time()
+
+
 def confirm(request, password: str | None) -> str | None:
-    """Check the password if one is needed now. Returns an error message, or None when the
-    person may sign. A correct password starts a new window."""
+    """Check the password (and, for people with an authenticator, the code posted as `otp`)
+    if needed now. Returns an error message, or None when the person may sign. Success starts
+    a new window."""
+    from .services import check_two_factor, confirmed_device
+
     if not needs_password(request):
         return None
     if not password:
@@ -33,7 +40,11 @@ def confirm(request, password: str | None) -> str | None:
     user = authenticate(request, username=request.user.email, password=password)
     if user is None or user.pk != request.user.pk:
         return _("That password is not right. Nothing was signed; your choices are kept.")
-    request.session[SESSION_KEY] = time.time()
+    if confirmed_device(request.user) is not None and not check_two_factor(
+        user=request.user, code=request.POST.get("otp", "")
+    ):
+        return _("Enter the current code from your authenticator app. Nothing was signed.")
+    stamp(request)
     return None
 
 

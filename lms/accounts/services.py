@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import totp
 from .exceptions import (
     InvitationEmailMismatchError,
     InvitationExpiredError,
@@ -15,8 +16,9 @@ from .exceptions import (
     InvitationNeedsSignInError,
     InvitationUsedError,
     RegistrationClosedError,
+    TwoFactorError,
 )
-from .models import Invitation, Membership, Organisation, User
+from .models import Invitation, Membership, Organisation, TOTPDevice, User
 
 
 def register_trainee(
@@ -197,3 +199,76 @@ def sync_role_groups() -> dict[str, int]:
                         ),
                     )
     return counts
+
+
+# Two-factor authentication ------------------------------------------------------------------
+
+
+def requires_two_factor(user) -> bool:
+    """Registrars, administrators and supervisors must use two-factor authentication: they
+    issue and sign records others rely on."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.groups.filter(name="Registrars").exists():
+        return True
+    return user.memberships.filter(role=Membership.Role.SUPERVISOR).exists()
+
+
+def confirmed_device(user):
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    return device
+
+
+@transaction.atomic
+def start_two_factor(*, user) -> TOTPDevice:
+    """An unconfirmed device with a fresh secret (replacing an unconfirmed one)."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device and device.confirmed:
+        raise TwoFactorError("Two-factor authentication is already set up.")
+    if device is None:
+        device = TOTPDevice(user=user)
+    device.secret = totp.new_secret()
+    device.last_step = 0
+    device.save()
+    return device
+
+
+@transaction.atomic
+def confirm_two_factor(*, user, code: str) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    if device is None or device.confirmed:
+        raise TwoFactorError("Start setting up two-factor authentication first.")
+    step = totp.matching_step(device.secret, code)
+    if step is None:
+        raise TwoFactorError(
+            "That code does not match. Check the app shows Peerpath and try the newest code."
+        )
+    device.confirmed_at, device.last_step = timezone.now(), step
+    device.save(update_fields=["confirmed_at", "last_step"])
+    return device
+
+
+@transaction.atomic
+def check_two_factor(*, user, code: str) -> bool:
+    """Whether the code is valid now for the user's confirmed device (each code works once)."""
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    )
+    if device is None:
+        return False
+    step = totp.matching_step(device.secret, code, after_step=device.last_step)
+    if step is None:
+        return False
+    device.last_step = step
+    device.save(update_fields=["last_step"])
+    return True
+
+
+@transaction.atomic
+def remove_two_factor(*, user) -> None:
+    if requires_two_factor(user):
+        raise TwoFactorError(
+            "Your role needs two-factor authentication, so it cannot be switched off. "
+            "To move to a new phone, ask an administrator to reset it."
+        )
+    TOTPDevice.objects.filter(user=user).delete()

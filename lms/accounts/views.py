@@ -1,5 +1,8 @@
 """Account pages: sign in and out, registration, invitations, profile."""
 
+import time
+
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -8,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, services
-from .exceptions import AccountsError, RegistrationClosedError
+from . import permissions, reauth, services, totp
+from .exceptions import AccountsError, RegistrationClosedError, TwoFactorError
 from .forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
@@ -20,15 +25,114 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
-from .models import Organisation
+from .models import Organisation, TOTPDevice, User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+PENDING_KEY = "peerpath_pending_two_factor"
+PENDING_SECONDS = 5 * 60
+MAX_CODE_TRIES = 5
+
+
 class LoginView(auth_views.LoginView):
+    """Email and password; then, for people with an authenticator, a code (see
+    `two_factor_verify`): nobody is signed in until both are right."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if services.confirmed_device(user) is None:
+            return super().form_valid(form)
+        self.request.session.cycle_key()
+        self.request.session[PENDING_KEY] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "at": time.time(),
+            "tries": 0,
+        }
+        return redirect("accounts:two_factor_verify")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in: a code from the authenticator app."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, _("Please sign in again."))
+        return redirect("accounts:login")
+    error = None
+    if request.method == "POST":
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        if user and services.check_two_factor(user=user, code=request.POST.get("code", "")):
+            del request.session[PENDING_KEY]
+            login(request, user, backend=pending["backend"])
+            target = pending["next"]
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = settings.LOGIN_REDIRECT_URL
+            return redirect(target)
+        pending["tries"] += 1
+        if pending["tries"] >= MAX_CODE_TRIES:
+            request.session.pop(PENDING_KEY, None)
+            messages.error(request, _("Too many wrong codes. Please sign in again."))
+            return redirect("accounts:login")
+        request.session[PENDING_KEY] = pending
+        error = _("That code is not right, or it was already used. Try the newest code.")
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up (or, where the role allows, remove) two-factor authentication."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user).first()
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "start":
+                device = services.start_two_factor(user=user)
+            elif action == "confirm":
+                services.confirm_two_factor(user=user, code=request.POST.get("code", ""))
+                reauth.stamp(request)
+                messages.success(request, _("Two-factor authentication is on."))
+                return redirect("accounts:two_factor")
+            elif action == "remove":
+                problem = reauth.confirm(request, request.POST.get("password"))
+                if problem:
+                    raise TwoFactorError(problem)
+                services.remove_two_factor(user=user)
+                messages.success(request, _("Two-factor authentication is off."))
+                return redirect("accounts:two_factor")
+        except TwoFactorError as refused:
+            error = refused.message
+        device = TOTPDevice.objects.filter(user=user).first()
+    context = {
+        "device": device,
+        "required": services.requires_two_factor(user),
+        "error": error,
+        "needs_password": reauth.needs_password(request),
+    }
+    if device and not device.confirmed:
+        uri = totp.provisioning_uri(device.secret, account=user.email)
+        context["qr_svg"] = mark_safe(  # noqa: S308 - segno's own SVG markup, no user text
+            segno.make(uri, error="m").svg_inline(scale=5, title=_("QR code to scan"))
+        )
+        context["secret_groups"] = " ".join(
+            device.secret[i : i + 4] for i in range(0, len(device.secret), 4)
+        )
+    return render(request, "accounts/two_factor.html", context, status=400 if error else 200)
 
 
 def lockout(request, credentials=None, *args, **kwargs):

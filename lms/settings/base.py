@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -144,6 +145,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
 # Anyone may register as a trainee unless this is off; invitations always work.
 PEERPATH_OPEN_REGISTRATION = env_bool("PEERPATH_OPEN_REGISTRATION", True)
 PEERPATH_INVITATION_DAYS = int(os.environ.get("PEERPATH_INVITATION_DAYS", "14"))
+
+# Open Badges 3.0 signing (certification/openbadges). The Ed25519 private key is read from the
+# environment or a file, never the database: PEERPATH_SIGNING_KEY (the key itself, a Multikey
+# secret "z3u2..."), else PEERPATH_SIGNING_KEY_FILE (a file holding it, or a PKCS#8 PEM), else
+# the current key in PEERPATH_SIGNING_KEYS_DIR, which `manage.py rotate_signing_key` keeps
+# (keys.json lists every public key ever used, so old credentials keep verifying).
+PEERPATH_SIGNING_KEY = os.environ.get("PEERPATH_SIGNING_KEY", "")
+PEERPATH_SIGNING_KEY_FILE = os.environ.get("PEERPATH_SIGNING_KEY_FILE", "")
+PEERPATH_SIGNING_KEYS_DIR = Path(
+    os.environ.get("PEERPATH_SIGNING_KEYS_DIR", BASE_DIR / "var" / "signing-keys")
+)
+# The issuer profile: its URL (default SITE_URL + "/issuer/"), name and home page (SITE_URL).
+PEERPATH_ISSUER_ID = os.environ.get("PEERPATH_ISSUER_ID", "")
+PEERPATH_ISSUER_NAME = os.environ.get("PEERPATH_ISSUER_NAME", "Peerpath")
+PEERPATH_ISSUER_URL = os.environ.get("PEERPATH_ISSUER_URL", "")
 
 # Login throttling (django-axes): five failures for one account from one address lock that
 # pair for fifteen minutes. Locking by the pair, not the address alone, keeps one noisy
@@ -223,6 +239,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Monday 07:00: one email a week with whatever practicum news is still unsent.
         "schedule": crontab(minute=0, hour=7, day_of_week=1),
     },
+    "retention": {
+        "task": "certification.tasks.purge_stale_data_task",
+        "schedule": crontab(minute=30, hour=3, day_of_week=0),
+    },
     "certificate-sweeper": {
         "task": "certification.tasks.requeue_stale_certificates_task",
         # Every 10 minutes: render again any certificate left pending (a worker died, a
@@ -230,9 +250,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/10"),
     },
 }
+# Retention: drafts, expired invitations and never-used accounts older than this are purged.
+PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))
 # Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
 # first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
 PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
+# Registrars, administrators and supervisors must set up two-factor authentication.
+PEERPATH_REQUIRE_TWO_FACTOR = env_bool("PEERPATH_REQUIRE_TWO_FACTOR", True)
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))
 

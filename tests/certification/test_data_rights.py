@@ -165,3 +165,35 @@ def test_withdrawing_keeps_everything(client, person):
     client.post(reverse("privacy:withdraw"))
     assert ErasureRequest.objects.get().status == ErasureRequest.Status.WITHDRAWN
     assert Reflection.objects.filter(user=person.trainee).exists()
+
+
+def test_retention_purges_stale_drafts_invitations_and_unused_accounts(person, settings):
+    from datetime import UTC, datetime
+
+    from lms.accounts.models import Invitation
+    from tests.factories import InvitationFactory, UserFactory, log_entry
+
+    settings.PEERPATH_RETENTION_DAYS = 30
+    long_ago = timezone.now() - timedelta(days=60)
+    stale = log_entry(person.placement, days_ago=20)
+    fresh = log_entry(person.placement, days_ago=21)
+    PracticumEntry.objects.filter(pk=stale.pk).update(created_at=long_ago)
+    old_invite = InvitationFactory(expires_at=long_ago)
+    new_invite = InvitationFactory()
+    unused = UserFactory()
+    User.objects.filter(pk=unused.pk).update(date_joined=long_ago)
+    active = UserFactory(last_login=datetime(2026, 1, 1, tzinfo=UTC))
+    User.objects.filter(pk=active.pk).update(date_joined=long_ago)
+
+    assert services.purge_stale_data() == {"drafts": 1, "invitations": 1, "accounts": 1}
+    assert not PracticumEntry.objects.filter(pk=stale.pk).exists()
+    assert PracticumEntry.objects.filter(pk=fresh.pk).exists()
+    assert not Invitation.objects.filter(pk=old_invite.pk).exists()
+    assert Invitation.objects.filter(pk=new_invite.pk).exists()
+    assert not User.objects.filter(pk=unused.pk).exists()
+    assert User.objects.filter(pk=active.pk).exists()
+    assert User.objects.filter(pk=person.trainee.pk).exists()
+    # Submitted and approved entries are never purged, however old.
+    assert PracticumEntry.objects.filter(placement=person.placement).count() == 7
+    assert services.purge_stale_data() == {"drafts": 0, "invitations": 0, "accounts": 0}
+    assert services.verify_audit_chain() == []

@@ -290,7 +290,7 @@ def test_learning_pages_have_no_serious_accessibility_violations(page, learning,
     found = {}
 
     # Someone with no enrolments: the empty dashboard, and a course and lesson not yet theirs.
-    signed_in(page, learning, "supervisor@peerpath.example")
+    signed_in(page, learning, "verifier@peerpath.example")
     scan(page, axe, screenshot, found, "dashboard-empty", "/learn/")
     assert page.get_by_role("heading", name=re.compile("Where would you like to start")).count()
     scan(page, axe, screenshot, found, "course-not-enrolled", learning.course.url)

@@ -4,12 +4,17 @@ every app's own demo seeding. Idempotent: running it twice changes nothing."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from certification.demo import seed_frameworks, seed_graduate, seed_practicum
+from certification.demo import (
+    ensure_signing_key,
+    seed_frameworks,
+    seed_graduate,
+    seed_practicum,
+)
 from certification.models import Certificate
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
-from lms.accounts.demo import DEMO_PASSWORD, seed_people
+from lms.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
 
 
 class Command(BaseCommand):
@@ -28,6 +33,7 @@ class Command(BaseCommand):
             seed_learning()
             seed_frameworks()
             seed_practicum()
+            ensure_signing_key()
             logins.append(seed_graduate())
             # Again, now that the course catalogue exists for trainers' page permissions.
             account_services.sync_role_groups()
@@ -37,7 +43,11 @@ class Command(BaseCommand):
         width = max(len(label) for label, _ in logins)
         for label, email in logins:
             self.stdout.write(f"  {label.ljust(width)}  {email}")
-        self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}\n")
+        self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  The supervisor, registrar and administrator also need a two-factor code: add the\n"
+            f"  key {DEMO_TOTP_SECRET} to an authenticator app, or run `make demo-code`.\n"
+        )
         certificate = (
             Certificate.objects.active().filter(trainee__email="graduate@peerpath.example").first()
         )

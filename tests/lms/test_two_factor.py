@@ -1,0 +1,147 @@
+"""Two-factor authentication (TOTP): the RFC vector, set-up, sign-in with a code (each code
+works once, limited tries), the requirement for supervisors and registrars, and signing
+steps asking for the code again."""
+
+import base64
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from lms.accounts import services, totp
+from lms.accounts.models import Membership, TOTPDevice
+from lms.accounts.reauth import SESSION_KEY
+from tests.factories import MembershipFactory, UserFactory, build_practicum
+from tests.factories.accounts import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_codes_match_the_rfc_6238_vector():
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    # RFC 6238 appendix B (SHA-1): T=59 s -> 94287082; T=1111111109 -> 07081804 (8 digits).
+    assert totp.code_at(secret, 59 // 30) == "287082"
+    assert totp.code_at(secret, 1111111109 // 30) == "081804"
+    assert totp.matching_step(secret, "287082", now=59) == 1
+    assert totp.matching_step(secret, "287082", now=59 + 90) is None  # too late
+    assert totp.matching_step(secret, "287082", after_step=1, now=59) is None  # used
+
+
+def set_up(client, user):
+    client.force_login(user)
+    client.post(reverse("accounts:two_factor"), {"action": "start"})
+    device = TOTPDevice.objects.get(user=user)
+    response = client.post(reverse("accounts:two_factor"), {"action": "confirm", "code": "000000"})
+    assert response.status_code == 400 and "does not match" in response.content.decode()
+    code = totp.code_at(device.secret, totp.current_step())
+    assert (
+        client.post(reverse("accounts:two_factor"), {"action": "confirm", "code": code}).status_code
+        == 302
+    )
+    device.refresh_from_db()
+    assert device.confirmed
+    return device
+
+
+def test_set_up_shows_a_qr_code_and_confirms_with_a_code(client, site):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("accounts:two_factor"), {"action": "start"})
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "<svg" in page and "Key:" in page
+    set_up(client, user)
+    assert "Set up on" in client.get(reverse("accounts:two_factor")).content.decode()
+
+
+def sign_in(client, user):
+    return client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+
+
+def test_signing_in_needs_the_code_and_each_code_works_once(client, site):
+    user = UserFactory()
+    device = set_up(client, user)
+    client.logout()
+    response = sign_in(client, user)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:two_factor_verify"
+    )
+    assert client.get(reverse("learn:dashboard")).status_code == 302  # not signed in yet
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": "123456"})
+    assert response.status_code == 400
+    device.refresh_from_db()
+    code = totp.code_at(device.secret, totp.current_step() + 1)  # the next step is in window
+    assert client.post(reverse("accounts:two_factor_verify"), {"code": code}).status_code == 302
+    assert client.get(reverse("learn:dashboard")).status_code == 200
+    # The same code cannot be replayed.
+    client.logout()
+    sign_in(client, user)
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": code})
+    assert response.status_code == 400
+
+
+def test_too_many_wrong_codes_start_sign_in_again(client, site):
+    user = UserFactory()
+    set_up(client, user)
+    client.logout()
+    sign_in(client, user)
+    for _ in range(4):
+        assert client.post(reverse("accounts:two_factor_verify"), {"code": "1"}).status_code == 400
+    response = client.post(reverse("accounts:two_factor_verify"), {"code": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+
+
+def test_supervisors_and_registrars_must_set_it_up(client, site, roles, settings):
+    settings.PEERPATH_REQUIRE_TWO_FACTOR = True
+    supervisor = UserFactory()
+    MembershipFactory(user=supervisor, role=Membership.Role.SUPERVISOR)
+    registrar = UserFactory(is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    trainee = UserFactory()
+    for person in (supervisor, registrar):
+        client.force_login(person)
+        response = client.get("/practicum/")
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "accounts:two_factor"
+        )
+        assert client.get("/admin/").status_code == 302
+        assert client.get(reverse("accounts:two_factor")).status_code == 200
+    client.force_login(trainee)
+    assert client.get("/practicum/").status_code == 200
+    set_up(client, supervisor)
+    assert client.get("/practicum/").status_code == 200
+    response = client.post(
+        reverse("accounts:two_factor"), {"action": "remove", "password": PASSWORD}
+    )
+    assert "cannot be switched off" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=supervisor).exists()
+
+
+def test_signing_asks_for_the_code_again(client, site):
+    practicum = build_practicum(week_of_entries=True)
+    device = set_up(client, practicum.supervisor)
+    session = client.session
+    session[SESSION_KEY] = 0
+    session.save()
+    decide = reverse("practicum:decide", args=[practicum.placement.pk])
+    entry = practicum.entries[0].pk
+    page = client.get(reverse("practicum:supervise", args=[practicum.placement.pk]))
+    assert 'name="otp"' in page.content.decode()
+    response = client.post(decide, {"entry": [entry], "action": "approve", "password": PASSWORD})
+    assert response.status_code == 400 and "authenticator" in response.content.decode()
+    device.refresh_from_db()
+    code = totp.code_at(device.secret, totp.current_step() + 1)
+    response = client.post(
+        decide, {"entry": [entry], "action": "approve", "password": PASSWORD, "otp": code}
+    )
+    assert response.status_code == 302
+
+
+def test_someone_whose_role_allows_it_can_turn_it_off(client, site):
+    user = UserFactory()
+    set_up(client, user)
+    assert not services.requires_two_factor(user)
+    response = client.post(
+        reverse("accounts:two_factor"), {"action": "remove", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
