@@ -42,7 +42,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A page on the live server. Any Content-Security-Policy violation the browser reports
-    fails the test: the strict policy must never break a page."""
+    fails the test: the strict policy must never break a page. (So `wait_for_function` takes
+    a function, "() => ...": a bare expression string would need eval, which the policy
+    refuses.)"""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     violations = []

@@ -75,7 +75,7 @@ def test_autosave_keeps_answers_across_a_reload(page, learning, quiz):
     page.wait_for_url("**/learn/attempts/**")
     page.get_by_label("Peer worker", exact=True).check()
     page.wait_for_function(
-        "document.querySelector('[data-save-status]').textContent.includes('saved')"
+        "() => document.querySelector('[data-save-status]').textContent.includes('saved')"
     )
     page.reload()  # as if the tab had closed: the answer is still there
     assert page.get_by_label("Peer worker", exact=True).is_checked()
