@@ -81,3 +81,7 @@ class ContinuingEducation(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.hours} h, {self.topic})"
+
+    @property
+    def topic_label(self) -> str:
+        return self.topic.replace("_", " ").replace("-", " ").capitalize()

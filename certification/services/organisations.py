@@ -261,7 +261,8 @@ def parse_roster(*, data: bytes) -> RosterResult:
         positions, header_width, body = None, None, records
     if len(body) > ROSTER_MAX_ROWS:
         raise RosterError(
-            f"The file has {len(body):,} rows; the limit is {ROSTER_MAX_ROWS:,}. Split it."
+            f"The file has more than {ROSTER_MAX_ROWS:,} rows ({len(body):,}). Split it into "
+            f"files of at most {ROSTER_MAX_ROWS:,} rows."
         )
     if not body:
         raise RosterError("The file has a header but no rows under it.")
