@@ -89,7 +89,9 @@ class ContinuingEducationForm(forms.Form):
         help_text=_("For example: Ethics in peer work, a one-day workshop."),
         error_messages={"required": _("Say what you did, for example the course title.")},
     )
-    provider = forms.CharField(label=_("Who provided it (optional)"), max_length=200, required=False)
+    provider = forms.CharField(
+        label=_("Who provided it (optional)"), max_length=200, required=False
+    )
     topic = forms.ChoiceField(label=_("Topic"), choices=())
     hours = forms.CharField(
         label=_("Hours"),

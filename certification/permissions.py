@@ -130,9 +130,10 @@ def organisation_for_verifying(user, slug):
     organisation = verifying_organisations(user).filter(slug=slug).first()
     if organisation is not None:
         return organisation
-    if user.is_authenticated and Membership.objects.filter(
-        user=user, organisation__slug=slug
-    ).exists():
+    if (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation__slug=slug).exists()
+    ):
         raise PermissionDenied
     raise Http404
 

@@ -31,9 +31,7 @@ def _home(request, form, status=200):
         "certification/renewal_home.html",
         {
             "form": form,
-            "records": ContinuingEducation.objects.filter(holder=user).select_related(
-                "used_for"
-            ),
+            "records": ContinuingEducation.objects.filter(holder=user).select_related("used_for"),
             "checks": [services.renewal_check(certificate=c) for c in certificates],
         },
         status=status,

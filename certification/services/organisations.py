@@ -480,8 +480,8 @@ def carry_shares_forward(*, certificate: Certificate, actor=None) -> int:
         return 0
     moved = 0
     now = timezone.now()
-    for share in CertificateShare.objects.active().select_for_update().filter(
-        certificate=certificate
+    for share in (
+        CertificateShare.objects.active().select_for_update().filter(certificate=certificate)
     ):
         share.stopped_at = now
         share.save(update_fields=["stopped_at"])
@@ -596,9 +596,11 @@ def due_certificate_notices(*, today: date | None = None) -> list[tuple[int, int
     ).values_list("certificate_id", "organisation_id", "kind"):
         sent.add(notice)
     watchers = {}
-    for certificate_id, organisation_id in CertificateShare.objects.active().filter(
-        certificate_id__in=expiring_ids
-    ).values_list("certificate_id", "organisation_id"):
+    for certificate_id, organisation_id in (
+        CertificateShare.objects.active()
+        .filter(certificate_id__in=expiring_ids)
+        .values_list("certificate_id", "organisation_id")
+    ):
         watchers.setdefault(certificate_id, []).append(organisation_id)
     for pk, expires_on in expiring:
         days_left = (expires_on - today).days
@@ -618,9 +620,7 @@ def due_certificate_notices(*, today: date | None = None) -> list[tuple[int, int
         # Only certificates that expired while shared: sharing an expired one is no news.
         shared_at__date__lte=F("certificate__expires_on"),
     )
-    for certificate_id, organisation_id in expired.values_list(
-        "certificate_id", "organisation_id"
-    ):
+    for certificate_id, organisation_id in expired.values_list("certificate_id", "organisation_id"):
         if (certificate_id, organisation_id, CertificateNotice.Kind.EXPIRED) not in sent:
             due.append((certificate_id, organisation_id, str(CertificateNotice.Kind.EXPIRED)))
     return due

@@ -82,9 +82,7 @@ def _topic_label(slug: str) -> str:
 def ce_topics() -> list[tuple[str, str]]:
     """Topics a record may have: the usual ones and every topic a renewal rule names."""
     named = set()
-    for renewal in CredentialVersion.objects.exclude(renewal={}).values_list(
-        "renewal", flat=True
-    ):
+    for renewal in CredentialVersion.objects.exclude(renewal={}).values_list("renewal", flat=True):
         named.update((renewal or {}).get("min_by_topic", {}) or {})
     ordered = [*BASE_TOPICS[:-1], *sorted(named - set(BASE_TOPICS)), "other"]
     return [(slug, _topic_label(slug)) for slug in ordered]
@@ -205,9 +203,7 @@ def add_ce_record(
 def delete_ce_record(*, holder, record_id: int) -> None:
     """The holder removes a record no renewal has counted (a counted one is evidence)."""
     record = (
-        ContinuingEducation.objects.select_for_update()
-        .filter(pk=record_id, holder=holder)
-        .first()
+        ContinuingEducation.objects.select_for_update().filter(pk=record_id, holder=holder).first()
     )
     if record is None:
         raise RenewalError("We could not find that record.", status=404)

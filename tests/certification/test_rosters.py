@@ -226,14 +226,16 @@ def test_the_csv_download_is_safe_against_formula_injection(client, riverside, v
     cells = [cell for row in csv.reader(io.StringIO(download.content.decode())) for cell in row]
     dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert dangerous == []
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
     assert "'+SUM(1;2)" in cells and "'@cmd" in cells
 
 
 def test_the_csv_has_one_row_per_roster_row_with_the_status(client, riverside, verifier):
     jordan = issued_certificate("Jordan Avery Ellis")
     client.force_login(verifier)
-    response = upload(client, riverside, f"Name,Code\nJ. Ellis,{jordan.verification_code}\nLee Blank,\n")
+    response = upload(
+        client, riverside, f"Name,Code\nJ. Ellis,{jordan.verification_code}\nLee Blank,\n"
+    )
     download = client.get(
         reverse(
             "organisations:roster_csv",
