@@ -278,16 +278,15 @@ class RenewalCheck:
 
     def summary(self) -> str:
         missing = [
-            f"{_hours(item.missing)} more {item.label.lower()}"
+            f"{_number(item.missing)} more {item.label.lower()}"
             for item in self.items
             if not item.met
         ]
         return "; ".join(missing) or "every rule is met"
 
 
-def _hours(value: Decimal) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text} hour" if text == "1" else f"{text} hours"
+def _number(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def renewal_check(*, certificate: Certificate, today: date | None = None) -> RenewalCheck:
