@@ -504,17 +504,26 @@ def carry_shares_forward(*, certificate: Certificate, actor=None) -> int:
 
 def watch_list(*, organisation, today: date | None = None) -> list[dict]:
     """The organisation's watch list: each certificate shared with it, by its public record
-    only (never an email or a reason). One query."""
+    only (never an email or a reason); a certificate its holder hid shows as not found.
+    One query."""
     today = today or timezone.localdate()
     rows = []
     for share in CertificateShare.objects.for_organisation(organisation).order_by(
         "certificate__holder_name", "pk"
     ):
+        certificate = share.certificate
+        # Hidden by the holder: the organisation sees what anyone checking it sees ("not
+        # found"), with only the code it already has. Being prepared: a renewal's new
+        # certificate until its PDF is stored.
+        visible = not certificate.hidden and certificate.status != Certificate.Status.PENDING
         rows.append(
             {
                 "share": share,
+                "code": certificate.grouped_code,
                 "carried": share.carried_from_id is not None,
-                "record": public_record(share.certificate, today=today),
+                "pending": certificate.status == Certificate.Status.PENDING
+                and not certificate.hidden,
+                "record": public_record(certificate, today=today) if visible else None,
             }
         )
     return rows
@@ -661,6 +670,8 @@ def send_certificate_notice(
         )
         if certificate is None:
             return False
+        if organisation_id is not None and certificate.hidden:
+            return False  # hidden from checks: organisations are told nothing about it
         organisation = None
         if organisation_id is not None:
             organisation = Organisation.objects.filter(pk=organisation_id).first()

@@ -273,7 +273,10 @@ class RenewalCheck:
     @property
     def can_renew(self) -> bool:
         return (
-            self.met and self.window_open and self.certificate.status == Certificate.Status.ISSUED
+            self.met
+            and self.window_open
+            and self.certificate.status == Certificate.Status.ISSUED
+            and self.certificate.suspended_at is None
         )
 
     def summary(self) -> str:
@@ -366,6 +369,11 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
         raise RenewalError("This certificate has already been renewed or replaced.", status=409)
     if old.status != Certificate.Status.ISSUED:
         raise RenewalError("Only an issued certificate can be renewed.", status=409)
+    if old.suspended_at is not None:
+        raise RenewalError(
+            "This certificate is suspended. It can be renewed once a registrar reinstates it.",
+            status=409,
+        )
     check = renewal_check(certificate=old, today=today)
     if not check.renewable:
         raise RenewalError(check.reason, status=409)

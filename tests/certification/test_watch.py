@@ -277,3 +277,35 @@ def test_the_watch_list_costs_the_same_queries_for_one_or_many(client, riverside
     one = count_for(1)
     many = count_for(6)
     assert one == many
+
+
+def test_a_hidden_certificate_shows_as_not_found_and_nothing_is_emailed(
+    client, riverside, verifier, certificate, registrar, django_capture_on_commit_callbacks
+):
+    services.share_certificate(
+        holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
+    )
+    services.hide_certificate(
+        holder=certificate.trainee, certificate_id=certificate.pk, hidden=True
+    )
+    response = watch_page(client, verifier, riverside)
+    [row] = response.context["rows"]
+    assert row["record"] is None
+    html = response.content.decode()
+    assert "Not found" in html and "Jordan Avery Ellis" not in html
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_certificate(
+            registrar=registrar, certificate_id=certificate.pk, reason="Private matter"
+        )
+    assert mail.outbox == []
+
+
+def test_a_suspension_shows_on_the_watch_list(client, riverside, verifier, certificate, registrar):
+    services.share_certificate(
+        holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
+    )
+    services.suspend_certificate(
+        registrar=registrar, certificate_id=certificate.pk, reason="Being checked"
+    )
+    [row] = watch_page(client, verifier, riverside).context["rows"]
+    assert row["record"]["status"]["state"] == "suspended"

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_totp_devices'),
-        ('certification', '0007_certificate_lifecycle'),
+        ('certification', '0008_certificate_suspension'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
