@@ -309,3 +309,12 @@ def test_a_suspension_shows_on_the_watch_list(client, riverside, verifier, certi
     )
     [row] = watch_page(client, verifier, riverside).context["rows"]
     assert row["record"]["status"]["state"] == "suspended"
+
+
+def test_the_holders_certificate_page_links_to_sharing_and_renewal(client, certificate):
+    client.force_login(certificate.trainee)
+    html = client.get(certificate.get_absolute_url()).content.decode()
+    assert reverse("sharing:certificate", kwargs={"uuid": certificate.uuid}) in html
+    assert reverse("renewal:certificate", kwargs={"uuid": certificate.uuid}) in html
+    client.force_login(member(employer("Other Trust", "other"), "verifier"))
+    assert client.get(certificate.get_absolute_url()).status_code == 404
