@@ -5,6 +5,7 @@ page scanned with axe-core; screenshots under tests/screenshots/<test name>/."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_a_verifier_checks_a_roster_by_keyboard(page, employer_setup, tmp_path, 
     focus_by_tab(page, download_link)
     with page.expect_download() as download:
         page.keyboard.press("Enter")
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(content)))
     assert [r["status"] for r in rows] == [
         "Valid",
