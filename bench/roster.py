@@ -169,9 +169,7 @@ def main(argv=None) -> int:
         token = found.group(1).decode()
         begin = time.perf_counter()
         download = client.get(
-            reverse(
-                "organisations:roster_csv", kwargs={"slug": organisation.slug, "token": token}
-            )
+            reverse("organisations:roster_csv", kwargs={"slug": organisation.slug, "token": token})
         )
         download_times.append(time.perf_counter() - begin)
         assert download.status_code == 200
