@@ -440,8 +440,12 @@ def _signature_image(name: str):
     from PIL import Image as PILImage
     from PIL import ImageDraw
     from wagtail.images import get_image_model
+    from wagtail.models import Collection
 
     Image = get_image_model()
+    # A flushed test database can lack Wagtail's root collection, which images belong to.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     title = f"Demo signature: {name}"
     existing = Image.objects.filter(title=title).first()
     if existing:

@@ -14,6 +14,7 @@ import atexit
 import mimetypes
 import os
 import posixpath
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -153,14 +154,23 @@ def qr_svg(url: str, colour: str = "#1b1b1b") -> str:
 
 
 def _name_size(name: str) -> str:
+    """A size class for the holder's name, so that a long name still fits on one line or two."""
     length = len(name)
     if length <= 26:
-        return "40pt"
+        return "xl"
     if length <= 38:
-        return "32pt"
+        return "l"
     if length <= 55:
-        return "25pt"
-    return "19pt"
+        return "m"
+    return "s"
+
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _colour(value, default: str) -> str:
+    # Colours go into a stylesheet: only "#rrggbb" gets through, whatever the snapshot holds.
+    return value if isinstance(value, str) and COLOUR.match(value) else default
 
 
 def _media_url(name: str) -> str:
@@ -229,8 +239,12 @@ def _context(**values) -> dict:
             for s in design.get("signatories", [])
         ],
     }
-    values["qr"] = qr_svg(values["verification_url"], design.get("primary_colour") or "#1b1b1b")
+    values["qr"] = qr_svg(
+        values["verification_url"], _colour(design.get("primary_colour"), "#1b1b1b")
+    )
     values["name_size"] = _name_size(values["holder_name"])
+    values["primary_colour"] = _colour(design.get("primary_colour"), "#1f4e5f")
+    values["accent_colour"] = _colour(design.get("accent_colour"), "#b08d57")
     values["language"] = LANGUAGE
     values["document_title"] = f"{values['credential_title']}: {values['holder_name']}"
     values.setdefault("sample", False)

@@ -73,11 +73,14 @@ def run(*args) -> str:
 
 
 def inflated(data: bytes) -> bytes:
-    """The PDF with its compressed streams inflated, to look for catalogue entries."""
+    """The PDF with its compressed streams inflated, to look for catalogue entries. Each
+    stream is inflated from its start until zlib says it ended (the compressed bytes may
+    themselves contain anything, so no pattern finds where a stream ends)."""
     parts = [data]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for match in re.finditer(rb"stream\r?\n", data):
+        decompressor = zlib.decompressobj()
         try:
-            parts.append(zlib.decompress(stream))
+            parts.append(decompressor.decompress(data[match.end() :]))
         except zlib.error:
             continue
     return b"\n".join(parts)

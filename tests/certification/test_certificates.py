@@ -380,3 +380,39 @@ def test_registrar_changes_a_holders_name_in_the_admin(client, roles, hours_cred
     assert Certificate.objects.get(pk=certificate.pk).holder_name == "Jordan Avery Ellis"
     client.force_login(trainee)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_issued_when_the_supervisor_approves_the_last_entry_through_the_service(
+    hours_credential, django_capture_on_commit_callbacks
+):
+    """The real signing service: approving entries sends practicum_signed in its
+    transaction, and the certificate follows on commit."""
+    from datetime import time as clock
+
+    from django.utils import timezone
+
+    from certification.models import ActivityType, PracticumEntry
+
+    trainee, placement, supervisor = hours_credential
+    approved_minutes(placement, supervisor, 8 * 60, day=3)
+    entries = [
+        services.save_entry(
+            trainee=trainee,
+            placement_id=placement.pk,
+            date=timezone.localdate() - timedelta(days=day),
+            start_time=clock(9, 0),
+            minutes=60,
+            setting=PracticumEntry.Setting.COMMUNITY,
+            activity=ActivityType.objects.get(code="group"),
+            description="Co-facilitated the Tuesday peer group.",
+        )
+        for day in (1, 2)
+    ]
+    services.submit_entries(trainee=trainee, entry_ids=[e.pk for e in entries])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_entries(supervisor=supervisor, entry_ids=[entries[0].pk])
+    assert not Certificate.objects.exists()  # 9 of 10 hours
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_entries(supervisor=supervisor, entry_ids=[entries[1].pk])
+    certificate = Certificate.objects.get()
+    assert certificate.ready and certificate.hours["practicum"] == 10
