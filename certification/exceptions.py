@@ -52,3 +52,32 @@ class NameNotConfirmedError(CredentialError):
 class CertificateRenderError(CertificationError):
     """The PDF could not be rendered (a missing font or image, a broken template, a refused
     URL). The certificate stays pending with this recorded, and the task retries."""
+
+
+class OrganisationError(CertificationError):
+    """A roster, sharing or watch-list action that cannot be taken; the message is fit to
+    show the user."""
+
+    status = 400
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class RosterError(OrganisationError):
+    """The roster file as a whole cannot be checked (too big, not a CSV, too many rows)."""
+
+
+class RosterRateLimitError(RosterError):
+    status = 429
+
+
+class SharingError(OrganisationError):
+    """A certificate cannot be shared (or stop being shared) with that organisation."""
+
+
+class RenewalError(OrganisationError):
+    """A continuing-education record or a renewal that cannot be accepted."""

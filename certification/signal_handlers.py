@@ -29,10 +29,22 @@ def on_course_completed(sender, user, course, **kwargs):
         logger.warning("eligibility not checked after course completion: %s", error.message)
 
 
+def on_certificate_changed(sender, certificate, change, **kwargs):
+    """A revoked or replaced certificate that organisations watch: tell them, on commit."""
+    from .models import CertificateShare
+    from .tasks import notify_watchers_task
+
+    if change in ("revoked", "replaced") and (
+        CertificateShare.objects.filter(certificate=certificate).exists()
+    ):
+        notify_watchers_task.delay_on_commit(certificate.pk, change)
+
+
 def connect():
     from courses.signals import course_completed
 
-    from .signals import practicum_signed
+    from .signals import certificate_changed, practicum_signed
 
     practicum_signed.connect(on_practicum_signed, dispatch_uid="certification.issue.practicum")
     course_completed.connect(on_course_completed, dispatch_uid="certification.issue.course")
+    certificate_changed.connect(on_certificate_changed, dispatch_uid="certification.watchers")

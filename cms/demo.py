@@ -139,10 +139,15 @@ SUPPORT_CONTACTS = [
 def ensure_tree_root() -> Page:
     """The page tree's root. Wagtail's migrations create it; a flushed database (for example
     after `manage.py flush`) has none, so make it again."""
+    from wagtail.models import Collection
+
     root = Page.get_first_root_node()
     if root is None:
         Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         root = Page.add_root(instance=Page(title="Root", slug="root"))
+    # Images and documents need the root collection, which a flush removes as well.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     return root
 
 

@@ -9,6 +9,11 @@ from certification.certificate_urls import (
     credential_patterns,
     issuer_patterns,
 )
+from certification.organisation_urls import (
+    organisation_patterns,
+    renewal_patterns,
+    sharing_patterns,
+)
 from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
@@ -24,6 +29,9 @@ urlpatterns = [
     path("certificates/", include(certificate_patterns)),
     path("issuer/", include(issuer_patterns)),
     path("learn/", include(learn_patterns)),
+    path("organisations/", include(organisation_patterns)),
+    path("renewal/", include(renewal_patterns)),
+    path("sharing/", include(sharing_patterns)),
     path("practicum/", include(practicum_patterns)),
     path("privacy/", include(privacy_patterns)),
     path("teach/", include(teach_patterns)),

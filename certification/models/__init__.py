@@ -9,7 +9,9 @@ from .credentials import (
 )
 from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
+from .organisations import CertificateNotice, CertificateShare
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
+from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
 
 __all__ = [
@@ -18,9 +20,12 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "CertificateName",
+    "CertificateNotice",
+    "CertificateShare",
     "CertificateSignatory",
     "CertificateTemplate",
     "Competency",
+    "ContinuingEducation",
     "CourseAlignment",
     "Credential",
     "CredentialEnrolment",

@@ -1,7 +1,9 @@
 """Certification services. `frameworks`: loading and alignment; `practicum`: placements and
 the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the chained
 trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs;
-`credentials`: credential versions and eligibility; `certificates`: issuance and PDFs."""
+`credentials`: credential versions and eligibility; `certificates`: issuance and PDFs;
+`organisations`: rosters, sharing, watch lists and notices; `renewal`: continuing education
+and renewing."""
 
 from .audit import *  # noqa: F403
 from .certificates import *  # noqa: F403
@@ -10,7 +12,9 @@ from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .organisations import *  # noqa: F403
 from .practicum import *  # noqa: F403
+from .renewal import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403

@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # message was lost, retries ran out).
         "schedule": crontab(minute="*/10"),
     },
+    "certificate-notices": {
+        "task": "certification.tasks.send_certificate_notices_task",
+        # 06:15 daily: expiry reminders (60 and 14 days) and watch-list expiry notices.
+        "schedule": crontab(minute=15, hour=6),
+    },
 }
 # Retention: drafts, expired invitations and never-used accounts older than this are purged.
 PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))

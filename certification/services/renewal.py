@@ -1,0 +1,441 @@
+"""Renewal with continuing education. The holder records CE activities (hours, topic, date,
+evidence); `renewal_check` counts them against the credential's renewal rules, e.g.
+{"ce_hours": 20, "period_months": 24, "min_by_topic": {"ethics": 6}}: CE hours completed in
+the `period_months` before the certificate expires (or in the grace period after), with a
+minimum per topic. When every rule is met and the renewal window is open, the holder or a
+registrar renews: a new certificate with a new code, issued today and valid for the
+credential's validity from today, and the old one "replaced" by it.
+
+The renewal window opens RENEWAL_OPENS_DAYS before expiry and closes RENEWAL_GRACE_DAYS
+after; a record counts toward one renewal only (the renewal marks the records it used)."""
+
+import calendar
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import RenewalError
+from ..models import Certificate, CertificateName, ContinuingEducation, CredentialVersion
+from ..permissions import can_manage_certificates
+from ..signals import certificate_changed
+from .audit import record_event
+from .certificates import generate_verification_code
+from .organisations import carry_shares_forward
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "EVIDENCE_MAX_BYTES",
+    "EVIDENCE_TYPES",
+    "RENEWAL_GRACE_DAYS",
+    "RENEWAL_OPENS_DAYS",
+    "RenewalCheck",
+    "RenewalItem",
+    "add_ce_record",
+    "ce_topics",
+    "delete_ce_record",
+    "renew_certificate",
+    "renewal_check",
+    "validate_ce_date",
+    "validate_ce_hours",
+    "validate_evidence_file",
+]
+
+RENEWAL_OPENS_DAYS = 90
+RENEWAL_GRACE_DAYS = 90
+CE_OLDEST_YEARS = 6
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Extension -> the bytes the file must start with (a renamed file is refused).
+EVIDENCE_TYPES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+BASE_TOPICS = (
+    "ethics",
+    "boundaries",
+    "trauma_informed_practice",
+    "recovery",
+    "self_care",
+    "supervision",
+    "cultural_humility",
+    "other",
+)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _topic_label(slug: str) -> str:
+    return slug.replace("_", " ").replace("-", " ").capitalize()
+
+
+def ce_topics() -> list[tuple[str, str]]:
+    """Topics a record may have: the usual ones and every topic a renewal rule names."""
+    named = set()
+    for renewal in CredentialVersion.objects.exclude(renewal={}).values_list("renewal", flat=True):
+        named.update((renewal or {}).get("min_by_topic", {}) or {})
+    ordered = [*BASE_TOPICS[:-1], *sorted(named - set(BASE_TOPICS)), "other"]
+    return [(slug, _topic_label(slug)) for slug in ordered]
+
+
+# Validation shared by the form (field messages) and the service (the last word).
+
+
+def validate_ce_hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError("Give the hours as a number, for example 1.5.") from error
+    if not hours.is_finite():
+        raise ValidationError("Give the hours as a number, for example 1.5.")
+    if hours <= 0:
+        raise ValidationError("Hours must be more than zero.")
+    if hours < Decimal("0.25"):
+        raise ValidationError("Give at least a quarter of an hour (0.25).")
+    if hours > Decimal("100"):
+        raise ValidationError("One record can be at most 100 hours; split longer courses.")
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError("Give hours to at most two decimal places.")
+    return hours
+
+
+def validate_ce_date(value: date, *, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    if value > today:
+        raise ValidationError("The date cannot be in the future: add it once you have done it.")
+    if value < _add_months(today, -12 * CE_OLDEST_YEARS):
+        raise ValidationError(f"The date is more than {CE_OLDEST_YEARS} years ago.")
+    return value
+
+
+def validate_evidence_file(upload) -> None:
+    """A PDF, PNG or JPEG of at most 5 MB, whose content matches its name."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+            f"{EVIDENCE_MAX_BYTES // 1024 // 1024} MB. A photo or scan at a lower "
+            "resolution is fine."
+        )
+    if upload.size == 0:
+        raise ValidationError("The file is empty.")
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_TYPES:
+        raise ValidationError("Upload a PDF, PNG or JPEG file.")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(EVIDENCE_TYPES[extension]):
+        raise ValidationError(
+            f"This file does not look like a {extension.upper()}. Upload a PDF, PNG or JPEG."
+        )
+
+
+# Records.
+
+
+@transaction.atomic
+def add_ce_record(
+    *,
+    holder,
+    title: str,
+    topic: str,
+    hours,
+    completed_on: date,
+    provider: str = "",
+    evidence_text: str = "",
+    evidence_file=None,
+    today: date | None = None,
+) -> ContinuingEducation:
+    """Record a continuing-education activity for the holder. Raises RenewalError (with
+    the message for the person) on bad input; nothing is stored then."""
+    topics = dict(ce_topics())
+    try:
+        hours = validate_ce_hours(hours)
+        if completed_on is None:
+            raise ValidationError("Give the date you completed it.")
+        validate_ce_date(completed_on, today=today)
+        if evidence_file is not None:
+            validate_evidence_file(evidence_file)
+    except ValidationError as error:
+        raise RenewalError(" ".join(error.messages)) from error
+    if topic not in topics:
+        raise RenewalError("Choose a topic from the list.")
+    if not (title or "").strip():
+        raise RenewalError("Say what you did, for example the course or workshop title.")
+    record = ContinuingEducation(
+        holder=holder,
+        title=title.strip(),
+        provider=(provider or "").strip(),
+        topic=topic,
+        hours=hours,
+        completed_on=completed_on,
+        evidence_text=(evidence_text or "").strip(),
+    )
+    if evidence_file is not None:
+        record.evidence_name = (evidence_file.name or "")[-200:]
+        record.evidence_file = evidence_file
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise RenewalError(" ".join(error.messages)) from error
+    record.save()
+    record_event(
+        actor=holder,
+        action="ce.recorded",
+        obj=record,
+        after={"topic": topic, "hours": str(hours), "completed_on": completed_on},
+    )
+    return record
+
+
+@transaction.atomic
+def delete_ce_record(*, holder, record_id: int) -> None:
+    """The holder removes a record no renewal has counted (a counted one is evidence)."""
+    record = (
+        ContinuingEducation.objects.select_for_update().filter(pk=record_id, holder=holder).first()
+    )
+    if record is None:
+        raise RenewalError("We could not find that record.", status=404)
+    if record.used_for_id:
+        raise RenewalError(
+            "This record counted toward a renewal, so it is kept as its evidence.", status=409
+        )
+    record_event(
+        actor=holder,
+        action="ce.deleted",
+        obj=record,
+        before={"topic": record.topic, "hours": str(record.hours)},
+    )
+    if record.evidence_file:
+        # Deleted after commit, so a rolled-back deletion never loses the file.
+        name, storage = record.evidence_file.name, record.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    record.delete()
+
+
+# The checklist.
+
+
+@dataclass(frozen=True)
+class RenewalItem:
+    key: str
+    label: str
+    done: Decimal
+    needed: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.needed
+
+    @property
+    def percent(self) -> int:
+        if not self.needed:
+            return 100
+        return min(100, int(self.done * 100 / self.needed))
+
+    @property
+    def missing(self) -> Decimal:
+        return max(Decimal(0), self.needed - self.done)
+
+
+@dataclass
+class RenewalCheck:
+    certificate: Certificate
+    renewable: bool  # the certificate expires and its credential has renewal rules
+    reason: str = ""  # why it cannot be renewed at all, when not renewable
+    items: list[RenewalItem] = field(default_factory=list)
+    records: list[ContinuingEducation] = field(default_factory=list)
+    window_start: date | None = None
+    window_end: date | None = None
+    opens_on: date | None = None
+    closes_on: date | None = None
+    today: date | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.renewable and all(item.met for item in self.items)
+
+    @property
+    def window_open(self) -> bool:
+        return self.renewable and self.opens_on <= self.today <= self.closes_on
+
+    @property
+    def can_renew(self) -> bool:
+        return (
+            self.met
+            and self.window_open
+            and self.certificate.status == Certificate.Status.ISSUED
+            and self.certificate.suspended_at is None
+        )
+
+    def summary(self) -> str:
+        missing = [
+            f"{_number(item.missing)} more {item.label.lower()}"
+            for item in self.items
+            if not item.met
+        ]
+        return "; ".join(missing) or "every rule is met"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def renewal_check(*, certificate: Certificate, today: date | None = None) -> RenewalCheck:
+    """The certificate's renewal checklist with numbers: CE hours counted in the window
+    against the credential version's renewal rules, in total and by topic."""
+    today = today or timezone.localdate()
+    version = certificate.credential_version
+    rules = version.renewal or {}
+    check = RenewalCheck(certificate=certificate, renewable=False, today=today)
+    if not certificate.expires_on:
+        check.reason = "This certificate does not expire, so it never needs renewing."
+        return check
+    if not rules.get("ce_hours") and not rules.get("min_by_topic"):
+        check.reason = (
+            "This credential has no renewal rules. Ask a registrar how to renew it before "
+            f"it expires on {certificate.expires_on:%-d %B %Y}."
+        )
+        return check
+    period = int(rules.get("period_months") or version.validity_months or 24)
+    check.renewable = True
+    check.window_start = _add_months(certificate.expires_on, -period)
+    check.window_end = certificate.expires_on + timedelta(days=RENEWAL_GRACE_DAYS)
+    check.opens_on = certificate.expires_on - timedelta(days=RENEWAL_OPENS_DAYS)
+    check.closes_on = check.window_end
+    check.records = list(
+        ContinuingEducation.objects.filter(holder_id=certificate.trainee_id)
+        .unused()
+        .between(check.window_start, min(check.window_end, today))
+        .order_by("completed_on", "pk")
+    )
+    total = sum((r.hours for r in check.records), Decimal(0))
+    if rules.get("ce_hours"):
+        check.items.append(
+            RenewalItem(
+                "ce_hours",
+                "Hours of continuing education",
+                total,
+                Decimal(str(rules["ce_hours"])),
+            )
+        )
+    for topic, needed in sorted((rules.get("min_by_topic") or {}).items()):
+        done = sum((r.hours for r in check.records if r.topic == topic), Decimal(0))
+        check.items.append(
+            RenewalItem(
+                f"topic:{topic}",
+                f"Hours on {_topic_label(topic).lower()}",
+                done,
+                Decimal(str(needed)),
+            )
+        )
+    return check
+
+
+# Renewing.
+
+
+@transaction.atomic
+def renew_certificate(*, actor, certificate_id: int, today: date | None = None) -> Certificate:
+    """Renew an issued certificate whose renewal rules are met, in its renewal window: a new
+    certificate (new code, issued today, expiring after the credential's validity from
+    today) replaces the old one, which shows "replaced" and links to it. The CE records
+    counted are marked as used by it; shares move to it; the PDF is rendered on commit;
+    watching organisations hear of the replacement. Returns the new certificate."""
+    from ..tasks import render_certificate_task
+    from .lifecycle import _set_bit  # the lead's status-list update, shared on purpose
+
+    today = today or timezone.localdate()
+    old = (
+        Certificate.objects.select_for_update()
+        .select_related("credential_version")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if old is None or not (old.trainee_id == actor.pk or can_manage_certificates(actor)):
+        raise RenewalError("We could not find that certificate.", status=404)
+    if old.status == Certificate.Status.REPLACED:
+        raise RenewalError("This certificate has already been renewed or replaced.", status=409)
+    if old.status != Certificate.Status.ISSUED:
+        raise RenewalError("Only an issued certificate can be renewed.", status=409)
+    if old.suspended_at is not None:
+        raise RenewalError(
+            "This certificate is suspended. It can be renewed once a registrar reinstates it.",
+            status=409,
+        )
+    check = renewal_check(certificate=old, today=today)
+    if not check.renewable:
+        raise RenewalError(check.reason, status=409)
+    if not check.met:
+        raise RenewalError(f"Not every renewal rule is met: {check.summary()}.", status=409)
+    if today < check.opens_on:
+        raise RenewalError(
+            f"Renewal opens on {check.opens_on:%-d %B %Y}, {RENEWAL_OPENS_DAYS} days before "
+            "the certificate expires.",
+            status=409,
+        )
+    if today > check.closes_on:
+        raise RenewalError(
+            "The renewal period ended on "
+            f"{check.closes_on:%-d %B %Y}. Ask a registrar about certifying again.",
+            status=409,
+        )
+    version = old.credential_version
+    name = CertificateName.objects.filter(user_id=old.trainee_id).first()
+    snapshot = {name_: getattr(old, name_) for name_ in Certificate.SNAPSHOT_FIELDS}
+    for fresh in ("uuid", "verification_code", "issued_on", "expires_on", "holder_name"):
+        snapshot.pop(fresh)
+    old.status = Certificate.Status.REPLACED
+    old.replaced_at = timezone.now()
+    old.save(update_fields=["status", "replaced_at"])
+    new = Certificate(
+        trainee_id=old.trainee_id,
+        credential_version=version,
+        template_id=old.template_id,
+        route=Certificate.Route.AUTOMATIC,
+        verification_code=generate_verification_code(),
+        holder_name=name.name if name else old.holder_name,
+        issued_on=today,
+        expires_on=_add_months(today, version.validity_months or 24),
+        **snapshot,
+    )
+    new.full_clean()
+    new.save()
+    Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
+    old.replaced_by = new
+    _set_bit(old)  # the old credential reads as no longer current in the status list
+    used = [record.pk for record in check.records]
+    ContinuingEducation.objects.filter(pk__in=used).update(used_for=new)
+    record_event(
+        actor=actor,
+        action="certificate.renewed",
+        obj=old,
+        before={"status": Certificate.Status.ISSUED, "expires_on": old.expires_on},
+        after={
+            "status": old.status,
+            "replaced_by": new.pk,
+            "ce_records": used,
+            "checklist": {item.key: str(item.done) for item in check.items},
+        },
+    )
+    record_event(
+        actor=actor,
+        action="certificate.issued",
+        obj=new,
+        after={"renews": old.pk, "issued_on": new.issued_on, "expires_on": new.expires_on},
+    )
+    carry_shares_forward(certificate=old, actor=actor)
+    render_certificate_task.delay_on_commit(new.pk)
+    certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
+    return new
