@@ -52,3 +52,16 @@ class NameNotConfirmedError(CredentialError):
 class CertificateRenderError(CertificationError):
     """The PDF could not be rendered (a missing font or image, a broken template, a refused
     URL). The certificate stays pending with this recorded, and the task retries."""
+
+
+class VerificationError(CertificationError):
+    """A public verification request that cannot be answered as asked (a file that is not a
+    PDF, or too large); the message is fit to show the user."""
+
+    status = 400
+
+    def __init__(self, message, *, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
