@@ -9,7 +9,8 @@ from django.dispatch import Signal
 practicum_signed = Signal()
 
 # Sent inside the transaction when a certificate's public standing changes: revoked,
-# replaced (by a correction or a renewal), hidden or shown again. Arguments: certificate,
-# change (one of "revoked", "replaced", "hidden", "shown"). Receivers that email someone
+# replaced (by a correction or a renewal), suspended or reinstated, hidden or shown again.
+# Arguments: certificate, change (one of "revoked", "replaced", "suspended", "reinstated",
+# "hidden", "shown"). Receivers that email someone
 # should do it on commit.
 certificate_changed = Signal()

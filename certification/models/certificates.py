@@ -255,6 +255,10 @@ class Certificate(models.Model):
     revocation_reason = models.TextField(
         blank=True, help_text=_("For registrars only; never shown publicly.")
     )
+    suspended_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Suspended (reversibly) while something is checked.")
+    )
+    suspension_reason = models.TextField(blank=True)
     replaced_by = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
     )

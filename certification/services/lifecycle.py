@@ -18,9 +18,11 @@ from .audit import record_event
 __all__ = [
     "LifecycleError",
     "hide_certificate",
+    "reinstate_certificate",
     "replace_certificate",
     "revoke_certificate",
     "sign_certificate",
+    "suspend_certificate",
     "signed_status_list",
     "status_list_url",
 ]
@@ -250,4 +252,41 @@ def hide_certificate(*, holder, certificate_id: int, hidden: bool) -> Certificat
         certificate_changed.send(
             sender=Certificate, certificate=certificate, change="hidden" if hidden else "shown"
         )
+    return certificate
+
+
+@transaction.atomic
+def suspend_certificate(*, registrar, certificate_id: int, reason: str) -> Certificate:
+    """Suspend an issued certificate while something is looked into (reversible; the public
+    sees "suspended" and the date, never the reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LifecycleError("Give the reason for the record (it is never shown publicly).")
+    certificate = _locked(certificate_id)
+    if certificate.status != Certificate.Status.ISSUED or certificate.suspended_at:
+        raise LifecycleError("Only an issued, unsuspended certificate can be suspended.", 409)
+    certificate.suspended_at, certificate.suspension_reason = timezone.now(), reason
+    certificate.save(update_fields=["suspended_at", "suspension_reason"])
+    record_event(
+        actor=registrar, action="certificate.suspended", obj=certificate, after={"suspended": True}
+    )
+    certificate_changed.send(sender=Certificate, certificate=certificate, change="suspended")
+    return certificate
+
+
+@transaction.atomic
+def reinstate_certificate(*, registrar, certificate_id: int) -> Certificate:
+    certificate = _locked(certificate_id)
+    if certificate.suspended_at is None or certificate.status != Certificate.Status.ISSUED:
+        raise LifecycleError("Only a suspended certificate can be reinstated.", status=409)
+    certificate.suspended_at = None
+    certificate.save(update_fields=["suspended_at"])
+    record_event(
+        actor=registrar,
+        action="certificate.reinstated",
+        obj=certificate,
+        before={"suspended": True},
+        after={"suspended": False},
+    )
+    certificate_changed.send(sender=Certificate, certificate=certificate, change="reinstated")
     return certificate

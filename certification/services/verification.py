@@ -27,12 +27,13 @@ LABELS = {
     "revoked": "Revoked",
     "replaced": "Replaced by a newer certificate",
     "not_yet_valid": "Not yet valid",
+    "suspended": "Suspended",
 }
 
 
 @dataclass(frozen=True)
 class PublicStatus:
-    state: str  # valid, expired, revoked, replaced or not_yet_valid
+    state: str  # valid, expired, revoked, replaced, suspended or not_yet_valid
     on: date | None = None  # the date that goes with the state (expiry, revocation, ...)
     replacement: Certificate | None = None
 
@@ -48,6 +49,8 @@ def public_status(certificate: Certificate, *, today: date | None = None) -> Pub
     if certificate.status == Certificate.Status.REPLACED:
         on = timezone.localdate(certificate.replaced_at) if certificate.replaced_at else None
         return PublicStatus("replaced", on, certificate.replaced_by)
+    if certificate.suspended_at is not None:
+        return PublicStatus("suspended", timezone.localdate(certificate.suspended_at))
     if certificate.issued_on > today:
         return PublicStatus("not_yet_valid", certificate.issued_on)
     if certificate.expires_on and certificate.expires_on < today:
