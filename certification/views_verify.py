@@ -40,11 +40,23 @@ def _limit() -> Limit:
     )
 
 
-def _private(response):
+def _private(response, *, referrer="no-referrer"):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     return response
+
+
+def _referrer_policy(request, *, posts: bool) -> str:
+    """No referrer at all, so a code in the address never leaves with a link, except on a
+    page with a form that posts back to this site: browsers send "Origin: null" under
+    no-referrer, which Django's CSRF check rightly refuses. "same-origin" still sends
+    nothing to any other site. The sign-out button is such a form for a signed-in visitor
+    (the page has already loaded the user to draw the header, so asking costs nothing)."""
+    user = getattr(request, "user", None)
+    if posts or (user is not None and user.is_authenticated):
+        return "same-origin"
+    return "no-referrer"
 
 
 def _render(request, template, context=None, *, status=200):
@@ -52,9 +64,9 @@ def _render(request, template, context=None, *, status=200):
     return render(request, template, context, status=status)
 
 
-def public_page(*, json: bool = False):
+def public_page(*, json: bool = False, posts: bool = False):
     """Private headers on every response; a rate-limited request gets the 429 page (or JSON)
-    with Retry-After."""
+    with Retry-After. `posts`: the page has a form that posts back here."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -79,7 +91,9 @@ def public_page(*, json: bool = False):
                         status=429,
                     )
                 response["Retry-After"] = str(error.retry_after)
-            return _private(response)
+            if json:
+                return _private(response)
+            return _private(response, referrer=_referrer_policy(request, posts=posts))
 
         return wrapper
 
@@ -181,7 +195,7 @@ def _json(data, *, status=200):
 
 @csrf_exempt  # the CSRF check reads the body; the upload handler must be in place first
 @require_http_methods(["GET", "POST"])
-@public_page()
+@public_page(posts=True)
 def check_pdf(request):
     """Upload a certificate PDF; learn whether it is byte for byte one we issued."""
     handler = verify_pdf.PdfDigestUploadHandler(
