@@ -68,15 +68,28 @@ class Limit:
         digest = hashlib.sha256(
             f"{settings.SECRET_KEY}:{client_address(request)}".encode()
         ).hexdigest()[:32]
-        key = f"ratelimit:{self.scope}:{digest}:{slot}"
-        # add() is atomic and does nothing if the key exists; incr() is atomic in Redis and
-        # in local memory, so concurrent workers never lose a count.
-        cache.add(key, 0, self.window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr(): start the window again
-            cache.add(key, 1, self.window + 5)
-            count = 1
+        count = _count(f"ratelimit:{self.scope}:{digest}:{slot}", self.window + 5)
         if count > self.limit:
             retry_after = max(1, int((slot + 1) * self.window - now + 0.999))
             raise RateLimitedError(retry_after)
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the counter at `key` (created with `ttl` seconds to live) and return it."""
+    backend = getattr(cache, "_cache", None)
+    if backend is not None and hasattr(backend, "get_client"):
+        # Redis: create with its expiry if missing, then INCR, in one round trip (Django's
+        # add() and incr() take three), atomic, shared by every worker.
+        redis_key = cache.make_and_validate_key(key)
+        pipeline = backend.get_client(redis_key, write=True).pipeline()
+        pipeline.set(redis_key, 0, ex=ttl, nx=True)
+        pipeline.incr(redis_key)
+        return int(pipeline.execute()[1])
+    # Any other cache: add() is atomic and does nothing if the key exists; incr() is atomic
+    # in local memory.
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr(): start the window again
+        cache.add(key, 1, ttl)
+        return 1

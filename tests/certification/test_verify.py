@@ -464,6 +464,24 @@ def test_behind_one_trusted_proxy_only_the_proxys_entry_counts(client, settings)
     assert other.status_code == 404
 
 
+@pytest.mark.services
+def test_rate_limit_is_shared_through_redis(client, settings, redis_url):
+    """With Redis (production), the count lives in one place for every worker."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-verify-{timezone.now().timestamp()}",
+        }
+    }
+    settings.PEERPATH_VERIFY_RATE_LIMIT = 2
+    statuses = [client.get("/verify/x/").status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
+    assert caches["default"].__class__.__name__ == "RedisCache"
+
+
 # --- Queries ----------------------------------------------------------------------------------
 
 
