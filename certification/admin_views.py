@@ -1,18 +1,21 @@
-"""Registrar views in the Wagtail admin: issuing a certificate manually, with a reason."""
+"""Registrar views in the Wagtail admin: issuing a certificate manually, with a reason, and
+revoking, suspending, reinstating or replacing one."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts import reauth
 from lms.accounts.models import User
 
 from . import services
 from .exceptions import CredentialError
-from .models import Credential
+from .models import Certificate, Credential
 from .permissions import can_manage_certificates
+from .services.lifecycle import LifecycleError
 
 
 class ManualIssueForm(forms.Form):
@@ -135,3 +138,88 @@ def change_certificate_name(request):
         },
         status=status,
     )
+
+
+class LifecycleForm(forms.Form):
+    ACTIONS = [
+        ("revoke", _("Revoke (permanent)")),
+        ("suspend", _("Suspend (reversible)")),
+        ("reinstate", _("Reinstate a suspended certificate")),
+        ("replace", _("Replace with a corrected copy (new code; the old one shows “replaced”)")),
+    ]
+    action = forms.ChoiceField(label=_("What to do"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept for registrars and the audit trail; never shown publicly."),
+    )
+    holder_name = forms.CharField(
+        label=_("Corrected name (replacement only)"), required=False, max_length=200
+    )
+    password = forms.CharField(label=_("Your password"), required=False, widget=forms.PasswordInput)
+    otp = forms.CharField(label=_("Code from your authenticator app"), required=False)
+
+
+def certificate_lifecycle(request, pk):
+    """Revoke, suspend, reinstate or replace one certificate (registrars), confirmed with the
+    password (and authenticator code) like every signature."""
+    if not can_manage_certificates(request.user):
+        raise PermissionDenied
+    certificate = get_object_or_404(Certificate, pk=pk)
+    form = LifecycleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            problem = reauth.confirm(request, data["password"])
+            if problem:
+                form.add_error(None, problem)
+                status = 400
+            else:
+                try:
+                    result = _apply(request.user, certificate, data)
+                except LifecycleError as error:
+                    form.add_error(None, error.message)
+                    status = error.status
+                else:
+                    messages.success(request, result)
+                    return redirect("certificate:inspect", certificate.pk)
+        else:
+            status = 400
+    return TemplateResponse(
+        request,
+        "certification/admin/certificate_lifecycle.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "public": services.public_status(certificate),
+            "title": _("Revoke, suspend or replace"),
+            "needs_password": reauth.needs_password(request),
+        },
+        status=status,
+    )
+
+
+def _apply(registrar, certificate, data) -> str:
+    action, reason = data["action"], data["reason"]
+    if action == "revoke":
+        services.revoke_certificate(
+            registrar=registrar, certificate_id=certificate.pk, reason=reason
+        )
+        return _("Revoked. The public page and the status list show it now.")
+    if action == "suspend":
+        services.suspend_certificate(
+            registrar=registrar, certificate_id=certificate.pk, reason=reason
+        )
+        return _("Suspended.")
+    if action == "reinstate":
+        services.reinstate_certificate(registrar=registrar, certificate_id=certificate.pk)
+        return _("Reinstated.")
+    new = services.replace_certificate(
+        actor=registrar,
+        certificate_id=certificate.pk,
+        reason=reason,
+        holder_name=data["holder_name"] or None,
+    )
+    return _("Replaced by %(code)s; its PDF is being prepared.") % {"code": new.grouped_code}

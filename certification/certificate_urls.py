@@ -21,6 +21,7 @@ certificate_patterns = (
         path("<uuid:uuid>/certificate.pdf", views.certificate_pdf, name="pdf"),
         path("<uuid:uuid>/open-badge.json", views_issuer.holder_credential, name="open_badge"),
         path("<uuid:uuid>/linkedin/", views_issuer.linkedin, name="linkedin"),
+        path("<uuid:uuid>/visibility/", views_issuer.visibility, name="visibility"),
     ],
     "certificates",
 )

@@ -4,10 +4,12 @@ list. And the holder's own signed credential and LinkedIn link."""
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import openbadges, services
 from .models import Certificate
@@ -87,3 +89,20 @@ def linkedin(request, uuid):
         query["expirationYear"] = certificate.expires_on.year
         query["expirationMonth"] = certificate.expires_on.month
     return redirect("https://www.linkedin.com/profile/add?" + urlencode(query))
+
+
+@require_POST
+def visibility(request, uuid):
+    """The holder hides their certificate from public verification, or shows it again."""
+    if not request.user.is_authenticated:
+        raise Http404
+    certificate = get_object_or_404(Certificate, uuid=uuid, trainee=request.user)
+    hidden = request.POST.get("hidden") == "1"
+    services.hide_certificate(holder=request.user, certificate_id=certificate.pk, hidden=hidden)
+    messages.success(
+        request,
+        _("Hidden: people checking the code will be told it cannot be found.")
+        if hidden
+        else _("Shown again: people checking the code can see it."),
+    )
+    return redirect(certificate.get_absolute_url())

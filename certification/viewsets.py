@@ -385,6 +385,7 @@ class CertificateViewSet(ModelViewSet):
     ]
     form_fields = ["status"]  # never shown: the add and edit views are not routed
     add_to_admin_menu = False
+    inspect_template_name = "certification/admin/certificate_inspect.html"
 
     def get_urlpatterns(self):
         # Listing and inspecting only: a certificate is never created or edited by a form.

@@ -24,10 +24,15 @@ def register_certification_viewsets():
 def register_manual_issue_url():
     from django.urls import path
 
-    from .admin_views import change_certificate_name, issue_manually
+    from .admin_views import certificate_lifecycle, change_certificate_name, issue_manually
 
     return [
         path("certificates/issue/", issue_manually, name="certification_issue_manually"),
+        path(
+            "certificates/<int:pk>/lifecycle/",
+            certificate_lifecycle,
+            name="certification_certificate_lifecycle",
+        ),
         path(
             "certificates/name/",
             change_certificate_name,

@@ -9,7 +9,16 @@ from lms.accounts.models import Membership, Organisation, User
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-EXCLUDED = ["sessions", "axes", "contenttypes", "auth.permission", "admin.logentry"]
+# Wagtail's reference index is a derived cache that Wagtail refreshes in the background (after
+# commits that tests never make), so it is not part of what the seed writes.
+EXCLUDED = [
+    "sessions",
+    "axes",
+    "contenttypes",
+    "auth.permission",
+    "admin.logentry",
+    "wagtailcore.referenceindex",
+]
 
 
 def snapshot() -> str:

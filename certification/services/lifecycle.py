@@ -54,7 +54,7 @@ def _sign_list(status_list: StatusList) -> None:
     bits = openbadges.Bitstring.from_indexes(status_list.revoked_indexes, size=status_list.size)
     unsigned = openbadges.status_list_credential(
         list_url=status_list_url(),
-        issuer=openbadges.issuer_summary(),
+        issuer=openbadges.issuer_id(),
         bitstring=bits,
         valid_from=timezone.now().replace(microsecond=0),
     )

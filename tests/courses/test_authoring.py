@@ -3,7 +3,7 @@ checked with the real Trainers group."""
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from cms.models import HomePage, StandardPage
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage, QuizPage
@@ -34,7 +34,14 @@ def test_trainer_creates_a_module_draft_and_edits_a_course(client, trainer_with_
     add_url = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk])
     response = client.post(
         add_url,
-        nested_form_data({"title": "New module", "slug": "new-module", "summary": "Drafting"}),
+        nested_form_data(
+            {
+                "title": "New module",
+                "slug": "new-module",
+                "summary": "Drafting",
+                "alignments": inline_formset([]),  # the "Aligned to" panel, left empty
+            }
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     module = ModulePage.objects.get(slug="new-module")

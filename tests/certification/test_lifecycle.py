@@ -1,0 +1,203 @@
+"""After issue: every certificate carries a signed Open Badges credential that verifies
+against the published issuer keys, with a bit in the signed revocation status list; revoking
+flips that bit in the same transaction; replacing keeps the history; suspending is
+reversible; the holder can hide it; registrars do this in the admin, never the public."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import openbadges, pdf, services, tasks
+from certification.models import AuditEvent, Certificate, CertificateTemplate
+from certification.signals import practicum_signed
+from lms.accounts.reauth import SESSION_KEY
+from tests.certification.credential_helpers import approved_minutes, make_credential, placement_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf.reset_process_state()
+
+
+@pytest.fixture
+def issued(db, django_capture_on_commit_callbacks):
+    services.load_frameworks()
+    CertificateTemplate.objects.create(
+        name="Northside", issuing_organisation="Northside Recovery College", is_default=True
+    )
+    make_credential(experience_hours=10)
+    trainee = UserFactory(legal_name="Jordan Avery Ellis", email="jordan@example.org")
+    services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
+    placement, supervisor = placement_for(trainee)
+    approved_minutes(placement, supervisor, 600)
+    with django_capture_on_commit_callbacks(execute=True):
+        practicum_signed.send(sender=None, trainee=trainee, credential_code="test-cert")
+    certificate = Certificate.objects.get(trainee=trainee)
+    assert certificate.status == Certificate.Status.ISSUED
+    return certificate
+
+
+def test_an_issued_certificate_carries_a_signed_open_badge_that_verifies(client, issued):
+    credential = issued.signed_credential
+    assert "OpenBadgeCredential" in credential["type"]
+    assert credential["credentialSubject"]["achievement"]["name"] == issued.credential_title
+    assert credential["id"] == issued.verification_url
+    assert credential["credentialStatus"]["statusListIndex"] == str(issued.status_index)
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert openbadges.verify_credential(credential=credential).verified
+    # Nothing private is in it: no email, nothing but the name as it appears on certificates.
+    text = json.dumps(credential)
+    assert "jordan@example.org" not in text
+    # The issuer profile and the key named in the proof are published.
+    profile = client.get(reverse("issuer:profile"))
+    assert profile.status_code == 200 and profile["Access-Control-Allow-Origin"] == "*"
+    key_id = credential["proof"]["verificationMethod"].rstrip("/").split("/")[-1].split("#")[-1]
+    assert client.get(reverse("issuer:key", args=[key_id])).status_code == 200
+    assert client.get(reverse("issuer:key", args=["z6MkNotOurs"])).status_code == 404
+
+
+def test_a_tampered_open_badge_fails_verification(issued):
+    credential = json.loads(json.dumps(issued.signed_credential))
+    credential["credentialSubject"]["achievement"]["name"] = "Advanced Clinical Certificate"
+    result = openbadges.verify_credential(credential=credential)
+    assert not result.verified
+
+
+def status_bit(client, certificate) -> bool | None:
+    listed = client.get(reverse("issuer:status_list", args=["revocation"])).json()
+    return openbadges.check_status(
+        credential=certificate.signed_credential, status_list=listed
+    ).status
+
+
+def test_revocation_flips_the_status_list_bit_in_the_same_transaction(client, issued):
+    registrar = UserFactory(is_staff=True, is_superuser=True)
+    assert status_bit(client, issued) is False
+    with pytest.raises(services.LifecycleError, match="reason"):
+        services.revoke_certificate(registrar=registrar, certificate_id=issued.pk, reason=" ")
+    services.revoke_certificate(
+        registrar=registrar, certificate_id=issued.pk, reason="Issued to the wrong person."
+    )
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.REVOKED
+    assert status_bit(client, issued) is True
+    state = services.public_status(issued)
+    assert state.state == "revoked" and state.on == timezone.localdate()
+    assert "wrong person" not in json.dumps(services.public_record(issued))
+    event = AuditEvent.objects.get(action="certificate.revoked")
+    assert "wrong person" not in json.dumps(event.after)
+    with pytest.raises(services.LifecycleError):
+        services.revoke_certificate(registrar=registrar, certificate_id=issued.pk, reason="Again")
+
+
+def test_replacement_keeps_history_and_points_to_the_new_certificate(
+    issued, django_capture_on_commit_callbacks
+):
+    registrar = UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.replace_certificate(
+            actor=registrar,
+            certificate_id=issued.pk,
+            reason="Name corrected at the holder's request.",
+            holder_name="Jordan A. Ellis",
+        )
+    issued.refresh_from_db()
+    new.refresh_from_db()
+    assert issued.status == Certificate.Status.REPLACED and issued.replaced_by == new
+    assert new.status == Certificate.Status.ISSUED and new.holder_name == "Jordan A. Ellis"
+    assert new.verification_code != issued.verification_code
+    assert issued.holder_name == "Jordan Avery Ellis"  # the old snapshot never changes
+    record = services.public_record(issued)
+    assert record["status"]["state"] == "replaced"
+    assert record["replaced_by"]["url"] == new.verification_url
+    assert openbadges.verify_credential(credential=new.signed_credential).verified
+
+
+def test_suspension_is_reversible(issued):
+    registrar = UserFactory(is_staff=True, is_superuser=True)
+    services.suspend_certificate(
+        registrar=registrar, certificate_id=issued.pk, reason="Checking a complaint."
+    )
+    issued.refresh_from_db()
+    assert services.public_status(issued).state == "suspended"
+    services.reinstate_certificate(registrar=registrar, certificate_id=issued.pk)
+    issued.refresh_from_db()
+    assert services.public_status(issued).state == "valid"
+    assert [e.action for e in AuditEvent.objects.filter(object_id=str(issued.pk))][-2:] == [
+        "certificate.suspended",
+        "certificate.reinstated",
+    ]
+
+
+def test_expiry_and_not_yet_valid_follow_the_dates(issued):
+    today = timezone.localdate()
+    assert services.public_status(issued, today=issued.issued_on - timedelta(days=1)).state == (
+        "not_yet_valid"
+    )
+    assert services.public_status(issued, today=issued.expires_on + timedelta(days=1)).state == (
+        "expired"
+    )
+    assert services.public_status(issued, today=today).state == "valid"
+
+
+def test_hidden_certificates_cannot_be_found_and_can_be_shown_again(client, issued):
+    assert services.find_certificate(issued.grouped_code.lower()) == issued
+    client.force_login(issued.trainee)
+    response = client.post(reverse("certificates:visibility", args=[issued.uuid]), {"hidden": "1"})
+    assert response.status_code == 302
+    assert services.find_certificate(issued.verification_code) is None
+    client.post(reverse("certificates:visibility", args=[issued.uuid]), {"hidden": "0"})
+    assert services.find_certificate(issued.verification_code) == issued
+    # Someone else cannot hide it.
+    client.force_login(UserFactory())
+    response = client.post(reverse("certificates:visibility", args=[issued.uuid]), {"hidden": "1"})
+    assert response.status_code == 404
+
+
+def test_the_holder_downloads_the_signed_json_and_gets_a_linkedin_link(client, issued):
+    client.force_login(issued.trainee)
+    response = client.get(reverse("certificates:open_badge", args=[issued.uuid]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert openbadges.verify_credential(credential=json.loads(response.content)).verified
+    link = client.get(reverse("certificates:linkedin", args=[issued.uuid]))
+    assert link.status_code == 302
+    assert link["Location"].startswith("https://www.linkedin.com/profile/add?")
+    assert "certId=" in link["Location"] and "startTask=CERTIFICATION_NAME" in link["Location"]
+    client.force_login(UserFactory())
+    assert client.get(reverse("certificates:open_badge", args=[issued.uuid])).status_code == 404
+
+
+def test_registrars_revoke_in_the_admin_with_their_password(client, roles, issued, registrar):
+    url = reverse("certification_certificate_lifecycle", args=[issued.pk])
+    client.force_login(issued.trainee)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(registrar)
+    session = client.session
+    session[SESSION_KEY] = 0
+    session.save()
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "revoke", "reason": "Fraudulent hours."})
+    assert response.status_code == 400 and "password" in response.content.decode()
+    from tests.factories.accounts import PASSWORD
+
+    response = client.post(
+        url, {"action": "revoke", "reason": "Fraudulent hours.", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.REVOKED
+    assert issued.revocation_reason == "Fraudulent hours."
+
+
+def test_the_render_task_signs_once(issued):
+    before = issued.signed_credential
+    assert tasks.render_certificate_task(issued.pk) is False
+    issued.refresh_from_db()
+    assert issued.signed_credential == before
