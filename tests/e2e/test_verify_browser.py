@@ -27,12 +27,10 @@ def tool(name):
 
 
 @pytest.fixture
-def certificates(transactional_db, settings, tmp_path, monkeypatch):
+def certificates(transactional_db, settings, tmp_path):
     """Two certificates: one valid with its real PDF (and QR code), one revoked."""
     from certification import pdf, services, tasks
     from certification.models import Certificate, CertificateTemplate
-    from certification.openbadges.exceptions import OpenBadgesError
-    from certification.services import lifecycle
     from cms.demo import seed_site
     from tests.certification.credential_helpers import make_credential
 
@@ -46,10 +44,6 @@ def certificates(transactional_db, settings, tmp_path, monkeypatch):
     )
     make_credential(title="Peer Worker Foundations Certificate")
     registrar = UserFactory(legal_name="Ana Souza")
-    try:
-        services.signed_status_list()
-    except OpenBadgesError:  # see tests/certification/test_verify.py::status_list
-        monkeypatch.setattr(lifecycle, "_sign_list", lambda status_list: status_list.save())
 
     def issue(name):
         trainee = UserFactory(legal_name=f"{name} Legal")
