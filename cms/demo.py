@@ -146,8 +146,20 @@ def ensure_tree_root() -> Page:
     return root
 
 
+def ensure_root_collection():
+    """The root of Wagtail's image and document collections; like the page root, a flushed
+    database has none, and images cannot be saved without it."""
+    from wagtail.models import Collection
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        root = Collection.add_root(name="Root")
+    return root
+
+
 def seed_site() -> HomePage:
     """Create the home page and settings once; later runs change nothing."""
+    ensure_root_collection()
     home = HomePage.objects.first()
     if home is None:
         root = ensure_tree_root()

@@ -10,6 +10,9 @@ data and keeps only what the record needs:
   signed record still verifies, see verify_audit_chain);
 - practicum entries stay as signed, de-identified records of supervised hours, attached to
   the anonymised account;
+- issued certificates are kept only as the minimal record (code, credential, dates, status,
+  name as issued, the PDF's hash), hidden from public verification, without their PDF file
+  or signed Open Badges copy;
 - audit events keep the actor's id, which now points at the anonymised account (a pseudonym).
 Lives in certification, the last app of the chain, because it reads every app's data."""
 
@@ -189,6 +192,19 @@ def personal_data(*, user) -> dict:
             }
             for r in requests
         ],
+        "certificates": [
+            {
+                "credential": c.credential_title,
+                "code": c.grouped_code,
+                "status": c.get_status_display(),
+                "issued_on": _iso(c.issued_on),
+                "expires_on": _iso(c.expires_on),
+                "name_on_certificate": c.holder_name,
+                "verification_url": c.verification_url,
+                "hidden_from_public_checks": c.hidden,
+            }
+            for c in user.certificates.all()
+        ],
         "notifications": [
             {"message": n.message, "at": _iso(n.created_at)} for n in user.notifications.all()
         ],
@@ -227,6 +243,25 @@ def withdraw_erasure(*, user) -> bool:
     return True
 
 
+def _minimal_certificates(person) -> int:
+    """Issued certificates stay only as the minimal record: code, credential, dates, status,
+    the name as issued and the PDF's hash (so a registrar can still answer "was this issued?").
+    They are hidden from public verification, their PDF files are deleted and the signed Open
+    Badges copy (which repeats the name) is dropped; the status-list bit stays."""
+    from django.core.files.storage import default_storage
+
+    from ..models import Certificate
+
+    certificates = list(Certificate.objects.select_for_update().filter(trainee=person))
+    for certificate in certificates:
+        if certificate.pdf and default_storage.exists(certificate.pdf.name):
+            default_storage.delete(certificate.pdf.name)
+    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
+        hidden=True, pdf="", signed_credential={}
+    )
+    return len(certificates)
+
+
 @transaction.atomic
 def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
     """Carry out an open erasure request (see the module docstring for what is kept)."""
@@ -263,6 +298,7 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
         .exclude(account="")
         .update(account=""),
     }
+    counts["certificates_hidden"] = _minimal_certificates(person)
     person.email = f"erased-{person.pk}@erased.invalid"
     person.legal_name = "Erased person"
     person.preferred_name = ""

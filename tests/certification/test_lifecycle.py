@@ -201,3 +201,19 @@ def test_the_render_task_signs_once(issued):
     assert tasks.render_certificate_task(issued.pk) is False
     issued.refresh_from_db()
     assert issued.signed_credential == before
+
+
+def test_erasure_keeps_only_the_minimal_certificate_record(issued, registrar):
+    from django.core.files.storage import default_storage
+
+    pdf_name = issued.pdf.name
+    assert default_storage.exists(pdf_name)
+    data = services.personal_data(user=issued.trainee)
+    assert data["certificates"][0]["code"] == issued.grouped_code
+    erasure = services.request_erasure(user=issued.trainee)
+    services.complete_erasure(registrar=registrar, request_id=erasure.pk)
+    issued.refresh_from_db()
+    assert issued.hidden and not issued.pdf and issued.signed_credential == {}
+    assert not default_storage.exists(pdf_name)
+    assert issued.pdf_sha256 and issued.verification_code  # the minimal record stays
+    assert services.find_certificate(issued.verification_code) is None
