@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
-	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster
+	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify
 
 run: check-system install migrate seed serve
 
@@ -55,7 +55,7 @@ test: install-dev
 
 # Benchmarks (not tests): each prints a summary and writes bench/results/<time>-<name>.json.
 # Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--seconds 40 --database-url ...".
-bench: bench-learning bench-quiz bench-openbadges bench-certificates bench-roster
+bench: bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify
 
 bench-learning: install
 	$(PY) -m bench.learning $(BENCH_ARGS)
@@ -74,6 +74,9 @@ bench-certificates: install
 
 bench-roster: install
 	$(PY) -m bench.roster $(BENCH_ARGS)
+
+bench-verify: install
+	$(PY) -m bench.verify $(BENCH_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A lms worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}

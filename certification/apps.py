@@ -27,3 +27,8 @@ class CertificationConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.connect()
+
+        # Public verification caches records; any change to a certificate clears its entry.
+        from . import verify_cache
+
+        verify_cache.connect()

@@ -81,3 +81,16 @@ class SharingError(OrganisationError):
 
 class RenewalError(OrganisationError):
     """A continuing-education record or a renewal that cannot be accepted."""
+
+
+class VerificationError(CertificationError):
+    """A public verification request that cannot be answered as asked (a file that is not a
+    PDF, or too large); the message is fit to show the user."""
+
+    status = 400
+
+    def __init__(self, message, *, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status

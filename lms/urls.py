@@ -15,6 +15,7 @@ from certification.organisation_urls import (
     sharing_patterns,
 )
 from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
+from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 
@@ -35,6 +36,8 @@ urlpatterns = [
     path("practicum/", include(practicum_patterns)),
     path("privacy/", include(privacy_patterns)),
     path("teach/", include(teach_patterns)),
+    path("verify/", include("certification.verify_urls")),
+    path("api/openapi.json", openapi, name="openapi"),
 ]
 
 if settings.DEBUG:

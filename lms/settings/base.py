@@ -177,6 +177,18 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
+# Public verification (/verify/, certification/views_verify.py). Lookups (pages, JSON, PDF
+# checks) allowed per client address per window; the address follows TRUSTED_PROXY_COUNT
+# (lms/ratelimit.py), never a header a client could forge. 0 switches the limit off.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+PEERPATH_VERIFY_RATE_LIMIT = int(os.environ.get("PEERPATH_VERIFY_RATE_LIMIT", "30"))
+PEERPATH_VERIFY_RATE_WINDOW = int(os.environ.get("PEERPATH_VERIFY_RATE_WINDOW", "60"))
+# A certificate's public record is cached this long (0: not cached). Any change to the
+# certificate clears it at once; this bounds how stale a record could be after a change made
+# outside Django (a database console).
+PEERPATH_VERIFY_CACHE_SECONDS = int(os.environ.get("PEERPATH_VERIFY_CACHE_SECONDS", "60"))
+PEERPATH_VERIFY_PDF_MAX_BYTES = int(os.environ.get("PEERPATH_VERIFY_PDF_MAX_BYTES", 5 * 2**20))
+
 # Internationalisation.
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]

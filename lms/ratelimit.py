@@ -1,0 +1,95 @@
+"""Rate limiting per client address, in the Django cache (Redis in production, so every
+gunicorn worker shares the count).
+
+The client address is REMOTE_ADDR unless TRUSTED_PROXY_COUNT says how many reverse proxies
+sit in front of the app. Each proxy appends the address it received the request from to
+X-Forwarded-For, so with N proxies the client is the N-th entry from the right (Werkzeug's
+ProxyFix rule); anything further left was written by the client and is never trusted. A
+request that did not pass through all N proxies (too few entries) is counted by REMOTE_ADDR.
+
+Counting is a fixed window: at most `limit` hits per address per `window` seconds. Addresses
+are hashed before they become cache keys, so the cache never holds one in clear."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+class RateLimitedError(Exception):
+    """Too many requests from one address; `retry_after` is in whole seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Rate limited; retry after {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
+def _valid_address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str:
+    """The address to count a request against (see the module docstring)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        forwarded = [
+            item.strip()
+            for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if item.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = _valid_address(forwarded[-proxies])
+            if address:
+                return address
+    return remote
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    limit: int  # hits allowed per window; 0 switches the limit off
+    window: int  # seconds
+
+    def hit(self, request) -> None:
+        """Count one hit for the request's address; raise RateLimitedError past the limit."""
+        if self.limit <= 0:
+            return
+        now = time.time()
+        slot = int(now // self.window)
+        digest = hashlib.sha256(
+            f"{settings.SECRET_KEY}:{client_address(request)}".encode()
+        ).hexdigest()[:32]
+        count = _count(f"ratelimit:{self.scope}:{digest}:{slot}", self.window + 5)
+        if count > self.limit:
+            retry_after = max(1, int((slot + 1) * self.window - now + 0.999))
+            raise RateLimitedError(retry_after)
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the counter at `key` (created with `ttl` seconds to live) and return it."""
+    backend = getattr(cache, "_cache", None)
+    if backend is not None and hasattr(backend, "get_client"):
+        # Redis: create with its expiry if missing, then INCR, in one round trip (Django's
+        # add() and incr() take three), atomic, shared by every worker.
+        redis_key = cache.make_and_validate_key(key)
+        pipeline = backend.get_client(redis_key, write=True).pipeline()
+        pipeline.set(redis_key, 0, ex=ttl, nx=True)
+        pipeline.incr(redis_key)
+        return int(pipeline.execute()[1])
+    # Any other cache: add() is atomic and does nothing if the key exists; incr() is atomic
+    # in local memory.
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr(): start the window again
+        cache.add(key, 1, ttl)
+        return 1
