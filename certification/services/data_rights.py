@@ -259,6 +259,11 @@ def _minimal_certificates(person) -> int:
     Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
         hidden=True, pdf="", signed_credential={}
     )
+    from ..signals import certificate_changed
+
+    for certificate in certificates:  # so caches of the public record forget it at once
+        certificate.hidden = True
+        certificate_changed.send(sender=Certificate, certificate=certificate, change="hidden")
     return len(certificates)
 
 
