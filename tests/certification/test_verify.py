@@ -644,7 +644,17 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
     services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
     placement, supervisor = placement_for(trainee)
     entry = approved_minutes(placement, supervisor, 120)
-    PracticumEntry.objects.filter(pk=entry.pk).update(description=f"{MARK} practicum account")
+    # A further (unsigned) entry carries the marker: signed entries cannot be changed at all
+    # on PostgreSQL, where a trigger refuses it.
+    PracticumEntry.objects.create(
+        placement=placement,
+        date=entry.date,
+        start_time=entry.start_time.replace(hour=(entry.start_time.hour + 4) % 24),
+        minutes=30,
+        setting=entry.setting,
+        activity=entry.activity,
+        description=f"{MARK} practicum account",
+    )
     request = SignOffRequest.objects.create(
         placement=placement, competency=competency, account=f"{MARK} my lived experience"
     )
