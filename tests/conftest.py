@@ -159,7 +159,8 @@ def celery_worker_process(redis_url, transactional_db):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    sender = Celery("sender", broker=redis_url)
+    # Not the current app: tasks this test process queues later must stay with the project app.
+    sender = Celery("sender", broker=redis_url, set_as_current=False)
     try:
         yield SimpleNamespace(queue=queue, sender=sender, process=process, log_path=log_path)
     finally:

@@ -95,7 +95,8 @@ class Worker:
 @pytest.fixture
 def workers(redis_url):
     started = []
-    sender = Celery("sender", broker=redis_url)
+    # Not the current app: tasks this test process queues later must stay with the project app.
+    sender = Celery("sender", broker=redis_url, set_as_current=False)
     queue = f"peerpath-cert-{uuid.uuid4().hex[:10]}"
 
     def start(**kwargs):

@@ -26,7 +26,8 @@ def test_seed_demo_graduate_meets_every_requirement_and_holds_a_certificate(
         trainee=certificate.trainee, credential_code="peer-foundations"
     )
     assert eligibility.met and eligibility.ready_to_issue, eligibility.summary()
-    assert certificate.ready and certificate.route == Certificate.Route.AUTOMATIC
+    assert certificate.ready, certificate.last_error or certificate.status
+    assert certificate.route == Certificate.Route.AUTOMATIC
     assert len(certificate.courses) == 4 and len(certificate.competencies) == 3
     assert certificate.hours["practicum"] >= 80 and certificate.hours["supervision"] >= 4
     assert certificate.design["signatories"][0]["signature"]
