@@ -18,6 +18,14 @@ from .permissions import can_manage_certificates
 from .services.lifecycle import LifecycleError
 
 
+def _person_with_email(email):
+    """The account with this address (case-insensitive), or a form error saying there is none."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        raise forms.ValidationError(_("No one has an account with that address."))
+    return user
+
+
 class ManualIssueForm(forms.Form):
     email = forms.EmailField(label=_("Trainee's email address"))
     credential = forms.ModelChoiceField(
@@ -34,10 +42,7 @@ class ManualIssueForm(forms.Form):
     )
 
     def clean_email(self):
-        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No one has an account with that address."))
-        self.trainee = user
+        self.trainee = _person_with_email(self.cleaned_data["email"])
         return self.cleaned_data["email"]
 
 
@@ -97,10 +102,7 @@ class CertificateNameForm(forms.Form):
     )
 
     def clean_email(self):
-        user = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No one has an account with that address."))
-        self.holder = user
+        self.holder = _person_with_email(self.cleaned_data["email"])
         return self.cleaned_data["email"]
 
 

@@ -111,6 +111,20 @@ def accept_agreement(*, placement_id: int, user) -> Placement:
     return placement
 
 
+def first_overlap(entries, *, date, start_time, minutes):
+    """The first entry of that day whose time overlaps the given slot, or None. Corrections
+    share their original's slot, so they never count as overlapping."""
+    start = datetime.combine(date, start_time)
+    end = start + timedelta(minutes=minutes)
+    for other in entries:
+        if other.corrects_id:
+            continue
+        other_start = datetime.combine(date, other.start_time)
+        if start < other_start + timedelta(minutes=other.minutes) and other_start < end:
+            return other
+    return None
+
+
 def _check_entry(placement, *, date, start_time, minutes, description, exclude_pk=None):
     problems = []
     today = timezone.localdate()
@@ -129,15 +143,9 @@ def _check_entry(placement, *, date, start_time, minutes, description, exclude_p
     same_day = same_day.exclude(corrections__status=PracticumEntry.Status.APPROVED)
     if sum(e.minutes for e in same_day) + minutes > MAX_MINUTES_PER_DAY:
         problems.append("That would make more than 16 hours on one day.")
-    start = datetime.combine(date, start_time)
-    end = start + timedelta(minutes=minutes)
-    for other in same_day:
-        if other.corrects_id:  # a correction shares its original's time slot
-            continue
-        other_start = datetime.combine(date, other.start_time)
-        if start < other_start + timedelta(minutes=other.minutes) and other_start < end:
-            problems.append(f"It overlaps another entry that day (from {other.start_time:%H:%M}).")
-            break
+    other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
+    if other is not None:
+        problems.append(f"It overlaps another entry that day (from {other.start_time:%H:%M}).")
     found = identifying_details(description)
     if found:
         problems.append(

@@ -2,7 +2,6 @@
 own records. Every change writes an audit event in the same transaction."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -81,19 +80,16 @@ def record_session(
         problems.append("The date is outside the placement.")
     if not 1 <= minutes <= 8 * 60:
         problems.append("A session lasts between 1 minute and 8 hours.")
-    start = datetime.combine(date, start_time)
-    end = start + timedelta(minutes=minutes)
-    for other in PracticumEntry.objects.filter(placement=placement, date=date).exclude(
+    from .practicum import first_overlap  # (practicum imports this module)
+
+    same_day = PracticumEntry.objects.filter(placement=placement, date=date).exclude(
         status=PracticumEntry.Status.RETURNED
-    ):
-        if other.corrects_id:
-            continue
-        other_start = datetime.combine(date, other.start_time)
-        if start < other_start + timedelta(minutes=other.minutes) and other_start < end:
-            problems.append(
-                f"It overlaps an entry the trainee logged that day (from {other.start_time:%H:%M})."
-            )
-            break
+    )
+    other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
+    if other is not None:
+        problems.append(
+            f"It overlaps an entry the trainee logged that day (from {other.start_time:%H:%M})."
+        )
     if problems:
         raise PracticumError(" ".join(problems))
     now = timezone.now()

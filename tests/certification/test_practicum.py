@@ -276,3 +276,19 @@ def test_an_expired_placement_cannot_be_signed(ledger):
     )
     with pytest.raises(PracticumError, match="sign-off period is over"):
         services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
+
+
+def test_a_session_that_overlaps_a_logged_entry_is_refused(ledger):
+    placement, trainee, supervisor = ledger
+    agree(placement, trainee, supervisor)
+    log(placement, trainee, day=2, start=time(9, 0), minutes=120)
+    with pytest.raises(PracticumError, match="overlaps an entry the trainee logged"):
+        services.record_session(
+            supervisor=supervisor,
+            placement_id=placement.pk,
+            kind="individual",
+            date=timezone.localdate() - timedelta(days=2),
+            start_time=time(10, 0),
+            minutes=60,
+        )
+    assert not placement.sessions.exists()
