@@ -35,9 +35,9 @@ from ..models import (
     CredentialEnrolment,
 )
 from .audit import record_event
-from .outbox import enqueue_task
 from .credentials import check_eligibility, pin_credential
 from .lifecycle import sign_certificate
+from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

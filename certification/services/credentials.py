@@ -27,8 +27,8 @@ from ..models import (
     Domain,
 )
 from .audit import record_event
-from .outbox import enqueue_task
 from .frameworks import DEFAULT_FRAMEWORKS_FILE
+from .outbox import enqueue_task
 from .practicum import credential_totals
 from .supervision import achieved_competencies
 

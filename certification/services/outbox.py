@@ -6,6 +6,7 @@ unsent and `relay_outbox` (celery beat, every minute) sends it when the broker i
 
 import logging
 import re
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
@@ -60,9 +61,12 @@ def _publish(name: str, args: list) -> None:
         # No broker (a first run, the tests): run it in-process, as `delay` would.
         app.tasks[name].apply_async(args=args)
     else:
-        # No retries: a broker that is away must not hold up the request that committed;
-        # the sweeper sends the row later.
-        app.send_task(name, args=args, retry=False)
+        # One connection attempt, no retries (kombu's default spends about 6 s retrying): a
+        # broker that is away must not hold up the request that committed; the sweeper
+        # sends the row later.
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_max=0.2)
+            app.send_task(name, args=args, retry=False, connection=connection)
 
 
 def _mark(message_id: int, error: BaseException | None) -> None:
@@ -83,10 +87,8 @@ def _send(message_id: int, name: str, args: list) -> bool:
         if eager:
             raise  # the task itself failed in-process: surface it, as `delay` would
         logger.warning("outbox message %s not sent: %s", message_id, type(error).__name__)
-        try:
+        with suppress(DatabaseError):  # the row stays unsent either way
             _mark(message_id, error)
-        except DatabaseError:
-            pass  # the row stays unsent either way
         return False
     try:
         _mark(message_id, None)

@@ -24,9 +24,9 @@ from ..models import Certificate, CertificateName, ContinuingEducation, Credenti
 from ..permissions import can_manage_certificates
 from ..signals import certificate_changed
 from .audit import record_event
-from .outbox import enqueue_task
 from .certificates import generate_verification_code
 from .organisations import carry_shares_forward
+from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

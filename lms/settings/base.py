@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lms.request_id.RequestIdMiddleware",
+    # A view that loses the database answers 503 "try again", not 500 (lms/database_errors.py).
+    "lms.database_errors.DatabaseUnavailableMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
