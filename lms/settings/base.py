@@ -246,7 +246,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # (a render is killed at 150 s). It is how a task held by a worker whose main process died
 # (SIGKILL, the machine lost) runs again: a new worker restores it once it is this old.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),
+    # kombu looks for such tasks every interval x 10 seconds (100 s by default).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", 10)),
 }
 # Certificate tasks go through an outbox (certification/models/outbox.py): the sweeper sends
 # again every message still unsent this many seconds after it was written.
