@@ -3,6 +3,7 @@ free port, a PostgreSQL cluster in a temporary directory), and Celery workers bo
 The shared Redis and PostgreSQL are never touched. Each fixture skips with a reason when its
 binary is missing (and fails under PEERPATH_REQUIRE_ALL=1)."""
 
+import contextlib
 import glob
 import os
 import shutil
@@ -167,10 +168,8 @@ class Worker:
                 self.process.wait()
         # Children orphaned by a killed main process: never leave them running.
         for pid in self.child_pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         self.log.close()
 
 
