@@ -201,3 +201,126 @@ def sender_app(broker_url: str, queue: str) -> Celery:
 def postgres_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent if found else None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of our own (initdb in a temporary directory, a free port, trust
+    authentication), which a test may stop, start and restart. As root it runs as the
+    `postgres` OS user, since initdb refuses to run as root."""
+
+    def __init__(self, bindir: Path, directory: Path, as_user: list[str]):
+        self.bindir = bindir
+        self.directory = directory
+        self.data = directory / "data"
+        self.log = directory / "server.log"
+        self.port = free_port()
+        self.as_user = as_user
+
+    def run(self, *command: str, timeout=120):
+        return subprocess.run(
+            [*self.as_user, str(self.bindir / command[0]), *command[1:]],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def init(self):
+        self.run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+
+    def _options(self) -> str:
+        # fsync off: a test cluster; a killed server still leaves its writes with the OS.
+        return f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def start(self):
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-o",
+            self._options(),
+            "start",
+        )
+
+    def stop(self, mode="fast"):
+        self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def restart(self, mode="fast"):
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-m",
+            mode,
+            "-w",
+            "-o",
+            self._options(),
+            "restart",
+        )
+
+    def running(self) -> bool:
+        result = subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"],
+            capture_output=True,
+        )
+        return result.returncode == 0
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def create_database(self, name: str):
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+@pytest.fixture
+def private_postgres():
+    import pwd
+    import tempfile
+
+    bindir = postgres_bin()
+    if bindir is None:
+        skip_or_fail(
+            "PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin "
+            "(apt-get install postgresql)."
+        )
+    as_user: list[str] = []
+    directory = Path(tempfile.mkdtemp(prefix="peerpath-pg-"))
+    if os.geteuid() == 0:
+        # initdb refuses to run as root: run the cluster as the postgres OS user.
+        try:
+            account = pwd.getpwnam("postgres")
+        except KeyError:
+            skip_or_fail("Running as root and there is no `postgres` OS user to run initdb as.")
+        if shutil.which("runuser") is None:
+            skip_or_fail("Running as root and `runuser` is missing to run initdb as postgres.")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        os.chown(directory, account.pw_uid, account.pw_gid)
+    cluster = PrivatePostgres(bindir, directory, as_user)
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
+    finally:
+        if cluster.running():
+            cluster.stop("immediate")
+        shutil.rmtree(directory, ignore_errors=True)
