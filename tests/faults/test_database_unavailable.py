@@ -81,3 +81,18 @@ def test_other_database_errors_stay_errors(client, monkeypatch):
             reverse("learn:attempt", args=[attempt.key]),
             {**answers_form(attempt), "action": "submit"},
         )
+
+
+def test_a_connection_lost_outside_the_view_gets_the_503_page_too(rf):
+    """Middleware that loads the session or the user is not the view: its error reaches
+    handler500, which answers with the same "try again" page."""
+    from cms import views
+
+    request = rf.get("/learn/")
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    except OperationalError:
+        response = views.server_error(request)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "We could not reach our records just now" in page and "Connection refused" not in page
