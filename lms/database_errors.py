@@ -9,8 +9,9 @@ context processors, no session, no user): all of those would ask the database ag
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,24 @@ def database_unavailable_response(request) -> HttpResponse:
     button that sends the same form again."""
     # Only the error's type: its message may quote a query, and a query may quote a person.
     logger.warning("database unavailable during %s request", request.method)
+    if "application/json" in request.headers.get("Accept", "") or (
+        request.content_type == "application/json"
+    ):
+        # Autosave and other scripts: a message they can show, and the same status.
+        response = JsonResponse(
+            {"error": str(_("We could not save that just now. Try again in a minute."))},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     fields = _resend_fields(request)
     html = render_to_string(
         "503.html",
-        {"fields": fields, "action": request.path, "retry_after": RETRY_AFTER_SECONDS},
+        {
+            "fields": fields,
+            "action": request.get_full_path(),
+            "retry_after": RETRY_AFTER_SECONDS,
+        },
     )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

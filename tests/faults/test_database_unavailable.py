@@ -96,3 +96,17 @@ def test_a_connection_lost_outside_the_view_gets_the_503_page_too(rf):
     assert response.status_code == 503
     page = response.content.decode()
     assert "We could not reach our records just now" in page and "Connection refused" not in page
+
+
+def test_autosave_while_the_database_is_away_gets_a_json_503(client, monkeypatch):
+    course, quiz = build_quiz()
+    user, attempt = learner_with_attempt(course, quiz, 1)
+    client.force_login(user)
+    monkeypatch.setattr(course_services, "save_answer", dropped)
+    response = client.post(
+        reverse("learn:save_answer", args=[attempt.key, 0]),
+        data='{"answer": false}',
+        content_type="application/json",
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.json() == {"error": "We could not save that just now. Try again in a minute."}
