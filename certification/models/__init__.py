@@ -10,6 +10,7 @@ from .credentials import (
 from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
+from .outbox import OutboxMessage
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
@@ -33,6 +34,7 @@ __all__ = [
     "Domain",
     "Framework",
     "Notification",
+    "OutboxMessage",
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lms.request_id.RequestIdMiddleware",
+    # A view that loses the database answers 503 "try again", not 500 (lms/database_errors.py).
+    "lms.database_errors.DatabaseUnavailableMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -240,8 +242,17 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Redis redelivers an unacknowledged task after this long; it must exceed the longest task
+# (a render is killed at 150 s). It is how a task held by a worker whose main process died
+# (SIGKILL, the machine lost) runs again: a new worker restores it once it is this old.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),
+    # kombu looks for such tasks every interval x 10 seconds (100 s by default).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", 10)),
+}
+# Certificate tasks go through an outbox (certification/models/outbox.py): the sweeper sends
+# again every message still unsent this many seconds after it was written.
+PEERPATH_OUTBOX_RESEND_SECONDS = int(os.environ.get("PEERPATH_OUTBOX_RESEND_SECONDS", 30))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -260,6 +271,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Every 10 minutes: render again any certificate left pending (a worker died, a
         # message was lost, retries ran out).
         "schedule": crontab(minute="*/10"),
+    },
+    "outbox-sweeper": {
+        "task": "certification.tasks.relay_outbox_task",
+        # Every minute: send the task messages the broker was away for when they were written.
+        "schedule": 60.0,
     },
     "certificate-notices": {
         "task": "certification.tasks.send_certificate_notices_task",
