@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from lms.cache import UNREACHABLE
+
 
 class RateLimitedError(Exception):
     """Too many requests from one address; `retry_after` is in whole seconds."""
@@ -84,7 +86,12 @@ def _count(key: str, ttl: int) -> int:
         pipeline = backend.get_client(redis_key, write=True).pipeline()
         pipeline.set(redis_key, 0, ex=ttl, nx=True)
         pipeline.incr(redis_key)
-        return int(pipeline.execute()[1])
+        try:
+            return int(pipeline.execute()[1])
+        except UNREACHABLE:
+            # Redis is away: no counter to hold, so no limit until it is back (lms/cache.py
+            # logs the outage). Verification stays available rather than failing closed.
+            return 0
     # Any other cache: add() is atomic and does nothing if the key exists; incr() is atomic
     # in local memory.
     cache.add(key, 0, ttl)
