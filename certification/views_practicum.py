@@ -416,6 +416,8 @@ def _supervise_context(request, placement, **extra):
         "requests": _signoff_requests(placement),
         "progress": _progress(placement),
         "needs_password": reauth.needs_password(request),
+        # Only what the trainee chose to share (see services.support_requests_for_supervisor).
+        "wellbeing": services.support_requests_for_supervisor(placement=placement),
         "link": next(
             (x for x in placement.supervisor_links.all() if x.supervisor_id == request.user.pk),
             None,

@@ -13,6 +13,7 @@ from .organisations import CertificateNotice, CertificateShare
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
+from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
     "ActivityType",
@@ -32,6 +33,7 @@ __all__ = [
     "CredentialVersion",
     "Domain",
     "Framework",
+    "LivedExperienceStatement",
     "Notification",
     "Placement",
     "PlacementSupervisor",
@@ -42,4 +44,5 @@ __all__ = [
     "SignOffRequest",
     "StatusList",
     "SupervisionSession",
+    "WellbeingCheckIn",
 ]
