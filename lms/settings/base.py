@@ -316,6 +316,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its DEBUG records (a variable missing in a template) carry the whole template
+        # context, which holds reflections, notes and statements: never below INFO.
+        "django.template": {"level": "INFO"},
+    },
 }
 AXES_VERBOSE = False
