@@ -162,6 +162,7 @@ def personal_data(*, user) -> dict:
         "certification.attestation": [a.pk for a in attestations],
         "certification.certificateshare": [x.pk for x in shares],
         "accounts.erasurerequest": [x.pk for x in erasures],
+        "certification.certificatename": [certificate_name.pk] if certificate_name else [],
     }
     return {
         "exported_at": timezone.now().isoformat(),
