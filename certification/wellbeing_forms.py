@@ -4,7 +4,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-SCALE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+ENERGY_CHOICES = [
+    (1, _("1, very low")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5, very high")),
+]
+STRESS_CHOICES = [
+    (1, _("1, very calm")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5, very stressed")),
+]
 
 
 class StatementForm(forms.Form):
@@ -32,14 +45,14 @@ class CheckInForm(forms.Form):
         initial=timezone.localdate,
     )
     energy = forms.TypedChoiceField(
-        label=_("Energy today (1 very low, 5 very high)"),
-        choices=SCALE_CHOICES,
+        label=_("Your energy today"),
+        choices=ENERGY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )
     stress = forms.TypedChoiceField(
-        label=_("Stress today (1 very calm, 5 very stressed)"),
-        choices=SCALE_CHOICES,
+        label=_("Your stress today"),
+        choices=STRESS_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )
