@@ -146,7 +146,9 @@ def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practi
         tell_supervisor=True,
     )
     services.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
-    page = client.get(url).content.decode()
+    response = client.get(url)
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
     assert "would like you to know they are struggling" in page
     assert "Eleven years in recovery" in page
     assert "group session" not in page  # never the note
