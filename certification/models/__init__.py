@@ -14,6 +14,7 @@ from .outbox import OutboxMessage
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
+from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
     "ActivityType",
@@ -33,6 +34,7 @@ __all__ = [
     "CredentialVersion",
     "Domain",
     "Framework",
+    "LivedExperienceStatement",
     "Notification",
     "OutboxMessage",
     "Placement",
@@ -44,4 +46,5 @@ __all__ = [
     "SignOffRequest",
     "StatusList",
     "SupervisionSession",
+    "WellbeingCheckIn",
 ]

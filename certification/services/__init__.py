@@ -20,3 +20,4 @@ from .renewal import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403
+from .wellbeing import *  # noqa: F403

@@ -173,11 +173,11 @@ AXES_RESET_ON_SUCCESS = True
 # Our login form keeps Django's field name, "username", though it holds an email address.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "lms.accounts.views.lockout"
-# Client address: only trust X-Forwarded-For when we are told how many proxies sit in front.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Client address: the same rule as the rate limits (lms/ratelimit.py): with
+# TRUSTED_PROXY_COUNT proxies in front, the N-th X-Forwarded-For entry from the right, never
+# an entry a client wrote. (The AXES_IPWARE_* settings did nothing: django-ipware is not
+# installed, so axes counted every client behind the proxy as the proxy's address.)
+AXES_CLIENT_IP_CALLABLE = "lms.ratelimit.client_address"
 
 # Public verification (/verify/, certification/views_verify.py). Lookups (pages, JSON, PDF
 # checks) allowed per client address per window; the address follows TRUSTED_PROXY_COUNT
@@ -332,6 +332,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its DEBUG records (a variable missing in a template) carry the whole template
+        # context, which holds reflections, notes and statements: never below INFO.
+        "django.template": {"level": "INFO"},
+    },
 }
 AXES_VERBOSE = False
