@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certification', '0009_organisations_renewal'),
+        ('certification', '0010_task_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
