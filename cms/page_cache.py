@@ -83,12 +83,17 @@ def mark_cacheable(request) -> None:
     request.anonymous_page_cacheable = True
 
 
+def is_anonymous(request) -> bool:
+    """No session and no pending message: the visitor sees what every anonymous one sees.
+    (A signed-in visitor always has a session cookie.)"""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
 def _may_look_up(request) -> bool:
     return (
         request.method == "GET"
         and not request.META.get("QUERY_STRING")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and is_anonymous(request)
         and not request.path.startswith(SKIPPED_PREFIXES)
         and _seconds() > 0
     )

@@ -79,9 +79,10 @@ def _count(key: str, ttl: int) -> int:
     backend = getattr(cache, "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):
         # Redis: create with its expiry if missing, then INCR, in one round trip (Django's
-        # add() and incr() take three), atomic, shared by every worker.
+        # add() and incr() take three), shared by every worker. Each command is atomic and
+        # a pipeline keeps their order, so no MULTI/EXEC transaction is needed around them.
         redis_key = cache.make_and_validate_key(key)
-        pipeline = backend.get_client(redis_key, write=True).pipeline()
+        pipeline = backend.get_client(redis_key, write=True).pipeline(transaction=False)
         pipeline.set(redis_key, 0, ex=ttl, nx=True)
         pipeline.incr(redis_key)
         return int(pipeline.execute()[1])
