@@ -41,16 +41,37 @@ def _page_key(code: str, today) -> str:
     return f"verify:page:v1:{code}:{today.isoformat()}"
 
 
-def public_record_for(text) -> dict | None:
+def record_keys(text) -> list[str]:
+    """The cache keys `public_record_for` reads, to fetch ahead (with the rate limit)."""
+    code = services.normalise_code(text)
+    if code is None or settings.PEERPATH_VERIFY_CACHE_SECONDS <= 0:
+        return []
+    return [_key(code, timezone.localdate())]
+
+
+def page_keys(text) -> list[str]:
+    """The cache keys `anonymous_page` reads, to fetch ahead (with the rate limit)."""
+    code = services.normalise_code(text)
+    if code is None:
+        return []
+    if settings.PEERPATH_VERIFY_CACHE_SECONDS <= 0:
+        return [SHELL_KEY]
+    today = timezone.localdate()
+    return [_page_key(code, today), SHELL_KEY, _key(code, today)]
+
+
+def public_record_for(text, *, found: dict | None = None) -> dict | None:
     """The public record for a typed or scanned code, or None for every code that cannot be
-    shown. At most one query; none when the record is cached."""
+    shown. At most one query; none when the record is cached. `found`: the cache entries
+    already fetched (see `record_keys`), so the cache is not asked again."""
     code = services.normalise_code(text)
     if code is None:
         return None
     today = timezone.localdate()
     seconds = settings.PEERPATH_VERIFY_CACHE_SECONDS
     if seconds > 0:
-        record = cache.get(_key(code, today))
+        key = _key(code, today)
+        record = found.get(key) if found is not None else cache.get(key)
         if record is not None:
             return record
     certificate = services.find_certificate(code)
@@ -160,21 +181,25 @@ def _shell(request, shells: dict, render_shell) -> list[str]:
     return shell
 
 
-def anonymous_page(request, text, *, render_parts, render_shell) -> str | None:
+def anonymous_page(
+    request, text, *, render_parts, render_shell, found: dict | None = None
+) -> str | None:
     """The certificate page for a visitor with no session, or None for every code that
     cannot be shown. `render_parts(record)` gives (title, content) as HTML;
-    `render_shell(request)` the page with the markers. One cache round trip when warm, and
-    at most one query when the record is not cached."""
+    `render_shell(request)` the page with the markers; `found` the entries of `page_keys`
+    already fetched. No cache round trip of its own when warm, and at most one query when
+    the record is not cached."""
     code = services.normalise_code(text)
     if code is None:
         return None
     today = timezone.localdate()
     seconds = settings.PEERPATH_VERIFY_CACHE_SECONDS
     key = _page_key(code, today)
-    found = cache.get_many([key, SHELL_KEY] if seconds > 0 else [SHELL_KEY])
+    if found is None:
+        found = cache.get_many(page_keys(code))
     parts = found.get(key)
     if parts is None:
-        record = public_record_for(code)
+        record = public_record_for(code, found=found)
         if record is None:
             return None
         parts = list(render_parts(record))

@@ -183,16 +183,18 @@ def _shell(request) -> str:
 @require_GET
 @public_page()
 def certificate(request, code):
-    _limit().hit(request)
     if page_cache.is_anonymous(request):
-        # No session: the header is everyone's, so the page comes from cached parts.
+        # No session: the header is everyone's, so the page comes from cached parts, read
+        # in the rate limit's round trip.
+        found = _limit().hit(request, fetch=verify_cache.page_keys(code))
         body = verify_cache.anonymous_page(
-            request, code, render_parts=_certificate_parts, render_shell=_shell
+            request, code, render_parts=_certificate_parts, render_shell=_shell, found=found
         )
         if body is None:
             return _not_found(request)
         return HttpResponse(body)
-    record = verify_cache.public_record_for(code)
+    found = _limit().hit(request, fetch=verify_cache.record_keys(code))
+    record = verify_cache.public_record_for(code, found=found)
     if record is None:
         return _not_found(request)
     return _render(request, "certification/verify_certificate.html", record_context(record))
@@ -201,8 +203,8 @@ def certificate(request, code):
 @require_GET
 @public_page(json=True)
 def certificate_json(request, code):
-    _limit().hit(request)
-    record = verify_cache.public_record_for(code)
+    found = _limit().hit(request, fetch=verify_cache.record_keys(code))
+    record = verify_cache.public_record_for(code, found=found)
     if record is None:
         return _json(JSON_NOT_FOUND, status=404)
     return _json(record)
