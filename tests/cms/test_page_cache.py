@@ -20,7 +20,8 @@ NONCE_IN_HEADER = re.compile(r"'nonce-([^']+)'")
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(settings):
+    settings.PEERPATH_ANONYMOUS_CACHE_SECONDS = 300  # off by default in tests
     cache.clear()
     yield
     cache.clear()
