@@ -206,6 +206,7 @@ PEERPATH_ANONYMOUS_CACHE_MODELS = [
     "cms.supportsettings",
     "cms.supportcontact",
     "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",
     "wagtailimages.image",
     "certification.framework",
     "certification.domain",

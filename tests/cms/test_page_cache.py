@@ -184,3 +184,20 @@ def test_pages_with_forms_and_private_pages_are_not_cached(client, site):
     assert "X-Peerpath-Cache" not in client.get(reverse("accounts:login"))
     client.get("/?next=1")
     assert "X-Peerpath-Cache" not in client.get("/?next=1")
+
+
+@pytest.mark.parametrize("kind", ["login", "password"])
+def test_a_restricted_page_is_never_served_from_the_cache(client, site, kind):
+    """Restricting a page that was cached takes effect at once; the restricted answer (a
+    redirect to sign in, or a password form) is never stored."""
+    from wagtail.models import PageViewRestriction
+
+    page = StandardPageFactory(title="Members only", introduction="Rota for members.")
+    client.get(page.url)
+    assert client.get(page.url)["X-Peerpath-Cache"] == "hit"
+    PageViewRestriction.objects.create(page=page, restriction_type=kind, password="rota-pass")
+    for _ in range(2):
+        response = client.get(page.url)
+        assert "X-Peerpath-Cache" not in response
+        assert "Rota for members." not in response.content.decode()
+        assert response.status_code == (302 if kind == "login" else 200)
