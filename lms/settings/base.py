@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After CSP (it needs the nonce), before sessions: a cached anonymous page skips the rest.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -191,6 +193,29 @@ PEERPATH_VERIFY_RATE_WINDOW = int(os.environ.get("PEERPATH_VERIFY_RATE_WINDOW", 
 PEERPATH_VERIFY_CACHE_SECONDS = int(os.environ.get("PEERPATH_VERIFY_CACHE_SECONDS", "60"))
 PEERPATH_VERIFY_PDF_MAX_BYTES = int(os.environ.get("PEERPATH_VERIFY_PDF_MAX_BYTES", 5 * 2**20))
 
+# Pages anonymous visitors read are cached whole (cms/page_cache.py) this long (0: not
+# cached); any change to a page, a framework or a site setting clears them at once.
+PEERPATH_ANONYMOUS_CACHE_SECONDS = int(os.environ.get("PEERPATH_ANONYMOUS_CACHE_SECONDS", "300"))
+PEERPATH_ANONYMOUS_CACHE_PAGE_TYPES = [
+    "cms.homepage",
+    "cms.standardpage",
+    "courses.courseindexpage",
+    "courses.coursepage",
+]
+# Besides pages (all watched), what the cached pages show: a save or delete clears them.
+PEERPATH_ANONYMOUS_CACHE_MODELS = [
+    "cms.brandingsettings",
+    "cms.supportsettings",
+    "cms.supportcontact",
+    "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",
+    "wagtailimages.image",
+    "certification.framework",
+    "certification.domain",
+    "certification.competency",
+    "certification.coursealignment",
+]
+
 # Internationalisation.
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
@@ -200,7 +225,7 @@ USE_TZ = True
 
 # Static and media files. WhiteNoise serves static files compressed with far-future headers.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
