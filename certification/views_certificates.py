@@ -24,11 +24,10 @@ def _cards(user, credentials):
     for certificate in Certificate.objects.active().filter(trainee=user):
         certificates.setdefault(certificate.credential_code, certificate)
     cards, offered = [], set()
-    for credential in credentials:
-        try:
-            eligibility = services.check_eligibility(trainee=user, credential_code=credential.code)
-        except CredentialError:
-            continue
+    by_code = {credential.code: credential for credential in credentials}
+    checked = services.check_eligibility_many(trainee=user, codes=list(by_code))
+    for eligibility in checked:
+        credential = by_code[eligibility.credential.code]
         cards.append(
             {
                 "credential": credential,

@@ -29,8 +29,9 @@ from ..models import (
 from .audit import record_event
 from .frameworks import DEFAULT_FRAMEWORKS_FILE
 from .outbox import enqueue_task
-from .practicum import credential_totals
-from .supervision import achieved_competencies
+from .practicum import credential_totals_many
+from .rules import SignOffRule
+from .supervision import achieved_competencies_many
 
 __all__ = [
     "ATTESTATIONS",
@@ -38,6 +39,7 @@ __all__ = [
     "Requirement",
     "attest",
     "check_eligibility",
+    "check_eligibility_many",
     "confirm_certificate_name",
     "credentials_for_trainee",
     "load_credentials",
@@ -376,29 +378,33 @@ class Eligibility:
         return "; ".join(r.detail for r in self.missing)
 
 
-def _version_for(trainee, code: str) -> tuple[CredentialVersion, bool]:
-    enrolment = (
-        CredentialEnrolment.objects.select_related("version__credential")
-        .filter(trainee=trainee, credential__code=code)
-        .first()
+def _versions_for(trainee, codes) -> dict[str, tuple[CredentialVersion, bool]]:
+    """For each code, the version the trainee is assessed against (pinned, else current) and
+    whether it is pinned. Unknown codes are left out. One query, two if any is not pinned."""
+    found = {}
+    enrolments = CredentialEnrolment.objects.select_related("version__credential").filter(
+        trainee=trainee, credential__code__in=list(codes)
     )
-    if enrolment is not None:
-        return enrolment.version, True
-    version = (
-        CredentialVersion.objects.select_related("credential")
-        .filter(credential__code=code)
-        .order_by("-number")
-        .first()
-    )
-    if version is None:
-        raise CredentialError("We could not find that credential.")
-    return version, False
+    for enrolment in enrolments:
+        found[enrolment.version.credential.code] = (enrolment.version, True)
+    missing = [code for code in codes if code not in found]
+    if missing:
+        versions = (
+            CredentialVersion.objects.select_related("credential")
+            .filter(credential__code__in=missing)
+            .order_by("credential_id", "-number")
+        )
+        for version in versions:
+            found.setdefault(version.credential.code, (version, False))
+    return found
 
 
-def _course_requirements(trainee, version) -> list[Requirement]:
-    slugs = list(version.required_courses or [])
+def _course_requirements(trainee, versions) -> dict[int, list[Requirement]]:
+    """The course lines of each version's checklist, by version id. The courses of all the
+    versions are read together: at most six queries however many."""
+    slugs = list(dict.fromkeys(s for v in versions for s in (v.required_courses or [])))
     if not slugs:
-        return []
+        return {version.pk: [] for version in versions}
     courses = {}
     for course in CoursePage.objects.filter(slug__in=slugs).only("pk", "slug", "title", "path"):
         courses.setdefault(course.slug, course)
@@ -416,7 +422,7 @@ def _course_requirements(trainee, version) -> list[Requirement]:
         ).values_list("course_id", flat=True)
     )
     best, quizzes = {}, []
-    if version.min_quiz_score:
+    if any(v.min_quiz_score and v.required_courses for v in versions):
         quizzes = list(
             QuizPage.objects.live()
             .filter(under, required_for_completion=True)
@@ -430,8 +436,15 @@ def _course_requirements(trainee, version) -> list[Requirement]:
             .annotate(best=Max("percent"))
             .values_list("quiz_id", "best")
         )
+    return {
+        version.pk: _course_lines(version, courses, lessons, done, completed, quizzes, best)
+        for version in versions
+    }
+
+
+def _course_lines(version, courses, lessons, done, completed, quizzes, best) -> list:
     requirements = []
-    for slug in slugs:
+    for slug in version.required_courses or []:
         course = courses.get(slug)
         if course is None:
             requirements.append(
@@ -448,7 +461,7 @@ def _course_requirements(trainee, version) -> list[Requirement]:
         finished = sum(1 for pk, path in lessons if path.startswith(course.path) and pk in done)
         low = [
             (title, best.get(pk))
-            for pk, path, title in quizzes
+            for pk, path, title in (quizzes if version.min_quiz_score else [])
             if path.startswith(course.path)
             and (best.get(pk) is None or best[pk] < version.min_quiz_score)
         ]
@@ -538,85 +551,125 @@ def check_eligibility(*, trainee, credential_code: str) -> Eligibility:
     """What the trainee has met and what is missing for the version of the credential they
     are assessed against (their pinned version, else the current one). Read-only, and a
     fixed number of queries however much the trainee has done."""
-    version, pinned = _version_for(trainee, credential_code)
-    requirements = _course_requirements(trainee, version)
+    found = check_eligibility_many(trainee=trainee, codes=[credential_code])
+    if not found:
+        raise CredentialError("We could not find that credential.")
+    return found[0]
 
-    totals = {"minutes": 0, "direct_minutes": 0, "supervision_minutes": 0, "by_domain": {}}
-    wants_hours = (
-        version.experience_hours
+
+def check_eligibility_many(*, trainee, codes) -> list[Eligibility]:
+    """`check_eligibility` for several credentials, in the order of `codes` (unknown codes
+    left out). Each kind of requirement is read once for all of them, so the number of
+    queries does not grow with the number of credentials."""
+    versions = _versions_for(trainee, codes)
+    codes = [code for code in codes if code in versions]
+    chosen = [versions[code][0] for code in codes]
+    courses = _course_requirements(trainee, chosen)
+
+    empty = {"minutes": 0, "direct_minutes": 0, "supervision_minutes": 0, "by_domain": {}}
+    hour_codes = [
+        code
+        for code, version in zip(codes, chosen, strict=True)
+        if version.experience_hours
         or version.supervision_hours
         or version.direct_service_share_min
         or version.hours_by_domain
-    )
-    if wants_hours:
-        totals = credential_totals(trainee=trainee, credential_code=credential_code)
+    ]
+    totals = credential_totals_many(trainee=trainee, codes=hour_codes) if hour_codes else {}
+
+    domain_keys = [k.partition("/") for v in chosen for k in (v.hours_by_domain or {})]
     domains = {}
-    if version.hours_by_domain:
-        keys = [k.partition("/") for k in version.hours_by_domain]
-        lookup = reduce(or_, (Q(framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[]))
+    if domain_keys:
+        lookup = reduce(or_, (Q(framework__slug=f, code=c) for f, _, c in domain_keys))
         for domain in Domain.objects.filter(lookup).select_related("framework"):
             domains[f"{domain.framework.slug}/{domain.code}"] = domain
-    requirements += _hours_requirements(version, totals, domains)
 
-    achieved = set()
-    if version.competency_signoffs:
-        achieved = achieved_competencies(trainee=trainee, credential_code=credential_code)
-        keys = [k.partition("/") for k in version.competency_signoffs]
-        lookup = reduce(
-            or_, (Q(domain__framework__slug=f, code=c) for f, _, c in keys), Q(pk__in=[])
+    signoff_rules = {
+        code: SignOffRule(
+            competent_ratings=version.competent_ratings,
+            qualification_current=version.qualification_current,
         )
+        for code, version in zip(codes, chosen, strict=True)
+        if version.competency_signoffs
+    }
+    achieved, texts = {}, {}
+    if signoff_rules:
+        achieved = achieved_competencies_many(trainee=trainee, rules=signoff_rules)
+        keys = [k.partition("/") for v in chosen for k in (v.competency_signoffs or [])]
+        lookup = reduce(or_, (Q(domain__framework__slug=f, code=c) for f, _, c in keys))
         texts = {
             f"{fw}/{code}": text
             for fw, code, text in Competency.objects.filter(lookup).values_list(
                 "domain__framework__slug", "code", "text"
             )
         }
-        for key in version.competency_signoffs:
-            met = key in achieved
-            text = texts.get(key, key)
-            code = key.partition("/")[2]
-            requirements.append(
-                Requirement(
-                    "competency",
-                    key,
-                    f"{code} {text}",
-                    met,
-                    f"Competency {code} signed off" if met else f"Competency {code} not signed off",
-                    int(met),
-                    1,
-                )
-            )
 
-    if version.attestations:
+    wanted = {code for v in chosen for code in (v.attestations or [])}
+    made = set()
+    if wanted:
         made = set(
-            Attestation.objects.filter(trainee=trainee, code__in=version.attestations).values_list(
+            Attestation.objects.filter(trainee=trainee, code__in=wanted).values_list(
                 "code", flat=True
             )
         )
-        for code in version.attestations:
-            title = str(ATTESTATIONS.get(code, {}).get("title", code.replace("_", " ")))
-            met = code in made
-            requirements.append(
-                Requirement(
-                    "attestation",
-                    code,
-                    title,
-                    met,
-                    f"{title}: attested" if met else f"{title}: not attested yet",
-                    int(met),
-                    1,
-                )
-            )
     name_confirmed = CertificateName.objects.filter(user=trainee).exists()
-    return Eligibility(
-        credential=version.credential,
-        version=version,
-        requirements=requirements,
-        totals=totals,
-        achieved=achieved,
-        name_confirmed=name_confirmed,
-        pinned=pinned,
-    )
+
+    results = []
+    for code, version in zip(codes, chosen, strict=True):
+        requirements = list(courses[version.pk])
+        requirements += _hours_requirements(version, totals.get(code, empty), domains)
+        requirements += _competency_lines(version, achieved.get(code, set()), texts)
+        requirements += _attestation_lines(version, made)
+        results.append(
+            Eligibility(
+                credential=version.credential,
+                version=version,
+                requirements=requirements,
+                totals=totals.get(code, empty),
+                achieved=achieved.get(code, set()),
+                name_confirmed=name_confirmed,
+                pinned=versions[code][1],
+            )
+        )
+    return results
+
+
+def _competency_lines(version, achieved, texts) -> list[Requirement]:
+    requirements = []
+    for key in version.competency_signoffs or []:
+        met = key in achieved
+        code = key.partition("/")[2]
+        requirements.append(
+            Requirement(
+                "competency",
+                key,
+                f"{code} {texts.get(key, key)}",
+                met,
+                f"Competency {code} signed off" if met else f"Competency {code} not signed off",
+                int(met),
+                1,
+            )
+        )
+    return requirements
+
+
+def _attestation_lines(version, made) -> list[Requirement]:
+    requirements = []
+    for code in version.attestations or []:
+        title = str(ATTESTATIONS.get(code, {}).get("title", code.replace("_", " ")))
+        met = code in made
+        requirements.append(
+            Requirement(
+                "attestation",
+                code,
+                title,
+                met,
+                f"{title}: attested" if met else f"{title}: not attested yet",
+                int(met),
+                1,
+            )
+        )
+    return requirements
 
 
 def credentials_for_trainee(*, trainee) -> list[Credential]:

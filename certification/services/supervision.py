@@ -27,6 +27,7 @@ from .rules import SignOffRule, credential_rules
 
 __all__ = [
     "achieved_competencies",
+    "achieved_competencies_many",
     "record_session",
     "rate_signoff",
     "request_signoff",
@@ -276,21 +277,37 @@ def signoff_achieved(ratings, rule: SignOffRule) -> bool:
 
 def achieved_competencies(*, trainee, credential_code: str) -> set[str]:
     """Codes ("framework/code") of the competencies the trainee has achieved on placements
-    toward the credential, under its sign-off rule. Two queries."""
+    toward the credential, under its current version's sign-off rule. Two queries."""
     rule = credential_rules(credential_code).signoff_rule
+    return achieved_competencies_many(trainee=trainee, rules={credential_code: rule})[
+        credential_code
+    ]
+
+
+def achieved_competencies_many(*, trainee, rules: dict[str, SignOffRule]) -> dict[str, set]:
+    """`achieved_competencies` for several credentials, each under the rule given for its
+    code (e.g. that of the version the trainee is pinned to). One query however many."""
     ratings = SignOffRating.objects.filter(
         request__placement__trainee=trainee,
-        request__placement__credential_code=credential_code,
+        request__placement__credential_code__in=list(rules),
     ).values_list(
+        "request__placement__credential_code",
         "request__competency__domain__framework__slug",
         "request__competency__code",
         "rater_id",
         "rating",
         "qualification_current",
     )
-    by_code = defaultdict(list)
-    for framework, code, rater_id, rating, current in ratings:
-        by_code[f"{framework}/{code}"].append(
+    by_code = defaultdict(lambda: defaultdict(list))
+    for credential_code, framework, code, rater_id, rating, current in ratings:
+        by_code[credential_code][f"{framework}/{code}"].append(
             SignOffRating(rater_id=rater_id, rating=rating, qualification_current=current)
         )
-    return {code for code, found in by_code.items() if signoff_achieved(found, rule)}
+    return {
+        credential_code: {
+            code
+            for code, found in by_code[credential_code].items()
+            if signoff_achieved(found, rule)
+        }
+        for credential_code, rule in rules.items()
+    }

@@ -231,11 +231,6 @@ def test_credential_pages(client, trainee):
     flat("credentials (trainee, courses)", credentials)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known N+1: the checklist checks eligibility credential by credential (about three "
-    "queries each); few credentials exist, so it is left for the credentials owner.",
-)
 def test_credential_list_does_not_grow_with_credentials(client, trainee):
     from tests.certification.credential_helpers import make_credential
 
