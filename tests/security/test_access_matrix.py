@@ -481,3 +481,29 @@ def test_staff_and_supervisors_without_a_device_are_sent_to_set_up_two_factor(
     assert matrix.outcome(request(world, role, "get", "/accounts/two-factor/")) == 200
     trainee = request(world, "trainee", "get", reverse("learn:dashboard"))
     assert trainee.status_code == 200
+
+
+def test_a_new_url_without_a_row_is_caught_by_name():
+    """The check the table relies on: a URL of ours that nobody wrote a row for has no
+    expectation (so the meta-test names it), even when a Wagtail rule would match it."""
+    new = matrix.Pattern(
+        key="wagtailnew:index",
+        name="wagtailnew:index",
+        route="admin/new/",
+        kwargs=(),
+        module="certification.views_new",
+        namespace="wagtailnew",
+    )
+    assert expected_for(new, MODELS) == (None, None)
+
+
+def test_a_denial_that_shows_identifying_text_fails(world, db):
+    """The leak check itself: a 404 page naming the trainee, or quoting a reflection, fails."""
+    from django.http import HttpResponseNotFound
+
+    from tests.security.world import REFLECTION, TRAINEE_NAME
+
+    for text in (TRAINEE_NAME, REFLECTION, world.kwargs["certificate_code"]):
+        with pytest.raises(AssertionError, match="shows"):
+            assert_denial_hides(world, "x", "trainee2", HttpResponseNotFound(f"<p>{text}</p>"))
+    assert_denial_hides(world, "x", "trainee2", HttpResponseNotFound("<p>Not found</p>"))
