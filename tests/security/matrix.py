@@ -55,6 +55,7 @@ HOME = "home"  # Wagtail's "you may not do that" redirect to the admin dashboard
 TWO_FACTOR = "2fa"  # to two-factor setup
 DENIALS = {LOGIN, HOME, 403, 404}
 ANY = "any"  # any answer but a server error (Wagtail's generic admin only)
+NOOP = "noop"  # a redirect after which no row has changed
 
 OUR_APPS = {"accounts", "cms", "courses", "certification"}
 OUR_MODULES = ("lms.", "cms.", "courses.", "certification.")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.security import matrix
-from tests.security.matrix import ANY, DENIALS, ROLES, expand
+from tests.security.matrix import ANY, DENIALS, NOOP, ROLES, expand
 from tests.security.world import build_world
 
 # --- Shorthand ----------------------------------------------------------------------------
@@ -19,7 +19,8 @@ from tests.security.world import build_world
 # Groups: all, signed (all but anon), staff (trainer registrar super), nonstaff (trainees,
 # sups, org: orgadmin verifier). `*` is every role not named yet. Outcomes: a status, `login`
 # (redirect to sign in), `home` (Wagtail's redirect to the dashboard: no permission), `302`
-# (any other redirect), `any` (any answer but a server error; Wagtail's generic admin only).
+# (any other redirect), `any` (any answer but a server error; Wagtail's generic admin only),
+# `noop` (a redirect that changes no row: an action scoped to the caller's own records).
 
 PUBLIC = "all:200"
 SIGNED_IN = "anon:login signed:200"
@@ -152,6 +153,12 @@ MATRIX = {
     "privacy:withdraw": posts("anon:login signed:302"),
     "privacy:requests": "anon:login registrar:200 super:200 *:403",
     "privacy:complete": posts("anon:login registrar:302 super:302 *:403"),
+    # Wellbeing: each person's own statement and check-ins (the supervisor sees only what is
+    # shared, on the supervise page).
+    "wellbeing:home": (SIGNED_IN, "anon:login signed:400"),
+    "wellbeing:statement": (SIGNED_IN, "anon:login signed:302"),  # empty: no statement
+    # Someone else's check-in: "could not find that check-in", and nothing deleted.
+    "wellbeing:delete_checkin": posts("anon:login trainee:302 *:noop"),
     # Teaching: the cohort's trainer (and the superuser).
     "teach:cohorts": "anon:login trainer:200 super:200 *:403",
     "teach:cohort": (
@@ -437,12 +444,14 @@ def test_access_matrix(world, db, key):
     if post_spec is None:
         return
     # Denied roles first, against an unchanged database; then the roles allowed.
-    denied = [r for r in ROLES if post_spec[r] in DENIALS or post_spec[r] == 405]
+    denied = [r for r in ROLES if post_spec[r] in DENIALS or post_spec[r] in (405, NOOP)]
     before = matrix.row_counts()
     posted = {}
     for role in denied:
         response = request(world, role, "post", url, **body)
         posted[role] = matrix.outcome(response)
+        if post_spec[role] == NOOP and posted[role] == 302:
+            posted[role] = NOOP
         if posted[role] in DENIALS:
             assert_denial_hides(world, key, role, response)
     assert matrix.row_counts() == before, f"POST {url}: a denied role changed rows"

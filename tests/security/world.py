@@ -60,6 +60,8 @@ ROLES = (
 TRAINEE_NAME = "Jordan Avery Ellis"
 REFLECTION = "Walking past the old corner still pulls at me on Fridays"
 SUPERVISION_NOTE = "Talked through the anniversary of a loss and a safety plan"
+STATEMENT = "My own recovery from alcohol began in a peer group in 2015"
+CHECKIN_NOTE = "Rough week, the court date is getting close"
 SIGNOFF_ACCOUNT = "Checked in with a quiet group member afterwards"
 ENTRY_TEXT = "housing appointment"  # in every practicum entry log_entry() writes
 WRITTEN_ANSWER = "I would plan the ending from my own first sessions in rehab"
@@ -201,6 +203,18 @@ def build_world() -> World:
             "data": f"name,code\n{TRAINEE_NAME},{certificate.verification_code}\n".encode(),
         }
     }
+    # Wellbeing: a lived-experience statement shared with the supervisor, and a check-in.
+    from certification.services import wellbeing
+
+    wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
+    checkin = wellbeing.record_checkin(
+        trainee=trainee,
+        on=timezone.localdate() - timedelta(days=1),
+        energy=2,
+        stress=4,
+        note=CHECKIN_NOTE,
+        tell_supervisor=True,
+    )
     leaver = UserFactory(legal_name="Erin Leaver")
     erasure = services.request_erasure(user=leaver)
     invitation = InvitationFactory(organisation=provider, email="new.peer@example.org")
@@ -277,6 +291,7 @@ def build_world() -> World:
         "erasure_request_id": erasure.pk,
         "approved_entry_id": approved.pk,
         "session": session.pk,
+        "checkin_id": checkin.pk,
         "key_id": current_signing_key().key_id,
         "home_page_id": Page.objects.get(depth=2).pk,
         "document_pk": document.pk,
@@ -295,6 +310,8 @@ def build_world() -> World:
         ENTRY_TEXT,
         WRITTEN_ANSWER,
         CE_EVIDENCE,
+        STATEMENT,
+        CHECKIN_NOTE,
     ]
     return World(
         people=people, objects=objects, kwargs=kwargs, identifying=identifying, cached=cached
