@@ -399,3 +399,12 @@ class CertificationViewSetGroup(ModelViewSetGroup):
     menu_icon = "doc-full-inverse"
     menu_order = 310
     items = (CredentialViewSet, CertificateViewSet, CertificateTemplateViewSet)
+
+
+# Certificates are listed and inspected, never added or edited here (those views are not
+# routed): a read-only policy keeps the listing's "Add" button and every edit link (the
+# inspect view, other objects' usage listings) from pointing at a URL that does not exist.
+register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
+# Every credential has versions (and enrolments) that protect it: deleting one could only
+# fail with a server error, so the admin offers no delete (retire a credential instead).
+register_permission_policy(Credential, NoDeletePolicy(Credential))

@@ -1,9 +1,14 @@
 """Admin viewsets for people and organisations."""
 
 from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .models import Invitation, Membership, Organisation, User
@@ -32,7 +37,29 @@ class PeerpathUserEditForm(UserEditForm):
         widgets = {"groups": forms.CheckboxSelectMultiple}
 
 
+class UserDeleteView(WagtailUserDeleteView):
+    """Someone with records that must be kept (an erasure request, signed practicum,
+    certificates) cannot be deleted: Wagtail's usage check does not see those links, so the
+    database refuses, and the admin says so instead of failing with a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "This person has records that must be kept, so they cannot be deleted. "
+                    "Use an erasure request (Privacy) to remove their personal data."
+                ),
+            )
+            return redirect(self.get_success_url())
+
+
 class UserViewSet(WagtailUserViewSet):
+    delete_view_class = UserDeleteView
+
     def get_form_class(self, for_update=False):
         return PeerpathUserEditForm if for_update else PeerpathUserCreationForm
 

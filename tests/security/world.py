@@ -1,0 +1,318 @@
+"""One world for the access matrix: every person the matrix signs in as, and one object
+for every URL keyword of the project, built through the services and the existing
+factories and helpers. Text that identifies the trainee or is lived-experience data is
+kept in IDENTIFYING so the matrix can check that no denial shows it."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from wagtail.models import Page
+
+from certification import services
+from certification.models import (
+    AuditEvent,
+    Certificate,
+    CertificateTemplate,
+    Competency,
+    Credential,
+    Framework,
+    QuestionAlignment,
+    SupervisionSession,
+)
+from certification.services.lifecycle import sign_certificate
+from courses import services as course_services
+from courses.models import Accommodation, Cohort
+from lms.accounts.models import Membership, Organisation
+from tests.certification.credential_helpers import make_course
+from tests.certification.org_helpers import employer, issued_certificate, member
+from tests.courses.assessment_helpers import make_question, make_quiz
+from tests.factories import (
+    QUESTION_FACTORIES,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+    build_practicum,
+    log_entry,
+)
+
+ROLES = (
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "trainer",
+    "supervisor",
+    "other_supervisor",
+    "org_admin",
+    "verifier",
+    "registrar",
+    "superuser",
+)
+
+TRAINEE_NAME = "Jordan Avery Ellis"
+REFLECTION = "Walking past the old corner still pulls at me on Fridays"
+SUPERVISION_NOTE = "Talked through the anniversary of a loss and a safety plan"
+STATEMENT = "My own recovery from alcohol began in a peer group in 2015"
+CHECKIN_NOTE = "Rough week, the court date is getting close"
+SIGNOFF_ACCOUNT = "Checked in with a quiet group member afterwards"
+ENTRY_TEXT = "housing appointment"  # in every practicum entry log_entry() writes
+WRITTEN_ANSWER = "I would plan the ending from my own first sessions in rehab"
+CE_EVIDENCE = "Ethics refresher attended in person"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass
+class World:
+    people: dict
+    objects: dict  # model label ("app.model") -> one instance, for admin `pk` URLs
+    kwargs: dict  # URL keyword -> value
+    identifying: list = field(default_factory=list)
+    cached: dict = field(default_factory=dict)  # cache entries each test starts from
+
+    def reset_cache(self):
+        """Rate limits and the like start afresh in every test; the roster stays."""
+        cache.clear()
+        cache.set_many(self.cached, 3600)
+
+
+def build_world() -> World:
+    from cms.demo import seed_site
+    from lms.accounts.services import sync_role_groups
+
+    sync_role_groups()
+    seed_site()
+    practicum = build_practicum(week_of_entries=True)
+    trainee, supervisor = practicum.trainee, practicum.supervisor
+    services.confirm_certificate_name(user=trainee, name=TRAINEE_NAME)
+    approved = services.approve_entry(supervisor=supervisor, entry_id=practicum.entries[0].pk)
+    draft = log_entry(practicum.placement, days_ago=8)
+    competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="III.3")
+    signoff = services.request_signoff(
+        trainee=trainee,
+        placement_id=practicum.placement.pk,
+        competency_id=competency.pk,
+        account=SIGNOFF_ACCOUNT,
+    )
+    session = services.record_session(
+        supervisor=supervisor,
+        placement_id=practicum.placement.pk,
+        kind=SupervisionSession.Kind.values[0],
+        date=timezone.localdate() - timedelta(days=10),
+        start_time=time(14, 0),
+        minutes=60,
+        private_notes=SUPERVISION_NOTE,
+    )
+
+    provider = Organisation.objects.get_or_create(
+        slug="northside",
+        defaults={
+            "name": "Northside Recovery College",
+            "kind": Organisation.Kind.TRAINING_PROVIDER,
+        },
+    )[0]
+    MembershipFactory(user=trainee, organisation=provider, role=Membership.Role.TRAINEE)
+    MembershipFactory(
+        user=practicum.other_trainee, organisation=provider, role=Membership.Role.TRAINEE
+    )
+    trainer = UserFactory(legal_name="Priya Natarajan", is_staff=True)
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    MembershipFactory(user=trainer, organisation=provider, role=Membership.Role.TRAINER)
+    registrar = UserFactory(legal_name="Ana Souza", is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    superuser = UserFactory(legal_name="Sam Admin", is_staff=True, is_superuser=True)
+
+    # Courses: lessons with a content note and a reflection prompt, an auto-graded quiz,
+    # and a quiz with a written answer waiting to be marked.
+    course, lessons, quiz = make_course("boundaries", lessons=2)
+    lesson = lessons[0]
+    course_services.enrol_learner(user=trainee, course=course)
+    note_block = next(b for b in lesson.body if b.block_type == "content_note")
+    reflection_block = next(b for b in lesson.body if b.block_type == "reflection")
+    reflection = course_services.save_reflection(
+        user=trainee, lesson=lesson, block_id=reflection_block.id, text=REFLECTION
+    )
+    written_quiz = make_quiz(
+        lesson.get_parent(), [make_question("written_response")], slug="written-check"
+    )
+    marked = course_services.start_attempt(user=trainee, quiz=written_quiz)
+    course_services.save_answer(user=trainee, key=marked.key, position=0, payload=WRITTEN_ANSWER)
+    marked = course_services.submit_attempt(user=trainee, key=marked.key)
+    response = marked.responses.get()
+    open_attempt = course_services.start_attempt(user=trainee, quiz=quiz)
+    cohort = Cohort.objects.create(
+        name="Spring cohort",
+        course=course,
+        trainer=trainer,
+        organisation=provider,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=60),
+    )
+    cohort.learners.add(trainee)
+    accommodation = Accommodation.objects.create(
+        quiz=quiz, user=trainee, extra_minutes=10, note="Screen reader user"
+    )
+    questions = {kind: factory() for kind, factory in QUESTION_FACTORIES.items()}
+    alignment = QuestionAlignment.objects.create(
+        question=next(iter(questions.values())), competency=competency
+    )
+
+    # Certificates, and the organisations that verify them.
+    certificate = issued_certificate(TRAINEE_NAME, trainee=trainee)
+    # As the PDF task leaves it: a stored file whose hash matches, and a signed credential.
+    pdf = b"%PDF-1.4 access matrix\n%%EOF\n"
+    certificate.pdf.save("access-matrix.pdf", ContentFile(pdf), save=False)
+    sign_certificate(certificate)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf=certificate.pdf.name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        signed_credential=certificate.signed_credential,
+        status_index=certificate.status_index,
+    )
+    certificate.refresh_from_db()
+    template = CertificateTemplate.objects.first() or CertificateTemplate.objects.create(
+        name="Matrix design", issuing_organisation="Northside Recovery College"
+    )
+    riverside = employer()
+    org_admin = member(riverside, role=Membership.Role.ORG_ADMIN, legal_name="Helen Okafor")
+    verifier = member(riverside, role=Membership.Role.VERIFIER, legal_name="Tom Verity")
+    share = services.share_certificate(
+        holder=trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
+    )
+    record = services.add_ce_record(
+        holder=trainee,
+        title=CE_EVIDENCE,
+        topic="ethics",
+        hours=3,
+        completed_on=timezone.localdate() - timedelta(days=20),
+        evidence_file=SimpleUploadedFile("evidence.png", PNG, content_type="image/png"),
+    )
+    # A checked roster, as the roster page leaves it in the cache for its CSV download.
+    token = "matrix-roster-token"
+    cached = {
+        f"roster:{token}": {
+            "organisation": riverside.pk,
+            "user": verifier.pk,
+            "data": f"name,code\n{TRAINEE_NAME},{certificate.verification_code}\n".encode(),
+        }
+    }
+    # Wellbeing: a lived-experience statement shared with the supervisor, and a check-in.
+    from certification.services import wellbeing
+
+    wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
+    checkin = wellbeing.record_checkin(
+        trainee=trainee,
+        on=timezone.localdate() - timedelta(days=1),
+        energy=2,
+        stress=4,
+        note=CHECKIN_NOTE,
+        tell_supervisor=True,
+    )
+    leaver = UserFactory(legal_name="Erin Leaver")
+    erasure = services.request_erasure(user=leaver)
+    invitation = InvitationFactory(organisation=provider, email="new.peer@example.org")
+
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(
+        title="Placement handbook", file=SimpleUploadedFile("handbook.pdf", b"%PDF-1.4 test")
+    )
+    from certification.openbadges.keys import current_signing_key
+
+    people = {
+        "anonymous": None,
+        "trainee": trainee,
+        "other_trainee": practicum.other_trainee,
+        "trainer": trainer,
+        "supervisor": supervisor,
+        "other_supervisor": practicum.other_supervisor,
+        "org_admin": org_admin,
+        "verifier": verifier,
+        "registrar": registrar,
+        "superuser": superuser,
+    }
+    objects = {
+        "certification.framework": Framework.objects.get(slug="samhsa-pw-2015"),
+        "certification.domain": competency.domain,
+        "certification.competency": competency,
+        "certification.questionalignment": alignment,
+        "certification.placement": practicum.placement,
+        "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
+        "certification.practicumentry": approved,
+        "certification.auditevent": AuditEvent.objects.order_by("pk").first(),
+        "certification.credential": Credential.objects.get(code=certificate.credential_code),
+        "certification.certificatetemplate": template,
+        "certification.certificate": certificate,
+        "courses.cohort": cohort,
+        "courses.accommodation": accommodation,
+        "accounts.organisation": provider,
+        "accounts.membership": trainee.memberships.first(),
+        "accounts.invitation": invitation,
+        **{f"courses.{type(q)._meta.model_name}": q for q in questions.values()},
+        "courses.question": next(iter(questions.values())),
+        "wagtaildocs.document": document,
+        "accounts.user": leaver,
+    }
+    kwargs = {
+        "placement_id": practicum.placement.pk,
+        "entry_id": draft.pk,
+        "request_id": signoff.pk,
+        "course_id": course.pk,
+        "lesson_id": lesson.pk,
+        "quiz_id": quiz.pk,
+        "key": open_attempt.key,
+        "position": 0,
+        "response_id": response.pk,
+        "attempt_id": marked.pk,
+        "uuid": certificate.uuid,
+        "share_id": share.pk,
+        "token": token,
+        "slug": riverside.slug,
+        "framework": "samhsa-pw-2015",
+        "sha256": certificate.pdf_sha256,
+        "purpose": "revocation",
+        "uidb64": urlsafe_base64_encode(force_bytes(trainee.pk)),
+        "password_reset_token": default_token_generator.make_token(trainee),
+        "invitation_key": invitation.key,
+        "certificate_code": certificate.verification_code,
+        "credential_code": certificate.credential_code,
+        "competency_code": competency.code,
+        "note_block": note_block.id,
+        "reflection_block": reflection_block.id,
+        "reflection_pk": reflection.pk,
+        "ce_record_pk": record.pk,
+        "erasure_request_id": erasure.pk,
+        "approved_entry_id": approved.pk,
+        "session": session.pk,
+        "checkin_id": checkin.pk,
+        "key_id": current_signing_key().key_id,
+        "home_page_id": Page.objects.get(depth=2).pk,
+        "document_pk": document.pk,
+        "document_filename": document.filename,
+        "cohort_pk": cohort.pk,
+        "certificate_pk": certificate.pk,
+        "settings_app": "cms",
+        "settings_model": "supportsettings",
+    }
+    identifying = [
+        TRAINEE_NAME,
+        certificate.verification_code,
+        REFLECTION,
+        SUPERVISION_NOTE,
+        SIGNOFF_ACCOUNT,
+        ENTRY_TEXT,
+        WRITTEN_ANSWER,
+        CE_EVIDENCE,
+        STATEMENT,
+        CHECKIN_NOTE,
+    ]
+    return World(
+        people=people, objects=objects, kwargs=kwargs, identifying=identifying, cached=cached
+    )
