@@ -3,6 +3,7 @@ confirming the name for certificates, attesting, and the holder's certificate pa
 Thin: parse, check permission, call a service, render."""
 
 import hashlib
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,8 @@ from . import pdf, services
 from .exceptions import CredentialError
 from .models import Certificate, CertificateName
 from .permissions import can_view_certificate
+
+logger = logging.getLogger(__name__)
 
 
 def _cards(user, credentials):
@@ -151,8 +154,14 @@ def certificate_pdf(request, uuid):
     certificate = _certificate_for(request, uuid)
     if not certificate.ready:
         raise Http404
-    with default_storage.open(certificate.pdf.name, "rb") as handle:
-        data = handle.read()
+    try:
+        with default_storage.open(certificate.pdf.name, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        # The file recorded as stored is gone (storage lost or restored from an older backup).
+        # Say so to the people who run the site; the holder's page still shows the certificate.
+        logger.error("Certificate %s: its stored PDF cannot be read", certificate.pk)
+        raise Http404 from None
     if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
         raise Http404  # a file that is not the one stored is never served
     filename = f"certificate-{certificate.grouped_code}.pdf"

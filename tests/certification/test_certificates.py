@@ -3,6 +3,7 @@ reason; snapshots that later edits never change; the holder's pages and the stor
 failures that leave the certificate pending with the error recorded."""
 
 import hashlib
+import logging
 from datetime import timedelta
 
 import pytest
@@ -306,7 +307,7 @@ def test_a_broken_template_or_refused_url_never_stores_a_pdf(hours_credential, m
 # Holder pages.
 
 
-def test_holder_page_pdf_download_and_privacy(client, hours_credential):
+def test_holder_page_pdf_download_and_privacy(client, hours_credential, caplog):
     trainee, placement, supervisor = hours_credential
     approved_minutes(placement, supervisor, 600)
     certificate, _ = services.issue_certificate(trainee=trainee, credential_code="test-cert")
@@ -332,6 +333,12 @@ def test_holder_page_pdf_download_and_privacy(client, hours_credential):
     with open(path, "ab") as handle:
         handle.write(b"tampered")
     assert client.get(f"/certificates/{certificate.uuid}/certificate.pdf").status_code == 404
+    # A file lost from storage is a 404 and an error in the log, not a 500.
+    default_storage.delete(certificate.pdf.name)
+    with caplog.at_level(logging.ERROR, logger="certification.views_certificates"):
+        assert client.get(f"/certificates/{certificate.uuid}/certificate.pdf").status_code == 404
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("certification")]
+    assert logged == [f"Certificate {certificate.pk}: its stored PDF cannot be read"]
     assert client.get("/certificates/not-a-uuid/").status_code == 404
 
 
