@@ -22,11 +22,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attempt, Question, QuizPage, QuizQuestion, Response, question_class
-from .services.assessment import _response_points
+from .models import Attempt, Mark, Question, QuizPage, QuizQuestion, Response, question_class
 
 CHOICE_TYPES = frozenset(
     {"single_choice", "multiple_response", "true_false", "choice_with_justification"}
@@ -201,9 +199,16 @@ class _Accumulator:
         self.unanswered = 0
         self.positions = 0
         self.options: dict[str, OptionFrequency] = {}
+        self._last_applied = None
 
     def add_snapshot_options(self, snapshot: dict) -> None:
         # Later snapshots overwrite text and key, so labels follow the latest version.
+        # Consecutive attempts mostly froze the same version: applying it again changes
+        # nothing, so an equal one is skipped (a cheap comparison against a costly loop).
+        applied = (snapshot.get("options"), snapshot.get("answer"))
+        if applied == self._last_applied:
+            return
+        self._last_applied = applied
         if self.type_key == "true_false":
             for value, label in ((True, _("True")), (False, _("False"))):
                 key = "true" if value else "false"
@@ -264,48 +269,95 @@ def _is_unanswered(answer) -> bool:
     )
 
 
+def _points(snapshot: dict, auto_score: float | None, mark: tuple | None) -> float:
+    """Points one response earned, counting the latest trainer mark for written parts: the
+    same rule as the attempt's own total (services.assessment._response_points), on plain
+    values rather than model instances."""
+    points = snapshot["points"]
+    auto = (auto_score or 0.0) * points
+    if snapshot.get("rubric") is None or mark is None:
+        return auto
+    mark_points, mark_max = mark
+    fraction = mark_points / mark_max if mark_max else 0.0
+    return auto + fraction * (1 - snapshot.get("choice_weight", 0) / 100) * points
+
+
+def _graded_responses(quiz: QuizPage):
+    """(attempt id, response id, position, question id, answer, auto score) of every response
+    of the quiz's graded attempts, in the order they were submitted, read in chunks."""
+    return (
+        Response.objects.filter(attempt__quiz=quiz, attempt__status=Attempt.Status.GRADED)
+        .order_by("attempt__submitted_at", "attempt_id", "position")
+        .values_list("attempt_id", "pk", "position", "question_id", "answer", "auto_score")
+        .iterator(chunk_size=5000)
+    )
+
+
 def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
     """Facility, discrimination and option frequencies per question over the quiz's graded
-    attempts. At most five queries whatever the number of attempts; linear in the responses."""
-    attempts = list(
+    attempts. Five queries whatever the number of attempts; linear in the responses, read as
+    plain rows (model instances and per-row prefetch querysets cost ten times as much)."""
+    attempts = dict(
         Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
         .order_by("submitted_at", "pk")
-        .prefetch_related(
-            Prefetch(
-                "responses",
-                queryset=Response.objects.order_by("position").prefetch_related("marks"),
-            )
-        )
+        .values_list("pk", "items")
     )
+    # The latest mark of each marked response (marks are append-only, oldest first).
+    marks = {
+        response_id: (points, max_points)
+        for response_id, points, max_points in Mark.objects.filter(
+            response__attempt__quiz=quiz, response__attempt__status=Attempt.Status.GRADED
+        )
+        .order_by("response_id", "marked_at", "pk")
+        .values_list("response_id", "points", "max_points")
+    }
     accumulators: dict[int, _Accumulator] = {}
     percents = []
-    for attempt in attempts:
-        responses = [r for r in attempt.responses.all() if r.position < len(attempt.items)]
-        earned = {r.position: _response_points(attempt.items[r.position], r) for r in responses}
+
+    def add_attempt(items: list, rows: list) -> None:
+        rows = [row for row in rows if row[2] < len(items)]
+        earned = {
+            row[2]: _points(items[row[2]]["snapshot"], row[5], marks.get(row[1])) for row in rows
+        }
         total = math.fsum(earned.values())
-        maximum = math.fsum(item["snapshot"]["points"] for item in attempt.items)
+        maximum = math.fsum(item["snapshot"]["points"] for item in items)
         if maximum:
             percents.append(total / maximum * 100)
-        for response in responses:
-            item = attempt.items[response.position]
-            snapshot = item["snapshot"]
-            question_id = snapshot.get("question_id") or response.question_id
+        for _attempt_id, _pk, position, response_question, answer, auto_score in rows:
+            snapshot = items[position]["snapshot"]
+            question_id = snapshot.get("question_id") or response_question
             acc = accumulators.get(question_id)
             if acc is None:
                 acc = accumulators[question_id] = _Accumulator(question_id)
             acc.type_key = snapshot["type"]
             points = snapshot["points"]
-            item_points = earned[response.position]
-            acc.scores.append(item_points / points if points else (response.auto_score or 0.0))
+            item_points = earned[position]
+            acc.scores.append(item_points / points if points else (auto_score or 0.0))
             rest_max = maximum - points
             acc.rests.append((total - item_points) / rest_max if rest_max > 0 else None)
             acc.points += item_points
-            acc.positions += response.position
-            if _is_unanswered(response.answer):
+            acc.positions += position
+            if _is_unanswered(answer):
                 acc.unanswered += 1
             if acc.type_key in CHOICE_TYPES:
                 acc.add_snapshot_options(snapshot)
-                acc.count_choices(response.answer)
+                acc.count_choices(answer)
+
+    seen = set()
+    current, rows = None, []
+    for row in _graded_responses(quiz):
+        if row[0] != current:
+            if current is not None:
+                add_attempt(attempts[current], rows)
+                seen.add(current)
+            current, rows = row[0], []
+        rows.append(row)
+    if current is not None:
+        add_attempt(attempts[current], rows)
+        seen.add(current)
+    for attempt_id, items in attempts.items():  # graded with no responses: still a total
+        if attempt_id not in seen:
+            add_attempt(items, [])
 
     ids = list(accumulators)
     titles = dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "title"))
