@@ -20,8 +20,10 @@ Formulas (n = graded responses to the item):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
 from .models import Attempt, Mark, Question, QuizPage, QuizQuestion, Response, question_class
@@ -33,6 +35,7 @@ HARD_BELOW = 0.3  # facility under this: most attempts got it wrong
 EASY_ABOVE = 0.95  # facility over this: it tells trainers little
 LOW_DISCRIMINATION = 0.2  # r under this: the item does not track the rest of the quiz
 MIN_PAIRS = 3  # a correlation of two points is always ±1 and means nothing
+PROGRESS_EVERY = 5_000  # responses between progress reports of a background computation
 
 FLAG_LABELS = {
     "hard": _("Hard: facility under 30%"),
@@ -137,7 +140,7 @@ class ItemStatistics:
 
 @dataclass
 class QuizStatistics:
-    quiz: QuizPage
+    quiz: QuizPage | None  # None only while cached
     attempts: int  # graded attempts counted
     mean_percent: float | None
     items: list[ItemStatistics]
@@ -293,7 +296,7 @@ def _graded_responses(quiz: QuizPage):
     )
 
 
-def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
+def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
     """Facility, discrimination and option frequencies per question over the quiz's graded
     attempts. Five queries whatever the number of attempts; linear in the responses, read as
     plain rows (model instances and per-row prefetch querysets cost ten times as much)."""
@@ -345,7 +348,9 @@ def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
 
     seen = set()
     current, rows = None, []
-    for row in _graded_responses(quiz):
+    for count, row in enumerate(_graded_responses(quiz), start=1):
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(len(seen), len(attempts))
         if row[0] != current:
             if current is not None:
                 add_attempt(attempts[current], rows)
@@ -381,3 +386,65 @@ def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
         items.append(item)
     mean_percent = math.fsum(percents) / len(percents) if percents else None
     return QuizStatistics(quiz=quiz, attempts=len(attempts), mean_percent=mean_percent, items=items)
+
+
+# --- Large quizzes: computed once per state of the data, in the background -------------------
+
+INLINE_LIMIT = 2_000  # graded attempts computed in the request; above, by a Celery task
+CACHE_SECONDS = 24 * 3600  # question titles edited since show within a day
+QUEUED_SECONDS = 15 * 60  # a lost task is queued again after this
+
+
+def fingerprint(quiz: QuizPage) -> tuple:
+    """What the figures depend on: the quiz's graded attempts (count, newest id and time) and
+    the newest trainer mark anywhere (a remark changes past totals). Two small queries. (The
+    times keep two databases that reuse ids, such as test runs, from sharing an entry.)"""
+    graded = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED).aggregate(
+        n=Count("pk"), last=Max("pk"), at=Max("submitted_at")
+    )
+    last_mark = Mark.objects.aggregate(last=Max("pk"))["last"]
+    return (
+        graded["n"],
+        graded["last"] or 0,
+        graded["at"].timestamp() if graded["at"] else 0,
+        last_mark or 0,
+    )
+
+
+def _cache_key(quiz_id: int, state: tuple) -> str:
+    return "quiz-statistics:{}:{}".format(quiz_id, "-".join(str(part) for part in state))
+
+
+def compute_and_store(quiz: QuizPage) -> QuizStatistics:
+    """Compute the statistics and keep them for this state of the data, with progress
+    reports (a share from 0 to 1) under the same key while it runs."""
+    state = fingerprint(quiz)
+    key = _cache_key(quiz.pk, state)
+
+    def report(done: int, total: int) -> None:
+        cache.set(key + ":progress", done / total if total else 1.0, QUEUED_SECONDS)
+
+    stats = quiz_item_statistics(quiz, progress=report)
+    cache.set(key, replace(stats, quiz=None), CACHE_SECONDS)
+    return stats
+
+
+def statistics_or_progress(quiz: QuizPage) -> tuple[QuizStatistics | None, float]:
+    """The quiz's statistics, or (None, share done) while a background task computes them.
+    Small quizzes are computed in the request; large ones once per state of the data by
+    `compute_quiz_statistics_task`, then served from the cache."""
+    from .tasks import compute_quiz_statistics_task
+
+    state = fingerprint(quiz)
+    key = _cache_key(quiz.pk, state)
+    cached = cache.get(key)
+    if cached is not None:
+        return replace(cached, quiz=quiz), 1.0
+    if state[0] <= INLINE_LIMIT:
+        return compute_and_store(quiz), 1.0
+    if cache.add(key + ":queued", True, QUEUED_SECONDS):  # once, however many trainers look
+        compute_quiz_statistics_task.delay_on_commit(quiz.pk)
+        cached = cache.get(key)  # without a broker the task has already run, in process
+        if cached is not None:
+            return replace(cached, quiz=quiz), 1.0
+    return None, cache.get(key + ":progress") or 0.0
