@@ -287,10 +287,10 @@ def _points(snapshot: dict, auto_score: float | None, mark: tuple | None) -> flo
 
 def _graded_responses(quiz: QuizPage):
     """(attempt id, response id, position, question id, answer, auto score) of every response
-    of the quiz's graded attempts, in the order they were submitted, read in chunks."""
+    of the quiz's graded attempts, by attempt and position, read in chunks."""
     return (
         Response.objects.filter(attempt__quiz=quiz, attempt__status=Attempt.Status.GRADED)
-        .order_by("attempt__submitted_at", "attempt_id", "position")
+        .order_by("attempt_id", "position")
         .values_list("attempt_id", "pk", "position", "question_id", "answer", "auto_score")
         .iterator(chunk_size=5000)
     )
@@ -346,23 +346,18 @@ def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
                 acc.add_snapshot_options(snapshot)
                 acc.count_choices(answer)
 
-    seen = set()
-    current, rows = None, []
+    # Responses come in index order (attempt, position), which needs no sort in the database;
+    # attempts are then taken in the order they were submitted, as the labels depend on it.
+    by_attempt: dict[int, list] = {attempt_id: [] for attempt_id in attempts}
+    expected = sum(len(items) for items in attempts.values())  # about one response per item
     for count, row in enumerate(_graded_responses(quiz), start=1):
+        rows = by_attempt.get(row[0])
+        if rows is not None:  # not an attempt graded after the first read
+            rows.append(row)
         if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(len(seen), len(attempts))
-        if row[0] != current:
-            if current is not None:
-                add_attempt(attempts[current], rows)
-                seen.add(current)
-            current, rows = row[0], []
-        rows.append(row)
-    if current is not None:
-        add_attempt(attempts[current], rows)
-        seen.add(current)
-    for attempt_id, items in attempts.items():  # graded with no responses: still a total
-        if attempt_id not in seen:
-            add_attempt(items, [])
+            progress(min(count, expected), expected)
+    for attempt_id, items in attempts.items():
+        add_attempt(items, by_attempt.pop(attempt_id))
 
     ids = list(accumulators)
     titles = dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "title"))
