@@ -126,12 +126,13 @@ class Plan:
     """How many of each thing a scale asks for."""
 
     scale: int
+    per_scale: int = TRAINEES_PER_SCALE  # smaller only in tests
     trainees: int = 0
     cohort_size: int = 0
     hot_quiz_attempts: int = 0
 
     def __post_init__(self):
-        self.trainees = self.scale * TRAINEES_PER_SCALE
+        self.trainees = self.scale * self.per_scale
         self.cohort_size = min(COHORT_CAP, self.trainees)
         self.hot_quiz_attempts = min(HOT_QUIZ_CAP, self.trainees)
 
@@ -263,8 +264,8 @@ def _answer(snapshot: dict, order: dict, rng: random.Random, right: bool):
 
 
 class Generator:
-    def __init__(self, *, scale: int, out=None):
-        self.plan = Plan(scale)
+    def __init__(self, *, scale: int, out=None, per_scale: int = TRAINEES_PER_SCALE):
+        self.plan = Plan(scale, per_scale)
         self.counts = Counts()
         self.out = out or (lambda message: None)
         self.now = timezone.now()
@@ -851,11 +852,11 @@ def _entry_hash(entry) -> str:
     )
 
 
-def generate(*, scale: int, out=None) -> Counts:
+def generate(*, scale: int, out=None, per_scale: int = TRAINEES_PER_SCALE) -> Counts:
     """Add scale x 1,000 trainees and their data to a seeded demo database, once."""
     if scale < 1:
         raise LoadDataError("The scale must be a whole number of at least 1.")
-    return Generator(scale=scale, out=out).run()
+    return Generator(scale=scale, out=out, per_scale=per_scale).run()
 
 
 __all__ = ["LoadDataError", "generate"]
