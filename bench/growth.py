@@ -75,7 +75,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="keep the seeded template database of an earlier run (migrate it only)",
     )
     # Internal: one phase in a child process (a fresh Django per database).
-    parser.add_argument("--phase", choices=["template", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["template", "measure", "interleave"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--urls", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--explain", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -366,6 +369,76 @@ def phase_measure(scale: int, rounds: int, report_rounds: int, explain: bool) ->
     }
 
 
+def phase_interleave(urls: list[str], rounds: int) -> dict:
+    """The per-learner pages at every scale in alternation, request by request, in one
+    process: load on a shared machine then falls on every scale alike, which separate runs
+    minutes apart cannot promise. Each switch of database is untimed."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from certification import verify_cache
+    from certification.loadgen import LOAD_DOMAIN
+    from certification.models import Certificate
+    from courses.models import LessonPage
+    from lms.accounts.models import User
+
+    def use(url: str) -> None:
+        import dj_database_url
+
+        connection.close()
+        connection.settings_dict["NAME"] = dj_database_url.parse(url)["NAME"]
+        cache.clear()  # per-process caches (site, verification) must not cross databases
+
+    setups = []
+    for url in urls:
+        use(url)
+        clients = []
+        for n in range(LEARNERS):
+            client = Client()
+            client.force_login(User.objects.get(email=f"trainee{n}@{LOAD_DOMAIN}"))
+            clients.append(client)
+        lesson = LessonPage.objects.live().filter(slug__isnull=False).order_by("path").first()
+        codes = list(
+            Certificate.objects.filter(trainee__email__endswith=LOAD_DOMAIN)
+            .order_by("pk")
+            .values_list("verification_code", flat=True)[:LEARNERS]
+        )
+        setups.append({"clients": clients, "lesson": lesson.url, "codes": codes})
+    anonymous = Client()
+    pages = {
+        "dashboard": lambda st, i: st["clients"][i % LEARNERS].get("/learn/"),
+        "lesson": lambda st, i: st["clients"][i % LEARNERS].get(st["lesson"]),
+        "credentials": lambda st, i: st["clients"][i % LEARNERS].get("/credentials/"),
+        "verify_json": lambda st, i: anonymous.get(
+            f"/verify/{st['codes'][i % len(st['codes'])]}.json"
+        ),
+    }
+    samples = {name: [[] for _ in urls] for name in pages}
+    for i in range(rounds + 2):
+        for index, url in enumerate(urls):
+            use(url)
+            for name, request in pages.items():
+                request(setups[index], i)  # warm this database's caches after the switch
+                if name.startswith("verify"):  # but time a cold lookup of the record
+                    verify_cache.forget(setups[index]["codes"])
+                start = time.perf_counter()
+                response = request(setups[index], i)
+                took = time.perf_counter() - start
+                if response.status_code != 200:
+                    raise runner.BenchError(f"{name} answered {response.status_code}")
+                if i >= 2:
+                    samples[name][index].append(took)
+    out = {}
+    for name, per_scale in samples.items():
+        medians = [statistics.median(values) * 1000 for values in per_scale]
+        out[name] = {
+            "median_ms": [round(m, 2) for m in medians],
+            "ratio_to_first": [round(m / medians[0], 2) for m in medians],
+        }
+    return out
+
+
 def _timed_post(client, url: str, data: dict):
     start = time.perf_counter()
     response = client.post(url, data)
@@ -428,6 +501,9 @@ def main(argv=None) -> int:
         setup_django(os.environ["DATABASE_URL"])
         if args.phase == "template":
             phase_template()
+        elif args.phase == "interleave":
+            result = phase_interleave(args.urls.split(","), args.rounds)
+            args.output.write_text(json.dumps(result, indent=2))
         else:
             result = phase_measure(args.scale, args.rounds, args.report_rounds, args.explain)
             args.output.write_text(json.dumps(result, indent=2, default=str))
@@ -479,6 +555,25 @@ def main(argv=None) -> int:
                 result = json.loads(output.read_text())
                 result["total_seconds"] = round(time.perf_counter() - begin, 1)
                 results.append(result)
+            interleaved = {}
+            if len(scales) > 1:
+                output = Path(work) / "interleaved.json"
+                urls = ",".join(_named(base, f"_s{scale}").url for scale in scales)
+                print("Per-learner pages at every scale in alternation")
+                _child(
+                    [
+                        "--phase",
+                        "interleave",
+                        "--urls",
+                        urls,
+                        "--rounds",
+                        str(args.rounds),
+                        "--output",
+                        str(output),
+                    ],
+                    _named(base, f"_s{scales[0]}").url,
+                )
+                interleaved = json.loads(output.read_text())
     except runner.BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -494,12 +589,18 @@ def main(argv=None) -> int:
         "timings": timings,
         "results": results,
         "growth": ratios,
+        "interleaved": {"scales": scales, "pages": interleaved},
         "goals": verdicts(results, ratios) if ratios else {},
         "machine": runner.machine(),
         "git": runner.git_revision(),
     }
     path = runner.write_results("growth", started, document)
     print_table(results, ratios)
+    for name, figures in interleaved.items():
+        print(
+            f"interleaved {name:14} medians {figures['median_ms']} ms, "
+            f"ratios {figures['ratio_to_first']}"
+        )
     print(f"Results: {path.relative_to(runner.BASE_DIR)}")
     return 0
 
