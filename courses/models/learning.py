@@ -140,15 +140,6 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="courses_progress_once"),
         ]
-        indexes = [
-            # Cohort reports count completions per lesson over thousands of learners: an
-            # index-only scan of the completed rows.
-            models.Index(
-                fields=["lesson", "user"],
-                condition=models.Q(completed_at__isnull=False),
-                name="courses_progress_done_lesson",
-            )
-        ]
 
     def __str__(self):
         return f"{self.user} – {self.lesson_id}"
