@@ -126,6 +126,28 @@ def _copy(template: runner.BenchDatabase, target: runner.BenchDatabase) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(name, source))
 
 
+def _exists(database: runner.BenchDatabase) -> bool:
+    """Whether the database is there already (for --reuse-template)."""
+    if database.engine == "sqlite":
+        return Path(urlsplit(database.url).path[1:]).exists()
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(database.url)
+    connect = {
+        "dbname": config["NAME"],
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    try:
+        psycopg.connect(**{k: v for k, v in connect.items() if v is not None}).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
 def _child(args: list[str], database_url: str) -> None:
     env = dict(os.environ, DATABASE_URL=database_url)
     result = subprocess.run(
@@ -523,7 +545,7 @@ def main(argv=None) -> int:
     timings = {}
     try:
         begin = time.perf_counter()
-        if not args.reuse_template:
+        if not (args.reuse_template and _exists(template)):
             template.reset()
         print(f"Template database (migrate, seed_demo): {template.redacted_url}")
         _child(["--phase", "template"], template.url)
