@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: audit demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
-	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify
+	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify bench-growth
 
 run: check-system install migrate seed serve
 
@@ -77,6 +77,10 @@ bench-roster: install
 
 bench-verify: install
 	$(PY) -m bench.verify $(BENCH_ARGS)
+
+# Not part of `make bench`: it wants PostgreSQL and takes ten minutes or more.
+bench-growth: install
+	$(PY) -m bench.growth $(BENCH_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A lms worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}

@@ -107,7 +107,7 @@ def _too_large(limit_mb: float) -> str:
 def find_by_pdf_sha256(digest: str) -> Certificate | None:
     """The findable certificate whose stored PDF has this SHA-256, or None (no such PDF, or
     its certificate is hidden by its holder or still being prepared: all look the same).
-    One query. (`pdf_sha256` has no index: the lookup is rate-limited and rare.)"""
+    One query, on the `pdf_sha256` index."""
     digest = (digest or "").strip().lower()
     if not SHA256.match(digest):
         return None

@@ -3,8 +3,15 @@ queries whatever the size of the cohort or course."""
 
 from dataclasses import dataclass
 
-from .models import Enrolment, LessonPage, LessonProgress
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+
+from .models import Cohort, Enrolment, LessonPage, LessonProgress
 from .outline import LESSON_FIELDS, percent
+
+# Learners per page of the progress table: the page stays quick to render for cohorts of
+# thousands (bench/growth.py), while the lesson totals always cover the whole cohort.
+LEARNERS_PER_PAGE = 100
 
 
 def csv_safe(value: str) -> str:
@@ -59,8 +66,11 @@ class LessonColumn:
 @dataclass
 class CohortProgress:
     lessons: list[LessonPage]
-    rows: list[ProgressRow]
-    columns: list[LessonColumn]
+    rows: list[ProgressRow]  # every learner, or one page of them
+    columns: list[LessonColumn]  # always over the whole cohort
+    learners_total: int = 0
+    completed_course: int = 0  # learners of the cohort who completed the course
+    page: Page | None = None
 
     BAR_ROW = 24  # pixels per lesson in the chart
 
@@ -96,28 +106,37 @@ class CohortProgress:
             scale=4,
         )
 
-    @property
-    def completed_course(self) -> int:
-        return sum(1 for row in self.rows if row.enrolment and row.enrolment.completed_at)
 
-
-def cohort_progress(*, cohort) -> CohortProgress:
-    """Who has done which lesson of the cohort's course: four queries."""
-    learners = list(cohort.learners.order_by("legal_name", "pk"))
+def cohort_progress(*, cohort, page=None, per_page: int | None = None) -> CohortProgress:
+    """Who has done which lesson of the cohort's course. Every learner, or with `page` (a
+    page number as typed; anything unusable gives the first or last page) one page of them.
+    Seven queries at most, whatever the size of the cohort."""
+    learners_qs = cohort.learners.order_by("legal_name", "pk")
+    # The cohort's learner ids straight from the link table: counting and filtering by it
+    # needs no join to the (much larger) users table.
+    member_ids = Cohort.learners.through.objects.filter(cohort_id=cohort.pk).values("user_id")
+    page_obj = None
+    if page is None:
+        learners = list(learners_qs)
+        total = len(learners)
+    else:
+        paginator = Paginator(learners_qs, per_page or LEARNERS_PER_PAGE)
+        paginator.count = member_ids.count()  # (a cached property: set, it is not queried)
+        page_obj = paginator.get_page(page)
+        learners = list(page_obj.object_list)
+        total = paginator.count
     lessons = list(
         LessonPage.objects.live().descendant_of(cohort.course).only(*LESSON_FIELDS).order_by("path")
     )
+    learner_ids = [learner_.pk for learner_ in learners]
+    lesson_ids = [lesson_.pk for lesson_ in lessons]
     enrolments = {
         e.user_id: e
-        for e in Enrolment.objects.filter(
-            course_id=cohort.course_id, user__in=[learner_.pk for learner_ in learners]
-        )
+        for e in Enrolment.objects.filter(course_id=cohort.course_id, user__in=learner_ids)
     }
     done = set(
         LessonProgress.objects.filter(
-            user__in=[learner_.pk for learner_ in learners],
-            lesson__in=[lesson_.pk for lesson_ in lessons],
-            completed_at__isnull=False,
+            user__in=learner_ids, lesson__in=lesson_ids, completed_at__isnull=False
         ).values_list("user_id", "lesson_id")
     )
     rows = [
@@ -128,8 +147,19 @@ def cohort_progress(*, cohort) -> CohortProgress:
         )
         for learner in learners
     ]
+    # Totals over the whole cohort, counted by the database rather than from the rows.
+    completed_by_lesson = dict(
+        LessonProgress.objects.filter(
+            user_id__in=member_ids, lesson__in=lesson_ids, completed_at__isnull=False
+        )
+        .values("lesson_id")
+        .annotate(n=Count("pk"))
+        .values_list("lesson_id", "n")
+    )
+    completed_course = Enrolment.objects.filter(
+        course_id=cohort.course_id, user_id__in=member_ids, completed_at__isnull=False
+    ).count()
     columns = [
-        LessonColumn(lesson, sum(1 for row in rows if row.cells[i]), len(rows))
-        for i, lesson in enumerate(lessons)
+        LessonColumn(lesson, completed_by_lesson.get(lesson.pk, 0), total) for lesson in lessons
     ]
-    return CohortProgress(lessons, rows, columns)
+    return CohortProgress(lessons, rows, columns, total, completed_course, page_obj)

@@ -20,13 +20,13 @@ Formulas (n = graded responses to the item):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attempt, Question, QuizPage, QuizQuestion, Response, question_class
-from .services.assessment import _response_points
+from .models import Attempt, Mark, Question, QuizPage, QuizQuestion, Response, question_class
 
 CHOICE_TYPES = frozenset(
     {"single_choice", "multiple_response", "true_false", "choice_with_justification"}
@@ -35,6 +35,7 @@ HARD_BELOW = 0.3  # facility under this: most attempts got it wrong
 EASY_ABOVE = 0.95  # facility over this: it tells trainers little
 LOW_DISCRIMINATION = 0.2  # r under this: the item does not track the rest of the quiz
 MIN_PAIRS = 3  # a correlation of two points is always ±1 and means nothing
+PROGRESS_EVERY = 5_000  # responses between progress reports of a background computation
 
 FLAG_LABELS = {
     "hard": _("Hard: facility under 30%"),
@@ -139,7 +140,7 @@ class ItemStatistics:
 
 @dataclass
 class QuizStatistics:
-    quiz: QuizPage
+    quiz: QuizPage | None  # None only while cached
     attempts: int  # graded attempts counted
     mean_percent: float | None
     items: list[ItemStatistics]
@@ -201,9 +202,16 @@ class _Accumulator:
         self.unanswered = 0
         self.positions = 0
         self.options: dict[str, OptionFrequency] = {}
+        self._last_applied = None
 
     def add_snapshot_options(self, snapshot: dict) -> None:
         # Later snapshots overwrite text and key, so labels follow the latest version.
+        # Consecutive attempts mostly froze the same version: applying it again changes
+        # nothing, so an equal one is skipped (a cheap comparison against a costly loop).
+        applied = (snapshot.get("options"), snapshot.get("answer"))
+        if applied == self._last_applied:
+            return
+        self._last_applied = applied
         if self.type_key == "true_false":
             for value, label in ((True, _("True")), (False, _("False"))):
                 key = "true" if value else "false"
@@ -264,48 +272,92 @@ def _is_unanswered(answer) -> bool:
     )
 
 
-def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
+def _points(snapshot: dict, auto_score: float | None, mark: tuple | None) -> float:
+    """Points one response earned, counting the latest trainer mark for written parts: the
+    same rule as the attempt's own total (services.assessment._response_points), on plain
+    values rather than model instances."""
+    points = snapshot["points"]
+    auto = (auto_score or 0.0) * points
+    if snapshot.get("rubric") is None or mark is None:
+        return auto
+    mark_points, mark_max = mark
+    fraction = mark_points / mark_max if mark_max else 0.0
+    return auto + fraction * (1 - snapshot.get("choice_weight", 0) / 100) * points
+
+
+def _graded_responses(quiz: QuizPage):
+    """(attempt id, response id, position, question id, answer, auto score) of every response
+    of the quiz's graded attempts, by attempt and position, read in chunks."""
+    return (
+        Response.objects.filter(attempt__quiz=quiz, attempt__status=Attempt.Status.GRADED)
+        .order_by("attempt_id", "position")
+        .values_list("attempt_id", "pk", "position", "question_id", "answer", "auto_score")
+        .iterator(chunk_size=5000)
+    )
+
+
+def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
     """Facility, discrimination and option frequencies per question over the quiz's graded
-    attempts. At most five queries whatever the number of attempts; linear in the responses."""
-    attempts = list(
+    attempts. Five queries whatever the number of attempts; linear in the responses, read as
+    plain rows (model instances and per-row prefetch querysets cost ten times as much)."""
+    attempts = dict(
         Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
         .order_by("submitted_at", "pk")
-        .prefetch_related(
-            Prefetch(
-                "responses",
-                queryset=Response.objects.order_by("position").prefetch_related("marks"),
-            )
-        )
+        .values_list("pk", "items")
     )
+    # The latest mark of each marked response (marks are append-only, oldest first).
+    marks = {
+        response_id: (points, max_points)
+        for response_id, points, max_points in Mark.objects.filter(
+            response__attempt__quiz=quiz, response__attempt__status=Attempt.Status.GRADED
+        )
+        .order_by("response_id", "marked_at", "pk")
+        .values_list("response_id", "points", "max_points")
+    }
     accumulators: dict[int, _Accumulator] = {}
     percents = []
-    for attempt in attempts:
-        responses = [r for r in attempt.responses.all() if r.position < len(attempt.items)]
-        earned = {r.position: _response_points(attempt.items[r.position], r) for r in responses}
+
+    def add_attempt(items: list, rows: list) -> None:
+        rows = [row for row in rows if row[2] < len(items)]
+        earned = {
+            row[2]: _points(items[row[2]]["snapshot"], row[5], marks.get(row[1])) for row in rows
+        }
         total = math.fsum(earned.values())
-        maximum = math.fsum(item["snapshot"]["points"] for item in attempt.items)
+        maximum = math.fsum(item["snapshot"]["points"] for item in items)
         if maximum:
             percents.append(total / maximum * 100)
-        for response in responses:
-            item = attempt.items[response.position]
-            snapshot = item["snapshot"]
-            question_id = snapshot.get("question_id") or response.question_id
+        for _attempt_id, _pk, position, response_question, answer, auto_score in rows:
+            snapshot = items[position]["snapshot"]
+            question_id = snapshot.get("question_id") or response_question
             acc = accumulators.get(question_id)
             if acc is None:
                 acc = accumulators[question_id] = _Accumulator(question_id)
             acc.type_key = snapshot["type"]
             points = snapshot["points"]
-            item_points = earned[response.position]
-            acc.scores.append(item_points / points if points else (response.auto_score or 0.0))
+            item_points = earned[position]
+            acc.scores.append(item_points / points if points else (auto_score or 0.0))
             rest_max = maximum - points
             acc.rests.append((total - item_points) / rest_max if rest_max > 0 else None)
             acc.points += item_points
-            acc.positions += response.position
-            if _is_unanswered(response.answer):
+            acc.positions += position
+            if _is_unanswered(answer):
                 acc.unanswered += 1
             if acc.type_key in CHOICE_TYPES:
                 acc.add_snapshot_options(snapshot)
-                acc.count_choices(response.answer)
+                acc.count_choices(answer)
+
+    # Responses come in index order (attempt, position), which needs no sort in the database;
+    # attempts are then taken in the order they were submitted, as the labels depend on it.
+    by_attempt: dict[int, list] = {attempt_id: [] for attempt_id in attempts}
+    expected = sum(len(items) for items in attempts.values())  # about one response per item
+    for count, row in enumerate(_graded_responses(quiz), start=1):
+        rows = by_attempt.get(row[0])
+        if rows is not None:  # not an attempt graded after the first read
+            rows.append(row)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(min(count, expected), expected)
+    for attempt_id, items in attempts.items():
+        add_attempt(items, by_attempt.pop(attempt_id))
 
     ids = list(accumulators)
     titles = dict(Question.objects.non_polymorphic().filter(pk__in=ids).values_list("pk", "title"))
@@ -329,3 +381,65 @@ def quiz_item_statistics(quiz: QuizPage) -> QuizStatistics:
         items.append(item)
     mean_percent = math.fsum(percents) / len(percents) if percents else None
     return QuizStatistics(quiz=quiz, attempts=len(attempts), mean_percent=mean_percent, items=items)
+
+
+# --- Large quizzes: computed once per state of the data, in the background -------------------
+
+INLINE_LIMIT = 2_000  # graded attempts computed in the request; above, by a Celery task
+CACHE_SECONDS = 24 * 3600  # question titles edited since show within a day
+QUEUED_SECONDS = 15 * 60  # a lost task is queued again after this
+
+
+def fingerprint(quiz: QuizPage) -> tuple:
+    """What the figures depend on: the quiz's graded attempts (count, newest id and time) and
+    the newest trainer mark anywhere (a remark changes past totals). Two small queries. (The
+    times keep two databases that reuse ids, such as test runs, from sharing an entry.)"""
+    graded = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED).aggregate(
+        n=Count("pk"), last=Max("pk"), at=Max("submitted_at")
+    )
+    last_mark = Mark.objects.aggregate(last=Max("pk"))["last"]
+    return (
+        graded["n"],
+        graded["last"] or 0,
+        graded["at"].timestamp() if graded["at"] else 0,
+        last_mark or 0,
+    )
+
+
+def _cache_key(quiz_id: int, state: tuple) -> str:
+    return "quiz-statistics:{}:{}".format(quiz_id, "-".join(str(part) for part in state))
+
+
+def compute_and_store(quiz: QuizPage) -> QuizStatistics:
+    """Compute the statistics and keep them for this state of the data, with progress
+    reports (a share from 0 to 1) under the same key while it runs."""
+    state = fingerprint(quiz)
+    key = _cache_key(quiz.pk, state)
+
+    def report(done: int, total: int) -> None:
+        cache.set(key + ":progress", done / total if total else 1.0, QUEUED_SECONDS)
+
+    stats = quiz_item_statistics(quiz, progress=report)
+    cache.set(key, replace(stats, quiz=None), CACHE_SECONDS)
+    return stats
+
+
+def statistics_or_progress(quiz: QuizPage) -> tuple[QuizStatistics | None, float]:
+    """The quiz's statistics, or (None, share done) while a background task computes them.
+    Small quizzes are computed in the request; large ones once per state of the data by
+    `compute_quiz_statistics_task`, then served from the cache."""
+    from .tasks import compute_quiz_statistics_task
+
+    state = fingerprint(quiz)
+    key = _cache_key(quiz.pk, state)
+    cached = cache.get(key)
+    if cached is not None:
+        return replace(cached, quiz=quiz), 1.0
+    if state[0] <= INLINE_LIMIT:
+        return compute_and_store(quiz), 1.0
+    if cache.add(key + ":queued", True, QUEUED_SECONDS):  # once, however many trainers look
+        compute_quiz_statistics_task.delay_on_commit(quiz.pk)
+        cached = cache.get(key)  # without a broker the task has already run, in process
+        if cached is not None:
+            return replace(cached, quiz=quiz), 1.0
+    return None, cache.get(key + ":progress") or 0.0

@@ -245,7 +245,7 @@ def cohort_progress(request, pk):
         for learner, reason in result.refused:
             messages.warning(request, f"{learner.display_name}: {reason}")
         return redirect("teach:cohort", pk=cohort.pk)
-    report = reports.cohort_progress(cohort=cohort)
+    report = reports.cohort_progress(cohort=cohort, page=request.GET.get("page") or 1)
     quizzes = QuizPage.objects.live().descendant_of(cohort.course).order_by("path")
     return render(
         request,

@@ -5,7 +5,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from . import permissions, statistics
@@ -27,7 +27,13 @@ def _visible_quiz(request, quiz_id) -> QuizPage:
 def quiz_statistics(request, quiz_id):
     quiz = _visible_quiz(request, quiz_id)
     course = CoursePage.objects.ancestor_of(quiz).first()
-    stats = statistics.quiz_item_statistics(quiz)
+    stats, done = statistics.statistics_or_progress(quiz)
+    if stats is None:  # a large quiz: a background task is computing the figures
+        return render(
+            request,
+            "courses/quiz_statistics_pending.html",
+            {"quiz": quiz, "course": course, "percent": int(done * 100)},
+        )
     return render(
         request, "courses/quiz_statistics.html", {"quiz": quiz, "course": course, "stats": stats}
     )
@@ -41,7 +47,9 @@ def _number(value: float | None, places: int = 3) -> str:
 @require_GET
 def quiz_statistics_csv(request, quiz_id):
     quiz = _visible_quiz(request, quiz_id)
-    stats = statistics.quiz_item_statistics(quiz)
+    stats, _done = statistics.statistics_or_progress(quiz)
+    if stats is None:  # still being computed: the page shows how far it has got
+        return redirect("teach:quiz_statistics", quiz_id=quiz.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="quiz-{quiz.pk}-statistics.csv"'
     writer = csv.writer(response)

@@ -290,7 +290,12 @@ class Certificate(models.Model):
                 name="certification_manual_issue_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "last_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "last_attempt_at"]),
+            # The public PDF check (/verify/check-pdf/, /verify/pdf/<sha256>.json) looks a
+            # certificate up by the SHA-256 of its PDF.
+            models.Index(fields=["pdf_sha256"], name="certification_cert_pdf_sha256"),
+        ]
 
     def __str__(self):
         return f"{self.credential_title} for {self.holder_name}"

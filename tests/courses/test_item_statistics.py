@@ -495,3 +495,44 @@ def test_who_may_see_item_statistics(client, worked_example, trainer, trainee, s
         assert response.status_code == 302 and "/login" in response["Location"]
     client.force_login(trainer)
     assert client.get(reverse("teach:quiz_statistics", args=[quiz.pk + 999])).status_code == 404
+
+
+def test_large_quiz_statistics_are_computed_in_the_background(client, trainer, module, monkeypatch):
+    """Above the inline limit the page does not compute in the request: it queues the task
+    once and shows its progress; once the task has stored the figures, page and CSV use
+    them, and a new graded attempt makes them be computed again."""
+    from courses import statistics, tasks
+
+    questions = [
+        single_choice("Boundaries", [("a", "Say no kindly"), ("b", "Lend money")], "a"),
+        true_false("Self-disclosure can help", True),
+        choice_with_justification("Referral", [("s", "Refer on"), ("t", "Handle alone")], "s"),
+    ]
+    quiz = make_quiz(module, "Large quiz", questions)
+    learner = UserFactory()
+    _graded_attempts(quiz, questions, learner, trainer, 1, 4)
+    monkeypatch.setattr(statistics, "INLINE_LIMIT", 3)
+    queued = []
+    monkeypatch.setattr(
+        tasks.compute_quiz_statistics_task,
+        "delay_on_commit",
+        lambda quiz_id: queued.append(quiz_id),
+    )
+    client.force_login(trainer)
+    url = reverse("teach:quiz_statistics", args=[quiz.pk])
+    csv_url = reverse("teach:quiz_statistics_csv", args=[quiz.pk])
+
+    page = client.get(url).content.decode()
+    assert "Working out the statistics" in page and "<progress" in page
+    client.get(url)
+    assert queued == [quiz.pk]  # queued once, however often the page is asked for
+    assert client.get(csv_url)["Location"] == url  # the CSV waits for the figures too
+
+    tasks.compute_quiz_statistics_task(quiz.pk)  # what the worker does
+    page = client.get(url).content.decode()
+    assert "4 graded attempts" in page and "Working out" not in page
+    assert client.get(csv_url)["Content-Type"].startswith("text/csv")
+
+    _graded_attempts(quiz, questions, learner, trainer, 5, 1)
+    assert "Working out the statistics" in client.get(url).content.decode()
+    assert queued == [quiz.pk, quiz.pk]
