@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.uploads import check_upload
+
 from .services.organisations import ROSTER_MAX_BYTES
 from .services.renewal import (
     ce_topics,
@@ -54,6 +56,10 @@ class RosterForm(forms.Form):
             )
         if extension not in ROSTER_EXTENSIONS:
             raise ValidationError(_("Upload a CSV file (a name ending in .csv)."))
+        # By content too: a PDF or a workbook renamed to .csv is refused here, by name.
+        check_upload(
+            upload, extensions=ROSTER_EXTENSIONS, max_bytes=ROSTER_MAX_BYTES, what=_("a CSV")
+        )
         return upload
 
     def clean(self):

@@ -6,7 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -185,8 +185,11 @@ def reflection(request, lesson_id, block_id):
                 _("Reflection saved. Only you can read it.") if saved else _("Reflection removed."),
             )
             next_url = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                return redirect(next_url)
+            # Only a path on this site: redirect() would read "0" or "home" as a view name.
+            if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}
+            ):
+                return HttpResponseRedirect(next_url)
             return redirect(lesson.url + _block_anchor(block_id))
     return render(
         request,
