@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import SupportSettings
+from lms import parsing
 
 from . import outline, permissions, reports, services
 from .exceptions import CoursesError, EnrolmentError
@@ -137,8 +138,8 @@ def break_page(request):
     """A calm page: support contacts, a grounding idea, and the way back to the same place."""
     back = None
     lesson_id = request.GET.get("lesson", "")
-    if lesson_id.isdigit():
-        lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if parsing.small_int(lesson_id) is not None:
+        lesson = LessonPage.objects.live().filter(pk=parsing.small_int(lesson_id)).first()
         if lesson and permissions.enrolment_for(user=request.user, course=lesson.course):
             progress = lesson.progress.filter(user=request.user).first()
             back = lesson.url + _block_anchor(progress.position if progress else "")

@@ -34,6 +34,7 @@ def _build_world() -> SimpleNamespace:
         SignOffRequest,
     )
     from courses import services as course_services
+    from courses.exceptions import CoursesError
     from courses.models import LessonPage, QuizPage, Reflection
     from lms.accounts.models import Invitation, Organisation, User
 
@@ -78,9 +79,10 @@ def _build_world() -> SimpleNamespace:
     for quiz in quizzes:
         try:
             attempt = course_services.start_attempt(user=trainee, quiz=quiz)
-        except Exception:  # noqa: BLE001 - only looking for a quiz the trainee may start
-            continue
-        break
+        except CoursesError:  # not open to the trainee: try the next one
+            attempt = None
+        if attempt is not None:
+            break
 
     organisation = Organisation.objects.filter(
         memberships__user=users["org_admin"], memberships__role="org_admin"
@@ -88,6 +90,10 @@ def _build_world() -> SimpleNamespace:
     employer = Organisation.objects.filter(memberships__user=users["verifier"]).first()
     invitation = course_services_invitation(organisation, users["org_admin"])
     certificate = Certificate.objects.filter(trainee=graduate).first()
+    from certification.services import data_rights
+    from tests.factories import UserFactory
+
+    erasure = data_rights.request_erasure(user=UserFactory(legal_name="Leaving Person"))
     return SimpleNamespace(
         users=users,
         placement=placement,
@@ -110,6 +116,7 @@ def _build_world() -> SimpleNamespace:
         invitation=invitation,
         invitation_model=Invitation,
         certificate=certificate,
+        erasure=erasure,
         ce_ids=list(ContinuingEducation.objects.values_list("pk", flat=True)),
     )
 

@@ -192,7 +192,10 @@ TARGETS = [
             "check": ints(-5, 50),
             "action": choice(["save", "submit"]),
         },
-        tables=("courses.Response", "courses.Attempt"),
+        # Not courses.Response: the page saves every acceptable answer and refuses only the
+        # others ("Everything else is saved"), so progress is never lost. The attempt itself
+        # must not change (no submission) when anything is refused.
+        tables=("courses.Attempt",),
     ),
     Target(
         "quiz answer autosave (JSON)",
@@ -430,7 +433,7 @@ TARGETS = [
     Target(
         "erasure completion (registrar)",
         "registrar",
-        lambda w: reverse("privacy:complete", args=[1]),
+        lambda w: reverse("privacy:complete", args=[w.erasure.pk]),
         lambda w: {"password": password()},
         tables=("accounts.ErasureRequest", "accounts.User"),
     ),
