@@ -6,6 +6,7 @@ content type, headers). A real certificate code and PDF digest are among the exa
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+
 from .harness import FUZZ_SETTINGS
 
 
