@@ -439,7 +439,7 @@ def decide(request, placement_id):
     placement = permissions.supervised_placement(request.user, placement_id)
     ids = parsing.ids(request.POST.getlist("entry"))
     action = request.POST.get("action")
-    comment = request.POST.get("comment", "")
+    comment = parsing.text(request.POST.get("comment", ""))
     error = None
     if action not in ("approve", "return"):
         error = _("Choose approve or return.")

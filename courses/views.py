@@ -62,7 +62,7 @@ def enrol(request, course_id):
 @require_POST
 def save_position(request, lesson_id):
     lesson = _live_lesson(lesson_id)
-    position = request.POST.get("position", "")[:64]
+    position = parsing.text(request.POST.get("position", ""))[:64]
     try:
         services.save_position(user=request.user, lesson=lesson, position=position)
     except CoursesError as error:
@@ -123,7 +123,7 @@ def content_note(request, lesson_id, block_id):
 @require_POST
 def take_break(request, lesson_id):
     lesson = _live_lesson(lesson_id)
-    position = request.POST.get("position", "")[:64]
+    position = parsing.text(request.POST.get("position", ""))[:64]
     try:
         services.save_position(user=request.user, lesson=lesson, position=position)
     except CoursesError as error:
@@ -173,7 +173,7 @@ def reflection(request, lesson_id, block_id):
     text = existing.text if existing else ""
     error = None
     if request.method == "POST":
-        text = request.POST.get("text", "")
+        text = parsing.text(request.POST.get("text", ""))
         try:
             saved = services.save_reflection(
                 user=request.user, lesson=lesson, block_id=block_id, text=text

@@ -116,7 +116,9 @@ def attempt_page(request, key):
             if not any(k == prefix or k.startswith(prefix + "-") for k in request.POST):
                 continue
             try:
-                payloads[position] = cls.payload_from_form(request.POST, prefix)
+                payloads[position] = parsing.without_nul(
+                    cls.payload_from_form(request.POST, prefix)
+                )
             except AnswerError as error:
                 errors[position] = str(error)
         try:
@@ -209,7 +211,7 @@ def save_answer(request, key, position):
             user=request.user,
             key=key,
             position=position,
-            payload=body.get("answer"),
+            payload=parsing.without_nul(body.get("answer")),
             check=bool(body.get("check")),
         )
     except AnswerError as error:
@@ -308,7 +310,7 @@ def mark(request, response_id):
                 marker=request.user,
                 response_id=response.pk,
                 levels=levels,
-                feedback=request.POST.get("feedback", ""),
+                feedback=parsing.text(request.POST.get("feedback", "")),
             )
         except CoursesError as exc:
             error = exc.message

@@ -22,3 +22,22 @@ def small_int(value, *, maximum: int = MAX_ID) -> int | None:
 def ids(values) -> list[int]:
     """The usable ids among submitted values (a checkbox list); junk is dropped."""
     return [n for n in (small_int(v) for v in values) if n is not None]
+
+
+def text(value) -> str:
+    """A submitted text without NUL characters, which no keyboard types and PostgreSQL
+    refuses to store (forms say "Null characters are not allowed"; views reading the raw
+    POST drop them)."""
+    return str(value if value is not None else "").replace("\x00", "")
+
+
+def without_nul(value):
+    """A decoded JSON value with NUL characters dropped from every string in it (PostgreSQL's
+    jsonb refuses \\u0000)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
