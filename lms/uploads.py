@@ -9,11 +9,17 @@ Wagtail checks images itself (format against extension, size, pixels) from the s
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.fields import WagtailImageField
+from wagtail.images.forms import BaseImageForm
 
 # The first bytes each type starts with. Office Open XML and OpenDocument files are zip
 # archives, so they share the zip signature.
@@ -39,8 +45,11 @@ def extension_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:.1f}".removesuffix(".0")
+def size_text(size: int) -> str:
+    """A size for people: "2 MB", "1.5 MB", "300 KB"."""
+    if size >= 2**20:
+        return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -78,8 +87,8 @@ def check_upload(upload, *, extensions: Iterable[str], max_bytes: int, what: str
         )
     if size > max_bytes:
         raise ValidationError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": _megabytes(size), "limit": _megabytes(max_bytes)},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": size_text(size), "limit": size_text(max_bytes)},
             code="too_large",
         )
     extension = extension_of(upload.name or "")
@@ -108,8 +117,6 @@ class PeerpathDocumentForm(BaseDocumentForm):
     """Wagtail's document form, with the file checked by content against its extension."""
 
     def clean_file(self):
-        from django.conf import settings
-
         upload = self.cleaned_data.get("file")
         if upload and "file" in self.changed_data:
             check_upload(
@@ -119,3 +126,44 @@ class PeerpathDocumentForm(BaseDocumentForm):
                 what=_("a document"),
             )
         return upload
+
+
+# What Pillow raises on a damaged image: a truncated or malformed chunk can surface as any of
+# these (a broken PNG chunk name raised AttributeError inside Wagtail's pixel check).
+UNREADABLE_IMAGE = (OSError, SyntaxError, ValueError, EOFError, AttributeError, struct.error)
+
+
+class PeerpathImageField(WagtailImageField):
+    """Wagtail's image field, which first makes sure Pillow can read the whole file: a
+    damaged image is refused with a message instead of failing inside Wagtail's checks."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is not None and extension_of(upload.name) in settings.WAGTAILIMAGES_EXTENSIONS:
+            self._check_readable(upload)
+        return super().to_python(data)
+
+    def _check_readable(self, upload):
+        from PIL import Image
+
+        upload.seek(0)
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (*UNREADABLE_IMAGE, Image.DecompressionBombError) as error:
+            raise ValidationError(
+                _(
+                    "This image file is damaged or is not really a .%(extension)s image. Open "
+                    "it in an image editor and save it again as PNG or JPEG."
+                )
+                % {"extension": extension_of(upload.name)},
+                code="invalid_image",
+            ) from error
+        finally:
+            upload.seek(0)
+
+
+class PeerpathImageForm(BaseImageForm):
+    """Wagtail's image form with `PeerpathImageField` for the file."""
+
+    file = PeerpathImageField(label=gettext_lazy("File"))

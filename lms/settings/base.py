@@ -297,6 +297,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.uploads.PeerpathDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.PeerpathImageForm"
 # A form without files may be 3 MB (a pasted roster is up to 2 MB); files above 2.5 MB go to
 # a temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024

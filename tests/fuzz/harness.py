@@ -201,7 +201,9 @@ def says_what_is_wrong(response) -> bool:
     """A refusal explains itself: a message, an error summary, or an error page."""
     if response.status_code in (301, 302, 303):
         return bool(error_messages(response))
-    if response.status_code in (403, 404, 405, 429):
+    if response.status_code == 405:
+        return True  # a wrong method, not a form: the Allow header says what is accepted
+    if response.status_code in (403, 404, 429):
         return bool(response.content.strip())
     return _has_error_marker(response)
 
@@ -249,7 +251,9 @@ def fuzz(target: Target, world, client, *, stats: Stats | None = None) -> Stats:
             with transaction.atomic():
                 before = snapshot(target.tables)
                 if target.json_body:
-                    response = client.post(url, data["body"], content_type="application/json")
+                    body = data.get("body", "")
+                    body = body if isinstance(body, str) else "".join(body)
+                    response = client.post(url, body, content_type="application/json")
                 elif target.method == "get":
                     response = client.get(url, data)
                 else:

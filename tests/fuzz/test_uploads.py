@@ -39,7 +39,7 @@ def tiny_png() -> bytes:
 @pytest.mark.parametrize(
     ("name", "content", "status", "message"),
     [
-        ("certificate.pdf", b"", 400, "Choose the certificate's PDF file"),
+        ("certificate.pdf", b"", 400, "PDF file to check"),
         ("certificate.png", PNG, 400, "not a PDF"),
         ("certificate.pdf", EXE, 400, "not a PDF"),  # disguised by its name
         ("certificate.pdf", b"%PDF-" + b"A" * 3000, 413, "larger than"),
@@ -70,7 +70,7 @@ def test_pdf_check_answers_a_broken_pdf_without_an_error(world, client):
 def test_pdf_check_without_a_file_says_so(world, client):
     response = client.post(reverse("verify:check_pdf"), {"other": "x"})
     assert response.status_code == 400
-    assert "Choose the certificate's PDF file" in text_of(response)
+    assert "PDF file to check" in text_of(response)
 
 
 # --- Roster CSV ---------------------------------------------------------------------------
@@ -187,9 +187,10 @@ def admin(client, world):
         ("logo.png", b"", "empty"),
         ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "Not a supported image format"),
         ("logo.jpg", "png", "does not match"),  # a PNG named .jpg
-        ("logo.png", EXE, "Not a valid"),  # not an image at all
-        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "Not a valid"),
-        ("logo.png", "big", "too large"),
+        ("logo.png", EXE, "not really a .png image"),  # not an image at all
+        # A damaged PNG: Pillow raised AttributeError inside Wagtail's checks (a 500).
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "damaged"),
+        ("logo.png", "big", "Maximum filesize 2.0"),
     ],
     ids=["empty", "svg", "disguised", "exe", "broken", "too-big"],
 )
@@ -210,15 +211,6 @@ def test_image_upload_refuses_bad_files_clearly(world, client, settings, name, c
     assert get_image_model().objects.count() == before
 
 
-def test_image_size_message_names_the_limit(world, client, settings):
-    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 2000
-    response = admin(client, world).post(
-        reverse("wagtailimages:add"),
-        {"title": "Logo", "file": upload("logo.png", tiny_png() + b"\x00" * 4000)},
-    )
-    assert "2.0\xa0KB" in response.content.decode() or "2.0 KB" in text_of(response)
-
-
 def test_a_real_image_is_accepted(world, client):
     from wagtail.images import get_image_model
 
@@ -234,11 +226,11 @@ def test_a_real_image_is_accepted(world, client):
     ("name", "content", "message"),
     [
         ("handout.pdf", b"", "empty"),
-        ("handout.exe", EXE, "Not a supported document extension"),
+        ("handout.exe", EXE, "is not allowed"),
         ("handout.pdf", EXE, "content is not a PDF file"),
         ("handout.docx", PDF, "content is not a DOCX file"),
         ("handout.csv", PNG, "content is not a CSV file"),
-        ("handout.pdf", "big", "the limit is"),
+        ("handout.pdf", "big", "the limit is 2 KB"),
     ],
     ids=["empty", "wrong-type", "disguised-exe", "disguised-pdf", "binary-csv", "too-big"],
 )
