@@ -131,6 +131,7 @@ class Target:
     files: Callable[[object], st.SearchStrategy] | None = None  # extra file fields
     json_body: bool = False  # POST a JSON body instead of a form
     method: str = "post"
+    slow: bool = False  # each accepted submission runs a costly service (signing, rules)
     extra: dict = field(default_factory=dict)
 
 

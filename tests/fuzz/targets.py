@@ -286,6 +286,7 @@ TARGETS = [
         lambda w: {"competency": ids(w.competency_ids), "account": text},
         tables=SIGNOFFS,
         echo=("account",),
+        slow=True,
     ),
     # --- practicum: supervisor --------------------------------------------------------
     Target(
@@ -300,6 +301,7 @@ TARGETS = [
         },
         tables=PRACTICUM,
         echo=("comment",),
+        slow=True,
     ),
     Target(
         "supervision session",
@@ -316,6 +318,7 @@ TARGETS = [
         },
         tables=SESSIONS,
         echo=("private_notes",),
+        slow=True,
     ),
     Target(
         "sign-off rating",
@@ -328,6 +331,7 @@ TARGETS = [
         },
         tables=SIGNOFFS,
         echo=("comment",),
+        slow=True,
     ),
     Target(
         "placement agreement (forged placement)",

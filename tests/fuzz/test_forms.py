@@ -7,7 +7,10 @@ from .harness import fuzz
 from .targets import TARGETS
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
+@pytest.mark.parametrize(
+    "target",
+    [pytest.param(t, id=t.name, marks=[pytest.mark.slow] if t.slow else []) for t in TARGETS],
+)
 def test_form_survives_hostile_input(target, world, client):
     stats = fuzz(target, world, client)
     assert stats.examples >= 1
