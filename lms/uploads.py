@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
@@ -166,4 +165,11 @@ class PeerpathImageField(WagtailImageField):
 class PeerpathImageForm(BaseImageForm):
     """Wagtail's image form with `PeerpathImageField` for the file."""
 
-    file = PeerpathImageField(label=gettext_lazy("File"))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.fields.get("file")
+        if current is not None and not isinstance(current, PeerpathImageField):
+            # Made per form, like Wagtail's own, so it reads the size and pixel limits now.
+            self.fields["file"] = PeerpathImageField(
+                label=current.label, required=current.required, widget=current.widget
+            )

@@ -230,7 +230,7 @@ def test_a_real_image_is_accepted(world, client):
         ("handout.pdf", EXE, "content is not a PDF file"),
         ("handout.docx", PDF, "content is not a DOCX file"),
         ("handout.csv", PNG, "content is not a CSV file"),
-        ("handout.pdf", "big", "the limit is 2 KB"),
+        ("handout.pdf", "big", "Maximum filesize 2.0"),
     ],
     ids=["empty", "wrong-type", "disguised-exe", "disguised-pdf", "binary-csv", "too-big"],
 )
