@@ -47,7 +47,11 @@ class RosterForm(forms.Form):
                 % {"size": upload.size / 1024 / 1024}
             )
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension in ("xlsx", "xls", "ods", "numbers"):
+        head = upload.read(8)
+        upload.seek(0)
+        # A workbook, by name or by content (zip or the old OLE format), gets the same advice.
+        workbook = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+        if workbook or extension in ("xlsx", "xls", "ods", "numbers"):
             raise ValidationError(
                 _(
                     'This is a spreadsheet workbook. In your spreadsheet choose "Save as" and '

@@ -100,6 +100,15 @@ def check_upload(upload, *, extensions: Iterable[str], max_bytes: int, what: str
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
+    if not content_matches(extension, head) and extension in TEXT_TYPES:
+        raise ValidationError(
+            _(
+                "This file is not a %(kind)s text file, although its name ends in "
+                ".%(extension)s. Save it again as %(kind)s from your spreadsheet or editor."
+            )
+            % {"extension": extension, "kind": extension.upper()},
+            code="content",
+        )
     if not content_matches(extension, head):
         raise ValidationError(
             _(
