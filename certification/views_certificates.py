@@ -103,7 +103,7 @@ def confirm_name(request):
     except CredentialError as error:
         messages.error(request, error.message)
         response = _page(request, services.credentials_for_trainee(trainee=request.user))
-        response.context_data["proposed_name"] = request.POST.get("name", "")[:200]
+        response.context_data["proposed_name"] = parsing.text(request.POST.get("name", ""))[:200]
         response.context_data["name_error"] = error.message
         response.status_code = error.status
         return response
