@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.uploads import check_upload
+
 from .services.organisations import ROSTER_MAX_BYTES
 from .services.renewal import (
     ce_topics,
@@ -45,7 +47,11 @@ class RosterForm(forms.Form):
                 % {"size": upload.size / 1024 / 1024}
             )
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if extension in ("xlsx", "xls", "ods", "numbers"):
+        head = upload.read(8)
+        upload.seek(0)
+        # A workbook, by name or by content (zip or the old OLE format), gets the same advice.
+        workbook = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+        if workbook or extension in ("xlsx", "xls", "ods", "numbers"):
             raise ValidationError(
                 _(
                     'This is a spreadsheet workbook. In your spreadsheet choose "Save as" and '
@@ -54,6 +60,10 @@ class RosterForm(forms.Form):
             )
         if extension not in ROSTER_EXTENSIONS:
             raise ValidationError(_("Upload a CSV file (a name ending in .csv)."))
+        # By content too: a PDF or a workbook renamed to .csv is refused here, by name.
+        check_upload(
+            upload, extensions=ROSTER_EXTENSIONS, max_bytes=ROSTER_MAX_BYTES, what=_("a CSV")
+        )
         return upload
 
     def clean(self):

@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import parsing
+
 from . import pdf, services
 from .exceptions import CredentialError
 from .models import Certificate, CertificateName
@@ -97,11 +99,13 @@ def _back(request):
 @require_POST
 def confirm_name(request):
     try:
-        services.confirm_certificate_name(user=request.user, name=request.POST.get("name", ""))
+        services.confirm_certificate_name(
+            user=request.user, name=parsing.text(request.POST.get("name", ""))
+        )
     except CredentialError as error:
         messages.error(request, error.message)
         response = _page(request, services.credentials_for_trainee(trainee=request.user))
-        response.context_data["proposed_name"] = request.POST.get("name", "")[:200]
+        response.context_data["proposed_name"] = parsing.text(request.POST.get("name", ""))[:200]
         response.context_data["name_error"] = error.message
         response.status_code = error.status
         return response

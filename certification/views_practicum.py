@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lms import parsing
 from lms.accounts import reauth
 from lms.accounts import services as account_services
 
@@ -290,7 +291,7 @@ def entry_form(request, placement_id, entry_id=None):
 @require_POST
 def submit(request, placement_id):
     placement = permissions.own_placement(request.user, placement_id)
-    ids = [int(x) for x in request.POST.getlist("entry") if x.isdigit()]
+    ids = parsing.ids(request.POST.getlist("entry"))
     if not ids:
         messages.error(request, _("Tick the entries you want to send first."))
         return redirect("practicum:placement", placement.pk)
@@ -440,9 +441,9 @@ def supervise(request, placement_id):
 @require_POST
 def decide(request, placement_id):
     placement = permissions.supervised_placement(request.user, placement_id)
-    ids = [int(x) for x in request.POST.getlist("entry") if x.isdigit()]
+    ids = parsing.ids(request.POST.getlist("entry"))
     action = request.POST.get("action")
-    comment = request.POST.get("comment", "")
+    comment = parsing.text(request.POST.get("comment", ""))
     error = None
     if action not in ("approve", "return"):
         error = _("Choose approve or return.")

@@ -6,7 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import SupportSettings
+from lms import parsing
 
 from . import outline, permissions, reports, services
 from .exceptions import CoursesError, EnrolmentError
@@ -61,7 +62,7 @@ def enrol(request, course_id):
 @require_POST
 def save_position(request, lesson_id):
     lesson = _live_lesson(lesson_id)
-    position = request.POST.get("position", "")[:64]
+    position = parsing.text(request.POST.get("position", ""))[:64]
     try:
         services.save_position(user=request.user, lesson=lesson, position=position)
     except CoursesError as error:
@@ -122,7 +123,7 @@ def content_note(request, lesson_id, block_id):
 @require_POST
 def take_break(request, lesson_id):
     lesson = _live_lesson(lesson_id)
-    position = request.POST.get("position", "")[:64]
+    position = parsing.text(request.POST.get("position", ""))[:64]
     try:
         services.save_position(user=request.user, lesson=lesson, position=position)
     except CoursesError as error:
@@ -137,8 +138,8 @@ def break_page(request):
     """A calm page: support contacts, a grounding idea, and the way back to the same place."""
     back = None
     lesson_id = request.GET.get("lesson", "")
-    if lesson_id.isdigit():
-        lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if parsing.small_int(lesson_id) is not None:
+        lesson = LessonPage.objects.live().filter(pk=parsing.small_int(lesson_id)).first()
         if lesson and permissions.enrolment_for(user=request.user, course=lesson.course):
             progress = lesson.progress.filter(user=request.user).first()
             back = lesson.url + _block_anchor(progress.position if progress else "")
@@ -172,7 +173,7 @@ def reflection(request, lesson_id, block_id):
     text = existing.text if existing else ""
     error = None
     if request.method == "POST":
-        text = request.POST.get("text", "")
+        text = parsing.text(request.POST.get("text", ""))
         try:
             saved = services.save_reflection(
                 user=request.user, lesson=lesson, block_id=block_id, text=text
@@ -185,8 +186,11 @@ def reflection(request, lesson_id, block_id):
                 _("Reflection saved. Only you can read it.") if saved else _("Reflection removed."),
             )
             next_url = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                return redirect(next_url)
+            # Only a path on this site: redirect() would read "0" or "home" as a view name.
+            if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}
+            ):
+                return HttpResponseRedirect(next_url)
             return redirect(lesson.url + _block_anchor(block_id))
     return render(
         request,

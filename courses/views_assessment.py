@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lms import parsing
+
 from . import permissions, services
 from .exceptions import AssessmentError, CoursesError
 from .models import AnswerError, Attempt, QuizPage, Response, question_class
@@ -114,7 +116,9 @@ def attempt_page(request, key):
             if not any(k == prefix or k.startswith(prefix + "-") for k in request.POST):
                 continue
             try:
-                payloads[position] = cls.payload_from_form(request.POST, prefix)
+                payloads[position] = parsing.without_nul(
+                    cls.payload_from_form(request.POST, prefix)
+                )
             except AnswerError as error:
                 errors[position] = str(error)
         try:
@@ -123,7 +127,7 @@ def attempt_page(request, key):
                     user=request.user,
                     key=attempt.key,
                     payloads=payloads,
-                    check=int(check) if check.isdigit() else None,
+                    check=parsing.small_int(check),
                 )
             )
         except AssessmentError as error:
@@ -137,8 +141,8 @@ def attempt_page(request, key):
         elif check:
             return redirect(
                 reverse("learn:attempt", kwargs={"key": attempt.key})
-                + f"#question-{int(check) + 1}"
-                if check.isdigit()
+                + f"#question-{parsing.small_int(check) + 1}"
+                if parsing.small_int(check) is not None
                 else reverse("learn:attempt", kwargs={"key": attempt.key})
             )
         elif request.POST.get("action") == "submit":
@@ -184,7 +188,7 @@ def _raw_answer(post, row):
         return {"true": True, "false": False}.get(post.get(prefix, ""))
     fields = {k[len(prefix) + 1 :]: v for k, v in post.items() if k.startswith(prefix + "-")}
     if kind in ("ordering", "scenario_judgement"):
-        return {k: int(v) for k, v in fields.items() if v.isdigit()}
+        return {k: n for k, v in fields.items() if (n := parsing.small_int(v)) is not None}
     return fields
 
 
@@ -207,7 +211,7 @@ def save_answer(request, key, position):
             user=request.user,
             key=key,
             position=position,
-            payload=body.get("answer"),
+            payload=parsing.without_nul(body.get("answer")),
             check=bool(body.get("check")),
         )
     except AnswerError as error:
@@ -252,10 +256,10 @@ def marking_queue(request):
     queue = permissions.responses_to_mark(request.user)
     quiz_id = request.GET.get("quiz", "")
     cohort_id = request.GET.get("cohort", "")
-    if quiz_id.isdigit():
-        queue = queue.filter(attempt__quiz_id=int(quiz_id))
-    if cohort_id.isdigit():
-        queue = queue.filter(attempt__user__cohorts__id=int(cohort_id))
+    if parsing.small_int(quiz_id) is not None:
+        queue = queue.filter(attempt__quiz_id=parsing.small_int(quiz_id))
+    if parsing.small_int(cohort_id) is not None:
+        queue = queue.filter(attempt__user__cohorts__id=parsing.small_int(cohort_id))
     if request.GET.get("show") != "all":
         # Filter in the database: asking each row for its marks would be one query per row.
         queue = queue.filter(marks__isnull=True)
@@ -306,7 +310,7 @@ def mark(request, response_id):
                 marker=request.user,
                 response_id=response.pk,
                 levels=levels,
-                feedback=request.POST.get("feedback", ""),
+                feedback=parsing.text(request.POST.get("feedback", "")),
             )
         except CoursesError as exc:
             error = exc.message

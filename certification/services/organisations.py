@@ -163,6 +163,14 @@ def _decode(data: bytes) -> str:
             "This is a spreadsheet workbook, not a CSV file. In your spreadsheet, choose "
             '"Save as" and the format "CSV", then upload that file.'
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Spreadsheets' "Unicode text" export: UTF-16 with a byte-order mark.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RosterError(
+                "This file says it is UTF-16 text but is not. Save it again as CSV (UTF-8)."
+            ) from None
     if b"\x00" in data[:4096]:
         raise RosterError("This file is not a CSV text file. Upload a .csv file.")
     try:

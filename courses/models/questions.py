@@ -30,6 +30,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
+from lms.parsing import small_int
 
 WRITTEN_MAX_CHARS = 10_000
 QUESTION_TYPES: dict[str, type[Question]] = {}
@@ -438,9 +439,10 @@ class OrderingQuestion(Question):
         ranks = {}
         for key, value in data.items():
             if key.startswith(prefix + "-") and value:
-                if not str(value).isdigit():
+                rank = small_int(value)
+                if rank is None:
                     raise AnswerError(_("Give each item a position number."))
-                ranks[key[len(prefix) + 1 :]] = int(value)
+                ranks[key[len(prefix) + 1 :]] = rank
         if not ranks:
             return None
         if len(set(ranks.values())) != len(ranks):

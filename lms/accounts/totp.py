@@ -38,7 +38,8 @@ def current_step(now: float | None = None) -> int:
 def matching_step(secret: str, code: str, *, after_step: int = 0, now=None) -> int | None:
     """The step the code belongs to (within the window, and later than `after_step` so a
     code works once), or None."""
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    # ASCII digits only: compare_digest refuses other characters (and "²".isdigit() is true).
+    code = "".join(ch for ch in (code or "") if ch in "0123456789")
     if len(code) != DIGITS:
         return None
     step = current_step(now)

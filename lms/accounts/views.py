@@ -9,7 +9,8 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -73,9 +74,14 @@ def two_factor_verify(request):
             del request.session[PENDING_KEY]
             login(request, user, backend=pending["backend"])
             target = pending["next"]
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = settings.LOGIN_REDIRECT_URL
-            return redirect(target)
+            # A path on this site, never a view name: redirect() would try to reverse
+            # "?next=0" as one.
+            if not (
+                target.startswith("/")
+                and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+            ):
+                target = resolve_url(settings.LOGIN_REDIRECT_URL)
+            return HttpResponseRedirect(target)
         pending["tries"] += 1
         if pending["tries"] >= MAX_CODE_TRIES:
             request.session.pop(PENDING_KEY, None)

@@ -333,6 +333,16 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Uploads are checked by content, not only by name (lms/uploads.py). No SVG: it can carry
+# scripts. The pixel cap refuses decompression bombs that are small on disk.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.uploads.PeerpathDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.PeerpathImageForm"
+# A form without files may be 3 MB (a pasted roster is up to 2 MB); files above 2.5 MB go to
+# a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password-reset flow, the site's own

@@ -1,0 +1,43 @@
+"""Reading numbers people (or scripts) type into forms and query strings.
+
+`str.isdigit()` is not enough before `int()`: it accepts "²" and "①", which `int()` refuses,
+and forty nines, which `int()` takes but no database id column can hold. These helpers say
+None instead, so a view can answer with a message rather than a server error."""
+
+from __future__ import annotations
+
+ASCII_DIGITS = frozenset("0123456789")
+MAX_ID = 2**31 - 1  # the largest value every id column holds on SQLite and PostgreSQL
+
+
+def small_int(value, *, maximum: int = MAX_ID) -> int | None:
+    """The whole number written in ASCII digits (0 to `maximum`), or None."""
+    text = str(value if value is not None else "").strip()
+    if not text or len(text) > 12 or not set(text) <= ASCII_DIGITS:
+        return None
+    number = int(text)
+    return number if number <= maximum else None
+
+
+def ids(values) -> list[int]:
+    """The usable ids among submitted values (a checkbox list); junk is dropped."""
+    return [n for n in (small_int(v) for v in values) if n is not None]
+
+
+def text(value) -> str:
+    """A submitted text without NUL characters, which no keyboard types and PostgreSQL
+    refuses to store (forms say "Null characters are not allowed"; views reading the raw
+    POST drop them)."""
+    return str(value if value is not None else "").replace("\x00", "")
+
+
+def without_nul(value):
+    """A decoded JSON value with NUL characters dropped from every string in it (PostgreSQL's
+    jsonb refuses \\u0000)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,17 @@
+"""Every form and POST endpoint survives hostile input: never a 500; a refusal says what is
+wrong, keeps what was typed, and writes nothing."""
+
+import pytest
+
+from .harness import fuzz
+from .targets import TARGETS
+
+
+@pytest.mark.parametrize(
+    "target",
+    [pytest.param(t, id=t.name, marks=[pytest.mark.slow] if t.slow else []) for t in TARGETS],
+)
+def test_form_survives_hostile_input(target, world, client):
+    stats = fuzz(target, world, client)
+    assert stats.examples >= 1
+    assert stats.refused + stats.accepted == stats.examples
