@@ -1,0 +1,25 @@
+"""Every form and POST endpoint survives hostile input: never a 500; a refusal says what is
+wrong, keeps what was typed, and writes nothing. The targets are split over three files
+so that pytest-xdist (`--dist loadfile`) runs them on different workers:
+this file holds the forms of supervisors, trainers, organisations and registrars."""
+
+import pytest
+
+from .harness import fuzz
+from .targets import TARGETS
+
+LEARNER_ROLES = {None, "trainee", "graduate"}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param(t, id=t.name, marks=[pytest.mark.slow] if t.slow else [])
+        for t in TARGETS
+        if not t.slow and t.role not in LEARNER_ROLES
+    ],
+)
+def test_form_survives_hostile_input(target, world, client):
+    stats = fuzz(target, world, client)
+    assert stats.examples >= 1
+    assert stats.refused + stats.accepted == stats.examples
