@@ -137,7 +137,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         help=f"PostgreSQL; dropped and re-created by each scenario, so its name must contain "
-        f"'bench' ('_bench' is added otherwise) (default DATABASE_URL, else {DEFAULT_DATABASE_URL})",
+        "'bench' ('_bench' is added otherwise) "
+        f"(default DATABASE_URL, else {DEFAULT_DATABASE_URL})",
     )
     parser.add_argument(
         "--redis-url",
