@@ -8,22 +8,23 @@ Every value can be overridden from the environment (GUNICORN_WORKERS, GUNICORN_T
 GUNICORN_TIMEOUT) or on the command line, which wins over this file. The benchmarks use the
 same values unless told otherwise (bench.runner reads this file).
 
-Why these values: the work is CPU-bound Python (templates, Wagtail page routing) with short
-database waits, so processes, not threads, are what uses the cores; a few more processes than
-cores keep a core busy while one waits on PostgreSQL or Redis. On the 2-core benchmark machine
-3 sync workers gave the best lesson-page throughput and tail latency among 2, 3, 5 sync
-workers and 2 or 3 gthread workers with 2 or 4 threads (figures in bench/README.md); 5
-workers (the "2 x cores + 1" rule) used about 100 MB more memory for no more throughput.
-Scale it with the cores: about 1.5 x cores, rounded up.
+Why these values (`python -m bench.gunicorn_sweep` on the 2-core machine): the signed-in
+lesson page is CPU-bound, and its throughput was the same, within the noise, with 2, 3 or 5
+sync workers or with 2 gthread workers of 4 threads; memory grows by about 150 MB per
+process (5 workers: 780 MB, 2: 330 MB). Two processes of four threads kept the lesson-page
+throughput, the memory of two processes, and served cheap requests (health checks, static
+files, verification JSON) about three times faster than two sync workers, since a thread
+waiting on PostgreSQL, Redis or a slow client no longer holds a whole process. So: one
+process per core (at least two, so that one can restart while the other serves), four
+threads each.
 """
 
-import math
 import os
 
 _cores = os.cpu_count() or 1
 
-workers = int(os.environ.get("GUNICORN_WORKERS") or max(2, math.ceil(1.5 * _cores)))
-threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+workers = int(os.environ.get("GUNICORN_WORKERS") or max(2, _cores))
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes longer than this is stuck: the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)

@@ -300,6 +300,7 @@ def render_certificate_pdf(certificate) -> bytes:
     return render_pdf(certificate_context(certificate))
 
 
+WARM_UP_SIGNATURE = "certification/warm-up-signature.png"
 WARM_UP_TEXT = "Peerpath 0123456789 \u2014 \u2018\u2019\u201c\u201d"
 
 
@@ -327,5 +328,11 @@ def warm_up() -> None:
         uuid="00000000-0000-0000-0000-000000000000",
         sample=True,
     )
+    # One signature image (a static file: the warm-up reads no media), so that image
+    # decoding and PDF image streams are warm too; every real certificate has signatures.
+    signature = f"/{settings.STATIC_URL.strip('/')}/{WARM_UP_SIGNATURE}"
+    context["design"]["signatories"] = [
+        {"name": "Warm Up", "role": WARM_UP_TEXT, "signature_url": signature}
+    ]
     render_pdf(context)
     process_state().renders -= 1  # the warm-up is not a certificate
