@@ -131,6 +131,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="short runs of every scenario (about 6 minutes)"
     )
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="multiply every scenario's time limit (e.g. 3 on a machine busy with other work)",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenarios to run")
     parser.add_argument("--skip", default="", help="comma-separated scenarios to leave out")
     parser.add_argument(
@@ -245,10 +251,19 @@ def module_exists(name: str) -> bool:
     return importlib.util.find_spec(f"bench.{name}") is not None
 
 
-def run_scenario(scenario: Scenario, *, quick: bool, env: dict, folder: Path) -> dict:
+# Scenarios that stop themselves after --time-limit seconds: given the suite's limit less a
+# margin, so they stop cleanly (and say why) before the suite has to kill them.
+SELF_LIMITED = {"learning", "learners", "quiz"}
+
+
+def run_scenario(
+    scenario: Scenario, *, quick: bool, env: dict, folder: Path, time_scale: float = 1.0
+) -> dict:
     """Run one scenario in its own process group, bounded in time; its JSON and its log."""
-    limit = scenario.quick_seconds if quick else scenario.seconds
-    args = scenario.quick_args if quick else scenario.args
+    limit = int((scenario.quick_seconds if quick else scenario.seconds) * time_scale)
+    args = list(scenario.quick_args if quick else scenario.args)
+    if scenario.name in SELF_LIMITED:
+        args += ["--time-limit", str(max(30, limit - 20))]
     log_path = folder / f"{scenario.name}.log"
     command = [sys.executable, "-m", f"bench.{scenario.name}", *args]
     before = set(folder.glob("*.json"))
@@ -663,7 +678,9 @@ def main(argv=None) -> int:
             if not module_exists(scenario.name):
                 print(f"\n== {scenario.name}: no module bench.{scenario.name}, skipped")
                 continue
-            outcome = run_scenario(scenario, quick=args.quick, env=env, folder=folder)
+            outcome = run_scenario(
+                scenario, quick=args.quick, env=env, folder=folder, time_scale=args.time_scale
+            )
             outcome["goals"] = goals_for(scenario.name, outcome.get("results") or {})
             if "error" in outcome:
                 outcome["goals"].append(goal("scenario finished", False, "==", True))
