@@ -436,7 +436,10 @@ def main(argv=None, **defaults) -> int:
             f"{args.seconds:g}s ...",
             flush=True,
         )
-        folder = Path(runner.RESULTS_DIR)
+        # Locust's own CSV files and log: beside the suite's results, else under var/bench.
+        folder = Path(
+            runner.RESULTS_DIR if os.environ.get("BENCH_RESULTS_DIR") else runner.WORK_DIR
+        )
         folder.mkdir(parents=True, exist_ok=True)
         load, locust_info = run_locust(server, setup, args, folder)
         sampler.stopping.set()

@@ -450,7 +450,9 @@ def _chart_learners(plt, outcome):
     names = list(rows)
     if not names:
         return _chart_goals(plt, outcome)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (left, right, third) = plt.subplots(
+        1, 3, figsize=(14, 4), gridspec_kw={"width_ratios": [3, 1.4, 1.4]}
+    )
     x = range(len(names))
     for offset, key, colour in (
         (-0.27, "p50", "#9ab"),
@@ -487,6 +489,19 @@ def _chart_learners(plt, outcome):
         else f"{load.get('users')} users",
         fontsize=9,
     )
+    base = results.get("baseline") or {}
+    if base.get("bare_rps"):
+        third.bar(
+            ["bare view\n(baseline)", "lesson page"],
+            [base["bare_rps"], base.get("lesson_rps") or 0],
+            color=["#888888", "#1f4e5f"],
+        )
+        third.axhline(
+            0.2 * base["bare_rps"], color="#b03030", linestyle="--", label="goal: 20% of bare"
+        )
+        third.legend(fontsize=8)
+        third.set_ylabel("req/s, closed loop")
+        third.set_title(f"{base.get('clients')} clients, same gunicorn", fontsize=9)
     fig.suptitle(f"learners: {outcome['description']}", fontsize=9)
     return fig
 
