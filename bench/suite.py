@@ -221,7 +221,9 @@ def static_headers(env: dict) -> dict:
     try:
         manifest = Path(runner.BASE_DIR / "var" / "bench" / "static" / "staticfiles.json")
         paths = json.loads(manifest.read_text()).get("paths", {}) if manifest.exists() else {}
-        name = next((v for k, v in paths.items() if k.endswith(".css")), None)
+        stylesheets = [v for k, v in paths.items() if k.endswith(".css")]
+        own = [v for v in stylesheets if not v.startswith(("admin/", "wagtail"))]
+        name = next(iter(own or stylesheets), None)
         if name is None:
             return {"checked": False, "reason": "no collected stylesheet yet"}
         server.start(ready_path="/healthz/", wait_seconds=60)
@@ -708,6 +710,14 @@ def main(argv=None) -> int:
         except Exception as error:  # a chart must never lose the figures
             outcome["chart"] = None
             outcome["chart_error"] = f"{type(error).__name__}: {error}"
+    settings = settings_used()
+    if outcomes:  # the scenarios collected the static files and left a database behind
+        from .learners import environment
+
+        database = runner.resolve_database(args.database_url, runner.WORK_DIR / "unused.sqlite3")
+        settings["static file as served"] = static_headers(
+            environment(database.url, args.redis_url)
+        )
     all_goals = [g for o in outcomes for g in o["goals"]]
     summary = {
         "suite": "peerpath",
@@ -718,7 +728,7 @@ def main(argv=None) -> int:
         "machine": machine,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "services": services,
-        "settings": settings_used(),
+        "settings": settings,
         "goals_total": len(all_goals),
         "goals_measured": sum(g["passed"] is not None for g in all_goals),
         "goals_met": sum(g["passed"] is True for g in all_goals),
@@ -751,7 +761,8 @@ def settings_used() -> dict:
         "files collected under var/bench/static",
         "static files": "WhiteNoise CompressedManifestStaticFilesStorage (gzip/brotli, hashed "
         "names served with far-future immutable cache headers)",
-        "gunicorn (gunicorn.conf.py)": runner.gunicorn_config(),
+        "gunicorn (gunicorn.conf.py)": "{workers} {worker_class} workers x {threads} "
+        "thread(s)".format(**runner.gunicorn_config()),
         "cache and broker": "Redis (the suite's --redis-url), Celery prefork workers",
         "WeasyPrint font subsetting": harfbuzz_subsetting(),
     }
