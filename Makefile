@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
+.PHONY: audit demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
 	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify \
 	bench-learners bench-gunicorn soak
 
@@ -98,6 +98,12 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A lms beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+# Supply chain: pip-audit over both lock files (needs PyPI's per-release JSON or OSV to answer;
+# exit 2 says "not audited", never "clean") and the maintenance of every direct dependency.
+audit: install-dev
+	@mkdir -p var
+	$(PY) bin/audit-deps --json var/audit.json
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

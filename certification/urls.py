@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_practicum, views_privacy
+from . import views, views_practicum, views_privacy, views_wellbeing
 
 framework_patterns = (
     [
@@ -56,4 +56,17 @@ privacy_patterns = (
         path("requests/<int:request_id>/complete/", views_privacy.complete, name="complete"),
     ],
     "privacy",
+)
+
+wellbeing_patterns = (
+    [
+        path("", views_wellbeing.home, name="home"),
+        path("statement/", views_wellbeing.statement, name="statement"),
+        path(
+            "check-ins/<int:checkin_id>/delete/",
+            views_wellbeing.delete_checkin,
+            name="delete_checkin",
+        ),
+    ],
+    "wellbeing",
 )

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.accounts import reauth
@@ -416,6 +417,8 @@ def _supervise_context(request, placement, **extra):
         "requests": _signoff_requests(placement),
         "progress": _progress(placement),
         "needs_password": reauth.needs_password(request),
+        # Only what the trainee chose to share (see services.support_requests_for_supervisor).
+        "wellbeing": services.support_requests_for_supervisor(placement=placement),
         "link": next(
             (x for x in placement.supervisor_links.all() if x.supervisor_id == request.user.pk),
             None,
@@ -425,6 +428,7 @@ def _supervise_context(request, placement, **extra):
 
 
 @login_required
+@never_cache  # it may show the statement the trainee shares: never kept by a browser or proxy
 def supervise(request, placement_id):
     placement = permissions.supervised_placement(request.user, placement_id)
     return render(

@@ -63,7 +63,10 @@ def export_pdf(request):
 
     data = services.personal_data(user=request.user)
     html = render_to_string("certification/data_export_pdf.html", {"data": data})
-    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+    # Tagged PDF/UA-1, like the certificates: headed sections a screen reader can navigate.
+    pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(request.user, "pdf")}"'
     return response

@@ -14,13 +14,15 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms import page_cache
 from lms.ratelimit import Limit, RateLimitedError
 
 from . import services, verify_cache, verify_pdf
@@ -163,11 +165,36 @@ def _not_found(request):
     return _render(request, "certification/verify_not_found.html", status=404)
 
 
+def _certificate_parts(record: dict) -> tuple[str, str]:
+    """The page's title and main content for a record: the same for every visitor, so they
+    render without the request (no context processors) and are cached."""
+    context = record_context(record)
+    return (
+        render_to_string("certification/includes/verify_certificate_title.html", context),
+        render_to_string("certification/includes/verify_certificate_content.html", context),
+    )
+
+
+def _shell(request) -> str:
+    context = {"settings": verify_cache.site_chrome(request)}
+    return render_to_string("certification/verify_shell.html", context, request=request)
+
+
 @require_GET
 @public_page()
 def certificate(request, code):
-    _limit().hit(request)
-    record = verify_cache.public_record_for(code)
+    if page_cache.is_anonymous(request):
+        # No session: the header is everyone's, so the page comes from cached parts, read
+        # in the rate limit's round trip.
+        found = _limit().hit(request, fetch=verify_cache.page_keys(code))
+        body = verify_cache.anonymous_page(
+            request, code, render_parts=_certificate_parts, render_shell=_shell, found=found
+        )
+        if body is None:
+            return _not_found(request)
+        return HttpResponse(body)
+    found = _limit().hit(request, fetch=verify_cache.record_keys(code))
+    record = verify_cache.public_record_for(code, found=found)
     if record is None:
         return _not_found(request)
     return _render(request, "certification/verify_certificate.html", record_context(record))
@@ -176,8 +203,8 @@ def certificate(request, code):
 @require_GET
 @public_page(json=True)
 def certificate_json(request, code):
-    _limit().hit(request)
-    record = verify_cache.public_record_for(code)
+    found = _limit().hit(request, fetch=verify_cache.record_keys(code))
+    record = verify_cache.public_record_for(code, found=found)
     if record is None:
         return _json(JSON_NOT_FOUND, status=404)
     return _json(record)

@@ -1,10 +1,13 @@
 """Site-wide pages that are not Wagtail pages: support resources and error pages."""
 
+import sys
 from itertools import groupby
 
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+
+from lms.database_errors import database_unavailable_response, is_database_unavailable
 
 from .models import SupportSettings
 
@@ -37,7 +40,10 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """Render the 500 page with the site navigation; if that itself fails, fall back to a
-    page that needs nothing from the database."""
+    page that needs nothing from the database. A lost database connection (raised outside a
+    view, where the middleware does not see it) gets the 503 "try again" page instead."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must never raise

@@ -23,3 +23,18 @@ def field_keys_configured(app_configs, **kwargs):
     except Exception as error:  # noqa: BLE001 - reported as a check failure
         return [Error(str(error), id="peerpath.E001")]
     return []
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache_configured(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                "The cache is local to each process: rate limits, sessions and cached pages "
+                "are not shared by the gunicorn workers, and the whole-page cache is off.",
+                hint="Set REDIS_URL (for example redis://127.0.0.1:6379/0).",
+                id="peerpath.W002",
+            )
+        ]
+    return []

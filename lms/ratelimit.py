@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from lms.cache import UNREACHABLE
+
 
 class RateLimitedError(Exception):
     """Too many requests from one address; `retry_after` is in whole seconds."""
@@ -59,37 +61,68 @@ class Limit:
     limit: int  # hits allowed per window; 0 switches the limit off
     window: int  # seconds
 
-    def hit(self, request) -> None:
-        """Count one hit for the request's address; raise RateLimitedError past the limit."""
+    def hit(self, request, *, fetch=()) -> dict:
+        """Count one hit for the request's address; raise RateLimitedError past the limit.
+        Also reads the cache keys in `fetch` (in the same round trip on Redis) and returns
+        {key: value} for those found, so a view's first cache read costs nothing extra."""
         if self.limit <= 0:
-            return
+            return cache.get_many(list(fetch)) if fetch else {}
         now = time.time()
         slot = int(now // self.window)
         digest = hashlib.sha256(
             f"{settings.SECRET_KEY}:{client_address(request)}".encode()
         ).hexdigest()[:32]
-        count = _count(f"ratelimit:{self.scope}:{digest}:{slot}", self.window + 5)
+        count, found = _count(f"ratelimit:{self.scope}:{digest}:{slot}", self.window + 5, fetch)
         if count > self.limit:
             retry_after = max(1, int((slot + 1) * self.window - now + 0.999))
             raise RateLimitedError(retry_after)
+        return found
 
 
-def _count(key: str, ttl: int) -> int:
-    """Add one to the counter at `key` (created with `ttl` seconds to live) and return it."""
+def _write_client(backend, key):
+    """The Redis client for writes, made once per cache backend: Django builds a new client
+    object (and its table of response callbacks) on every call, which costs more CPU than
+    the round trip itself on a busy public endpoint."""
+    client = getattr(backend, "_peerpath_write_client", None)
+    if client is None:
+        client = backend.get_client(key, write=True)
+        backend._peerpath_write_client = client
+    return client
+
+
+def _count(key: str, ttl: int, fetch=()) -> tuple[int, dict]:
+    """Add one to the counter at `key` (created with `ttl` seconds to live) and return it,
+    with the values found at the `fetch` keys."""
     backend = getattr(cache, "_cache", None)
     if backend is not None and hasattr(backend, "get_client"):
         # Redis: create with its expiry if missing, then INCR, in one round trip (Django's
-        # add() and incr() take three), atomic, shared by every worker.
+        # add() and incr() take three), shared by every worker. Each command is atomic and
+        # a pipeline keeps their order, so no MULTI/EXEC transaction is needed around them.
         redis_key = cache.make_and_validate_key(key)
-        pipeline = backend.get_client(redis_key, write=True).pipeline()
+        pipeline = _write_client(backend, redis_key).pipeline(transaction=False)
         pipeline.set(redis_key, 0, ex=ttl, nx=True)
         pipeline.incr(redis_key)
-        return int(pipeline.execute()[1])
+        for name in fetch:
+            pipeline.get(cache.make_and_validate_key(name))
+        try:
+            results = pipeline.execute()
+        except UNREACHABLE:
+            # Redis is away: no counter to hold, so no limit until it is back (lms/cache.py
+            # logs the outage), and nothing cached to fetch. Verification stays available
+            # rather than failing closed.
+            return 0, {}
+        found = {
+            name: backend._serializer.loads(value)
+            for name, value in zip(fetch, results[2:], strict=True)
+            if value is not None
+        }
+        return int(results[1]), found
     # Any other cache: add() is atomic and does nothing if the key exists; incr() is atomic
     # in local memory.
+    found = cache.get_many(list(fetch)) if fetch else {}
     cache.add(key, 0, ttl)
     try:
-        return cache.incr(key)
+        return cache.incr(key), found
     except ValueError:  # expired between add() and incr(): start the window again
         cache.add(key, 1, ttl)
-        return 1
+        return 1, found

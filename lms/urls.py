@@ -14,7 +14,12 @@ from certification.organisation_urls import (
     renewal_patterns,
     sharing_patterns,
 )
-from certification.urls import framework_patterns, practicum_patterns, privacy_patterns
+from certification.urls import (
+    framework_patterns,
+    practicum_patterns,
+    privacy_patterns,
+    wellbeing_patterns,
+)
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
@@ -35,6 +40,7 @@ urlpatterns = [
     path("sharing/", include(sharing_patterns)),
     path("practicum/", include(practicum_patterns)),
     path("privacy/", include(privacy_patterns)),
+    path("wellbeing/", include(wellbeing_patterns)),
     path("teach/", include(teach_patterns)),
     path("verify/", include("certification.verify_urls")),
     path("api/openapi.json", openapi, name="openapi"),

@@ -10,9 +10,11 @@ from .credentials import (
 from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
+from .outbox import OutboxMessage
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
+from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
     "ActivityType",
@@ -32,7 +34,9 @@ __all__ = [
     "CredentialVersion",
     "Domain",
     "Framework",
+    "LivedExperienceStatement",
     "Notification",
+    "OutboxMessage",
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",
@@ -42,4 +46,5 @@ __all__ = [
     "SignOffRequest",
     "StatusList",
     "SupervisionSession",
+    "WellbeingCheckIn",
 ]

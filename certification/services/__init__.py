@@ -3,7 +3,8 @@ the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the
 trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs;
 `credentials`: credential versions and eligibility; `certificates`: issuance and PDFs;
 `organisations`: rosters, sharing, watch lists and notices; `renewal`: continuing education
-and renewing."""
+and renewing; `outbox`: tasks sent
+through the outbox, so a broker that is away loses none."""
 
 from .audit import *  # noqa: F403
 from .certificates import *  # noqa: F403
@@ -13,8 +14,10 @@ from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
+from .outbox import *  # noqa: F403
 from .practicum import *  # noqa: F403
 from .renewal import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403
+from .wellbeing import *  # noqa: F403

@@ -37,6 +37,7 @@ from ..models import (
 from .audit import record_event
 from .credentials import check_eligibility, pin_credential
 from .lifecycle import sign_certificate
+from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ def issue_certificate(
         )
         from ..tasks import render_certificate_task
 
-        render_certificate_task.delay_on_commit(certificate.pk)
+        enqueue_task(render_certificate_task, certificate.pk)
         return certificate, True
 
 
@@ -284,7 +285,7 @@ def store_certificate_pdf(*, certificate_id: int) -> bool:
         )
         from ..tasks import email_certificate_ready_task
 
-        email_certificate_ready_task.delay_on_commit(locked.pk)
+        enqueue_task(email_certificate_ready_task, locked.pk)
     return True
 
 

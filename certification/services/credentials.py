@@ -28,6 +28,7 @@ from ..models import (
 )
 from .audit import record_event
 from .frameworks import DEFAULT_FRAMEWORKS_FILE
+from .outbox import enqueue_task
 from .practicum import credential_totals
 from .supervision import achieved_competencies
 
@@ -656,7 +657,8 @@ def queue_issue_if_ready(*, trainee, credential_code: str) -> bool:
         return False
     if not check_eligibility(trainee=trainee, credential_code=credential_code).ready_to_issue:
         return False
-    issue_certificate_task.delay_on_commit(trainee.pk, credential_code)
+    # Through the outbox: written with the event that earns it, sent after the commit.
+    enqueue_task(issue_certificate_task, trainee.pk, credential_code)
     return True
 
 

@@ -6,6 +6,11 @@ data and keeps only what the record needs:
 - the account is anonymised (name, pronouns, email replaced; password unusable; inactive, so
   every session ends at its next request) and memberships and invitations are removed;
 - reflections, content-note choices, notifications and free-text quiz answers are deleted;
+- the lived-experience statement and every wellbeing check-in are deleted;
+- continuing-education records no renewal counted are deleted with their evidence files;
+  those a renewal counted stay as its evidence reduced to topic, hours and date (title,
+  provider, evidence text and file removed);
+- certificate shares still active are stopped (organisations stop watching);
 - supervision notes and sign-off accounts are erased (their signed digests stay, so the
   signed record still verifies, see verify_audit_chain);
 - practicum entries stay as signed, de-identified records of supervised hours, attached to
@@ -16,9 +21,13 @@ data and keeps only what the record needs:
 - audit events keep the actor's id, which now points at the anonymised account (a pseudonym).
 Lives in certification, the last app of the chain, because it reads every app's data."""
 
+import hashlib
+import hmac
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from courses.models import (
@@ -33,10 +42,17 @@ from lms.accounts.models import ErasureRequest, Invitation, User
 
 from ..exceptions import CertificationError
 from ..models import (
+    Attestation,
+    AuditEvent,
+    CertificateShare,
+    ContinuingEducation,
+    CredentialEnrolment,
+    LivedExperienceStatement,
     Notification,
     PracticumEntry,
     SignOffRequest,
     SupervisionSession,
+    WellbeingCheckIn,
 )
 from .audit import record_event
 
@@ -45,6 +61,7 @@ __all__ = [
     "DataRightsError",
     "complete_erasure",
     "personal_data",
+    "pseudonym",
     "purge_stale_data",
     "request_erasure",
     "withdraw_erasure",
@@ -61,6 +78,39 @@ class DataRightsError(CertificationError):
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def pseudonym(user_id) -> str | None:
+    """A stable stand-in for another person's account in someone's export: the same person
+    always gets the same pseudonym, which says nothing about who they are without the
+    server's secret."""
+    if user_id is None:
+        return None
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"export-person:{user_id}".encode(), hashlib.sha256
+    )
+    return f"person-{digest.hexdigest()[:12]}"
+
+
+def _audit_events(user, subjects: dict[str, list]) -> list[dict]:
+    """Audit events where the person acted or whose object is one of theirs. Other actors
+    are pseudonymised; payloads hold states, codes and numbers only (see record_event)."""
+    where = Q(actor_id=user.pk) | Q(object_type="accounts.user", object_id=str(user.pk))
+    for object_type, ids in subjects.items():
+        if ids:
+            where |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
+    return [
+        {
+            "at": _iso(event.at),
+            "action": event.action,
+            "object": event.object_type.split(".")[-1],
+            "object_id": event.object_id,
+            "by": "you" if event.actor_id == user.pk else pseudonym(event.actor_id),
+            "before": event.before,
+            "after": event.after,
+        }
+        for event in AuditEvent.objects.filter(where).order_by("pk")
+    ]
 
 
 def personal_data(*, user) -> dict:
@@ -85,6 +135,35 @@ def personal_data(*, user) -> dict:
         .select_related("competency__domain__framework")
         .prefetch_related("ratings__rater")
     )
+    statement = LivedExperienceStatement.objects.filter(trainee=user).first()
+    checkins = list(WellbeingCheckIn.objects.for_trainee(user))
+    ce_records = list(ContinuingEducation.objects.filter(holder=user).select_related("used_for"))
+    shares = list(
+        CertificateShare.objects.filter(certificate__trainee=user)
+        .select_related("organisation", "certificate")
+        .order_by("shared_at")
+    )
+    certificate_name = getattr(user, "certificate_name", None)
+    erasures = list(user.erasure_requests.all())
+    credential_enrolments = list(
+        CredentialEnrolment.objects.filter(trainee=user).select_related("credential", "version")
+    )
+    attestations = list(Attestation.objects.filter(trainee=user))
+    entries, sessions, requests = list(entries), list(sessions), list(requests)
+    subjects = {
+        "certification.placement": [p.pk for p in placements],
+        "certification.practicumentry": [e.pk for e in entries],
+        "certification.supervisionsession": [x.pk for x in sessions],
+        "certification.signoffrequest": [r.pk for r in requests],
+        "certification.signoffrating": [x.pk for r in requests for x in r.ratings.all()],
+        "certification.certificate": list(user.certificates.values_list("pk", flat=True)),
+        "certification.continuingeducation": [r.pk for r in ce_records],
+        "certification.credentialenrolment": [e.pk for e in credential_enrolments],
+        "certification.attestation": [a.pk for a in attestations],
+        "certification.certificateshare": [x.pk for x in shares],
+        "accounts.erasurerequest": [x.pk for x in erasures],
+        "certification.certificatename": [certificate_name.pk] if certificate_name else [],
+    }
     return {
         "exported_at": timezone.now().isoformat(),
         "profile": {
@@ -125,8 +204,14 @@ def personal_data(*, user) -> dict:
                 "submitted_at": _iso(a.submitted_at),
                 "percent": str(a.percent) if a.percent is not None else None,
                 "passed": a.passed,
+                "answers": [
+                    {"question": r.position, "answer": r.answer, "score": r.auto_score}
+                    for r in a.responses.all()
+                ],
             }
-            for a in Attempt.objects.filter(user=user).select_related("quiz")
+            for a in Attempt.objects.filter(user=user)
+            .select_related("quiz")
+            .prefetch_related("responses")
         ],
         "reflections": [
             {
@@ -210,8 +295,76 @@ def personal_data(*, user) -> dict:
         ],
         "erasure_requests": [
             {"requested_at": _iso(x.requested_at), "status": x.get_status_display()}
-            for x in user.erasure_requests.all()
+            for x in erasures
         ],
+        "lived_experience_statement": {
+            "text": statement.text,
+            "shared_with_your_supervisor": statement.share_with_supervisor,
+            "created_at": _iso(statement.created_at),
+            "updated_at": _iso(statement.updated_at),
+        }
+        if statement
+        else None,
+        "wellbeing_checkins": [
+            {
+                "date": _iso(c.date),
+                "energy": c.energy,
+                "stress": c.stress,
+                "note": c.note,
+                "asked_supervisor_to_know": c.tell_supervisor,
+                "recorded_at": _iso(c.created_at),
+            }
+            for c in checkins
+        ],
+        "continuing_education": [
+            {
+                "title": r.title,
+                "provider": r.provider,
+                "topic": r.topic,
+                "hours": str(r.hours),
+                "completed_on": _iso(r.completed_on),
+                "evidence": r.evidence_text,
+                "evidence_document": r.evidence_name or None,
+                "counted_toward_renewal": r.used_for.grouped_code if r.used_for else None,
+                "recorded_at": _iso(r.created_at),
+            }
+            for r in ce_records
+        ],
+        "credentials_you_work_toward": [
+            {
+                "credential": e.credential.code,
+                "version": e.version.number,
+                "enrolled_at": _iso(e.enrolled_at),
+            }
+            for e in credential_enrolments
+        ],
+        "consent_and_sharing": {
+            "name_on_certificates": {
+                "name": certificate_name.name,
+                "confirmed_at": _iso(certificate_name.confirmed_at),
+            }
+            if certificate_name
+            else None,
+            "statements_you_accepted": [
+                {"code": a.code, "at": _iso(a.attested_at)} for a in attestations
+            ],
+            "supervision_agreements": [
+                {"host": p.host.name, "you_accepted": _iso(p.trainee_agreed_at)} for p in placements
+            ],
+            "lived_experience_statement_shared_with_supervisor": bool(
+                statement and statement.share_with_supervisor
+            ),
+            "certificate_shares": [
+                {
+                    "certificate": x.certificate.grouped_code,
+                    "organisation": x.organisation.name,
+                    "shared_at": _iso(x.shared_at),
+                    "stopped_at": _iso(x.stopped_at),
+                }
+                for x in shares
+            ],
+        },
+        "audit_events": _audit_events(user, subjects),
     }
 
 
@@ -267,6 +420,37 @@ def _minimal_certificates(person) -> int:
     return len(certificates)
 
 
+def _erase_wellbeing_and_ce(person) -> dict[str, int]:
+    """The statement and check-ins go entirely. CE records a renewal counted are its evidence
+    (PROTECTed by the certificate), so they keep only topic, hours and date; the rest go.
+    Evidence files are deleted after commit, so a rollback never loses a file still used."""
+    from django.core.files.storage import default_storage
+
+    records = list(ContinuingEducation.objects.select_for_update().filter(holder=person))
+    files = [r.evidence_file.name for r in records if r.evidence_file]
+    used = [r.pk for r in records if r.used_for_id]
+    ContinuingEducation.objects.filter(pk__in=used).update(
+        title="Erased", provider="", evidence_text="", evidence_file="", evidence_name=""
+    )
+    deleted = ContinuingEducation.objects.filter(holder=person, used_for__isnull=True).delete()[0]
+
+    def delete_files():
+        for name in files:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return {
+        "lived_experience_statement": LivedExperienceStatement.objects.filter(
+            trainee=person
+        ).delete()[0],
+        "wellbeing_checkins": WellbeingCheckIn.objects.filter(trainee=person).delete()[0],
+        "ce_records_deleted": deleted,
+        "ce_records_reduced": len(used),
+        "ce_evidence_files": len(files),
+    }
+
+
 @transaction.atomic
 def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
     """Carry out an open erasure request (see the module docstring for what is kept)."""
@@ -303,6 +487,12 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
         .exclude(account="")
         .update(account=""),
     }
+    counts.update(_erase_wellbeing_and_ce(person))
+    counts["shares_stopped"] = (
+        CertificateShare.objects.active()
+        .filter(certificate__trainee=person)
+        .update(stopped_at=timezone.now())
+    )
     counts["certificates_hidden"] = _minimal_certificates(person)
     person.email = f"erased-{person.pk}@erased.invalid"
     person.legal_name = "Erased person"

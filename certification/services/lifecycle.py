@@ -14,6 +14,7 @@ from ..exceptions import CertificationError
 from ..models import Certificate, StatusList
 from ..signals import certificate_changed
 from .audit import record_event
+from .outbox import enqueue_task
 
 __all__ = [
     "LifecycleError",
@@ -227,7 +228,7 @@ def replace_certificate(*, actor, certificate_id: int, reason: str, holder_name=
         after={"status": old.status, "replaced_by": new.pk},
     )
     record_event(actor=actor, action="certificate.issued", obj=new, after={"replaces": old.pk})
-    render_certificate_task.delay_on_commit(new.pk)
+    enqueue_task(render_certificate_task, new.pk)
     certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
     return new
 

@@ -26,6 +26,7 @@ from ..signals import certificate_changed
 from .audit import record_event
 from .certificates import generate_verification_code
 from .organisations import carry_shares_forward
+from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 
@@ -436,6 +437,6 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
         after={"renews": old.pk, "issued_on": new.issued_on, "expires_on": new.expires_on},
     )
     carry_shares_forward(certificate=old, actor=actor)
-    render_certificate_task.delay_on_commit(new.pk)
+    enqueue_task(render_certificate_task, new.pk)
     certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
     return new

@@ -10,7 +10,7 @@ from .roles import REGISTRARS, TRAINERS
 DEMO_PASSWORD = "peerpath-demo"  # noqa: S105 - printed on purpose; demo sites only
 # The authenticator key of every demo login whose role needs two-factor authentication
 # (supervisor, registrar, administrator). Printed on purpose; demo sites only.
-DEMO_TOTP_SECRET = "PEERPATHDEMOSTAFFTWOFACTORKEYAAA"  # noqa: S105
+DEMO_TOTP_SECRET = "PEERPATHDEMOSTAFFTWOFACTORKEYAAA"  # noqa: S105 - printed on purpose; demo sites only
 
 ORGANISATIONS = [
     {

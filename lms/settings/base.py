@@ -63,9 +63,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lms.request_id.RequestIdMiddleware",
+    # A view that loses the database answers 503 "try again", not 500 (lms/database_errors.py).
+    "lms.database_errors.DatabaseUnavailableMiddleware",
     "lms.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After CSP (it needs the nonce), before sessions: a cached anonymous page skips the rest.
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,11 +175,11 @@ AXES_RESET_ON_SUCCESS = True
 # Our login form keeps Django's field name, "username", though it holds an email address.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "lms.accounts.views.lockout"
-# Client address: only trust X-Forwarded-For when we are told how many proxies sit in front.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Client address: the same rule as the rate limits (lms/ratelimit.py): with
+# TRUSTED_PROXY_COUNT proxies in front, the N-th X-Forwarded-For entry from the right, never
+# an entry a client wrote. (The AXES_IPWARE_* settings did nothing: django-ipware is not
+# installed, so axes counted every client behind the proxy as the proxy's address.)
+AXES_CLIENT_IP_CALLABLE = "lms.ratelimit.client_address"
 
 # Public verification (/verify/, certification/views_verify.py). Lookups (pages, JSON, PDF
 # checks) allowed per client address per window; the address follows TRUSTED_PROXY_COUNT
@@ -189,6 +193,29 @@ PEERPATH_VERIFY_RATE_WINDOW = int(os.environ.get("PEERPATH_VERIFY_RATE_WINDOW", 
 PEERPATH_VERIFY_CACHE_SECONDS = int(os.environ.get("PEERPATH_VERIFY_CACHE_SECONDS", "60"))
 PEERPATH_VERIFY_PDF_MAX_BYTES = int(os.environ.get("PEERPATH_VERIFY_PDF_MAX_BYTES", 5 * 2**20))
 
+# Pages anonymous visitors read are cached whole (cms/page_cache.py) this long (0: not
+# cached); any change to a page, a framework or a site setting clears them at once.
+PEERPATH_ANONYMOUS_CACHE_SECONDS = int(os.environ.get("PEERPATH_ANONYMOUS_CACHE_SECONDS", "300"))
+PEERPATH_ANONYMOUS_CACHE_PAGE_TYPES = [
+    "cms.homepage",
+    "cms.standardpage",
+    "courses.courseindexpage",
+    "courses.coursepage",
+]
+# Besides pages (all watched), what the cached pages show: a save or delete clears them.
+PEERPATH_ANONYMOUS_CACHE_MODELS = [
+    "cms.brandingsettings",
+    "cms.supportsettings",
+    "cms.supportcontact",
+    "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",
+    "wagtailimages.image",
+    "certification.framework",
+    "certification.domain",
+    "certification.competency",
+    "certification.coursealignment",
+]
+
 # Internationalisation.
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
@@ -198,7 +225,7 @@ USE_TZ = True
 
 # Static and media files. WhiteNoise serves static files compressed with far-future headers.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
@@ -220,7 +247,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peerpath <no-reply@pe
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "lms.cache.ResilientRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -240,8 +267,17 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Redis redelivers an unacknowledged task after this long; it must exceed the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Redis redelivers an unacknowledged task after this long; it must exceed the longest task
+# (a render is killed at 150 s). It is how a task held by a worker whose main process died
+# (SIGKILL, the machine lost) runs again: a new worker restores it once it is this old.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 60 * 60)),
+    # kombu looks for such tasks every interval x 10 seconds (100 s by default).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", 10)),
+}
+# Certificate tasks go through an outbox (certification/models/outbox.py): the sweeper sends
+# again every message still unsent this many seconds after it was written.
+PEERPATH_OUTBOX_RESEND_SECONDS = int(os.environ.get("PEERPATH_OUTBOX_RESEND_SECONDS", 30))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -260,6 +296,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # Every 10 minutes: render again any certificate left pending (a worker died, a
         # message was lost, retries ran out).
         "schedule": crontab(minute="*/10"),
+    },
+    "outbox-sweeper": {
+        "task": "certification.tasks.relay_outbox_task",
+        # Every minute: send the task messages the broker was away for when they were written.
+        "schedule": 60.0,
     },
     "certificate-notices": {
         "task": "certification.tasks.send_certificate_notices_task",
@@ -316,6 +357,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its DEBUG records (a variable missing in a template) carry the whole template
+        # context, which holds reflections, notes and statements: never below INFO.
+        "django.template": {"level": "INFO"},
+    },
 }
 AXES_VERBOSE = False

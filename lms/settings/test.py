@@ -46,3 +46,6 @@ PEERPATH_TEST_RENDER_DELAY_SECONDS = float(os.environ.get("PEERPATH_TEST_RENDER_
 PEERPATH_SIGNING_KEY = os.environ.get(
     "PEERPATH_SIGNING_KEY", "z3u2RDpgFe6Voz19gxWsBkueKj6XiuC9w1bSBT4FTowsWk6A"
 )
+# Whole anonymous pages are not cached in tests (a test that changes rows without signals
+# would see its old page); tests/cms/test_page_cache.py switches the cache on.
+PEERPATH_ANONYMOUS_CACHE_SECONDS = 0

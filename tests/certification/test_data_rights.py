@@ -197,3 +197,180 @@ def test_retention_purges_stale_drafts_invitations_and_unused_accounts(person, s
     assert PracticumEntry.objects.filter(placement=person.placement).count() == 7
     assert services.purge_stale_data() == {"drafts": 0, "invitations": 0, "accounts": 0}
     assert services.verify_audit_chain() == []
+
+
+# The wellbeing space, continuing education, sharing and the audit trail in the export, and
+# what erasure does to them.
+
+STATEMENT = "I share my story about recovery only when it helps the person in front of me."
+CHECKIN_NOTE = "Slept badly after the anniversary; going gently today."
+CE_EVIDENCE = "Certificate number CE-4471, ask the trainer at Northside."
+
+
+@pytest.fixture
+def holder(person, settings, tmp_path):
+    """The person also holds a certificate shared with an employer, two CE records (one a
+    renewal counted), a statement and two check-ins."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certification.models import ContinuingEducation
+    from tests.certification.org_helpers import employer, issued_certificate
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    trainee = person.trainee
+    services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
+    certificate = issued_certificate(trainee=trainee)
+    riverside = employer()
+    services.share_certificate(
+        holder=trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
+    )
+    used = services.add_ce_record(
+        holder=trainee,
+        title="Trauma-informed practice refresher",
+        provider="Northside Recovery College",
+        topic="ethics",
+        hours="6",
+        completed_on=timezone.localdate() - timedelta(days=40),
+        evidence_text=CE_EVIDENCE,
+        evidence_file=SimpleUploadedFile("my-cert.pdf", b"%PDF-1.7\n% evidence\n"),
+    )
+    ContinuingEducation.objects.filter(pk=used.pk).update(used_for=certificate)
+    services.add_ce_record(
+        holder=trainee,
+        title="Self-care workshop",
+        topic="ethics",
+        hours="2",
+        completed_on=timezone.localdate() - timedelta(days=10),
+    )
+    services.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
+    services.record_checkin(
+        trainee=trainee,
+        on=timezone.localdate(),
+        energy=2,
+        stress=5,
+        note=CHECKIN_NOTE,
+        tell_supervisor=True,
+    )
+    services.record_checkin(trainee=trainee, on=timezone.localdate(), energy=4, stress=2)
+    person.certificate, person.organisation, person.used_ce = certificate, riverside, used
+    return person
+
+
+def test_the_export_holds_wellbeing_ce_sharing_and_a_pseudonymous_audit_trail(client, holder):
+    client.force_login(holder.trainee)
+    data = json.loads(client.get(reverse("privacy:export_json")).content)
+    assert data["lived_experience_statement"]["text"] == STATEMENT
+    assert data["lived_experience_statement"]["shared_with_your_supervisor"] is True
+    assert [c["note"] for c in data["wellbeing_checkins"]] == ["", CHECKIN_NOTE]
+    assert data["wellbeing_checkins"][1]["asked_supervisor_to_know"] is True
+    ce = {r["title"]: r for r in data["continuing_education"]}
+    assert ce["Trauma-informed practice refresher"]["evidence"] == CE_EVIDENCE
+    assert ce["Trauma-informed practice refresher"]["evidence_document"] == "my-cert.pdf"
+    assert ce["Trauma-informed practice refresher"]["counted_toward_renewal"] == (
+        holder.certificate.grouped_code
+    )
+    assert ce["Self-care workshop"]["counted_toward_renewal"] is None
+    consent = data["consent_and_sharing"]
+    assert consent["certificate_shares"][0]["organisation"] == holder.organisation.name
+    assert consent["certificate_shares"][0]["stopped_at"] is None
+    assert consent["name_on_certificates"]["name"]
+    assert consent["supervision_agreements"][0]["you_accepted"]
+    assert consent["lived_experience_statement_shared_with_supervisor"] is True
+    assert {m["organisation"] for m in data["memberships"]} == {
+        m.organisation.name for m in holder.trainee.memberships.all()
+    }
+    assert data["supervision_sessions"][0]["private_notes"] == NOTES
+    assert len(data["certificates"]) == 1
+
+    events = data["audit_events"]
+    actions = {e["action"] for e in events}
+    # As actor (entries logged, CE recorded, a share) and as subject (approved by the
+    # supervisor, the certificate issued by a registrar).
+    assert {"entry.created", "entry.approved", "ce.recorded", "certificate.issued"} <= actions, (
+        actions
+    )
+    by = {e["by"] for e in events}
+    assert "you" in by
+    others = by - {"you", None}
+    assert others and all(name.startswith("person-") for name in others)
+    # Pseudonyms only: no other person's id, name or email anywhere in the trail.
+    trail = json.dumps(events)
+    assert holder.supervisor.email not in trail
+    assert holder.supervisor.display_name not in trail
+    assert services.pseudonym(holder.supervisor.pk) in by
+    # Nobody else's trail: the supervisor's own export has none of the trainee's events.
+    client.force_login(holder.supervisor)
+    theirs = json.loads(client.get(reverse("privacy:export_json")).content)
+    assert theirs["wellbeing_checkins"] == [] and theirs["lived_experience_statement"] is None
+    assert not any(e["action"] == "ce.recorded" for e in theirs["audit_events"])
+
+
+def test_the_pdf_export_has_every_section_and_is_tagged(client, holder, tmp_path):
+    client.force_login(holder.trainee)
+    response = client.get(reverse("privacy:export_pdf"))
+    assert response.status_code == 200
+    path = tmp_path / "export.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    for heading in (
+        "Your lived-experience statement",
+        "Wellbeing check-ins",
+        "Continuing education",
+        "Consent and sharing",
+        "Certificates",
+        "Organisations",
+        "Audit trail",
+    ):
+        assert heading in flat, heading
+    assert " ".join(STATEMENT.split()) in flat
+    assert " ".join(CHECKIN_NOTE.split()) in flat
+    assert holder.organisation.name in flat
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:" in info and "yes" in info.split("Tagged:")[1].splitlines()[0]
+
+
+def test_erasure_removes_wellbeing_and_handles_ce_records(
+    client, holder, registrar, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from certification.models import (
+        CertificateShare,
+        ContinuingEducation,
+        LivedExperienceStatement,
+        WellbeingCheckIn,
+    )
+
+    trainee = holder.trainee
+    evidence = ContinuingEducation.objects.get(pk=holder.used_ce.pk).evidence_file.name
+    assert default_storage.exists(evidence)
+    erasure = services.request_erasure(user=trainee)
+    client.force_login(registrar)
+    with django_capture_on_commit_callbacks(execute=True):  # evidence files go after commit
+        response = client.post(reverse("privacy:complete", args=[erasure.pk]))
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureRequest.Status.COMPLETED
+
+    assert not LivedExperienceStatement.objects.filter(trainee=trainee).exists()
+    assert not WellbeingCheckIn.objects.filter(trainee=trainee).exists()
+    # The record a renewal counted stays as its evidence, reduced to topic, hours and date.
+    kept = ContinuingEducation.objects.get(holder=trainee)
+    assert kept.pk == holder.used_ce.pk and kept.used_for_id == holder.certificate.pk
+    assert (kept.title, kept.provider, kept.evidence_text, kept.evidence_file.name) == (
+        "Erased",
+        "",
+        "",
+        "",
+    )
+    assert str(kept.hours) == "6.00" and kept.topic == "ethics"
+    assert not default_storage.exists(evidence)
+    # The employer no longer watches the certificate.
+    assert not CertificateShare.objects.active().filter(certificate__trainee=trainee).exists()
+    counts = AuditEvent.objects.get(action="erasure.completed").after
+    assert counts["wellbeing_checkins"] == 2 and counts["lived_experience_statement"] == 1
+    assert counts["ce_records_deleted"] == 1 and counts["ce_records_reduced"] == 1
+    assert services.verify_audit_chain() == []

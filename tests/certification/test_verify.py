@@ -456,7 +456,7 @@ def test_rate_limit_is_shared_through_redis(client, settings, redis_url):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"test-verify-{timezone.now().timestamp()}",
         }
@@ -464,7 +464,7 @@ def test_rate_limit_is_shared_through_redis(client, settings, redis_url):
     settings.PEERPATH_VERIFY_RATE_LIMIT = 2
     statuses = [client.get("/verify/x/").status_code for _ in range(3)]
     assert statuses == [404, 404, 429]
-    assert caches["default"].__class__.__name__ == "RedisCache"
+    assert caches["default"].__class__.__name__ == "ResilientRedisCache"
 
 
 # --- Queries ----------------------------------------------------------------------------------

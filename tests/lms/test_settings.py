@@ -37,6 +37,7 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "peerpath.example.org",
             "PEERPATH_FIELD_KEYS": "fDkxp1Ls4yVb1wFQ5pX2VvS0T2CqQ1qkqg3m2mE4xUo=",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted by the checks
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
