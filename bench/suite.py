@@ -678,6 +678,7 @@ def main(argv=None) -> int:
         DATABASE_URL=args.database_url,
         REDIS_URL=args.redis_url,
         BENCH_RESULTS_DIR=str(folder),
+        BENCH_PRODUCTION_SHAPE="1",
         PYTHONUNBUFFERED="1",
     )
     print(
