@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: audit demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
-	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify bench-growth
+	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify \
+	bench-growth bench-learners bench-gunicorn soak
 
 run: check-system install migrate seed serve
 
@@ -53,9 +54,23 @@ PYTEST_WORKERS ?= auto
 test: install-dev
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-# Benchmarks (not tests): each prints a summary and writes bench/results/<time>-<name>.json.
-# Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--seconds 40 --database-url ...".
-bench: bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify
+# Benchmarks (not tests). `make bench` runs every scenario as one suite on PostgreSQL and
+# Redis (DATABASE_URL, REDIS_URL) and writes bench/results/<time>.json, .html and charts;
+# BENCH_ARGS="--quick" for a short run, "--only learners,certificates" for some scenarios.
+# Each bench-<name> runs one scenario: bench/results/<time>-<name>.json.
+bench: install
+	$(PY) -m bench.suite $(BENCH_ARGS)
+
+bench-learners: install
+	$(PY) -m bench.learners $(BENCH_ARGS)
+
+bench-gunicorn: install
+	$(PY) -m bench.gunicorn_sweep $(BENCH_ARGS)
+
+# 100 learners for 10 minutes (SOAK_SECONDS to shorten); errors and memory over time.
+SOAK_SECONDS ?= 600
+soak: install
+	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) $(BENCH_ARGS)
 
 bench-learning: install
 	$(PY) -m bench.learning $(BENCH_ARGS)

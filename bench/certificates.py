@@ -42,7 +42,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--renders", type=int, default=300, help="renders for memory drift (300)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds (5)")
     parser.add_argument("--per-round", type=int, default=10, help="renders per round (10)")
-    parser.add_argument("--batch", type=int, default=500, help="issuances per worker run (500)")
+    parser.add_argument("--batch", type=int, default=1000, help="issuances per worker run (1000)")
+    parser.add_argument(
+        "--naive-renders", type=int, default=100, help="renders of the naive comparison (100)"
+    )
+    parser.add_argument(
+        "--first-render-runs", type=int, default=3, help="fresh processes for the first render"
+    )
+    parser.add_argument("--first-render-of", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-warm-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/3",
@@ -225,10 +233,11 @@ def memory_figures(args, certificate) -> dict:
     css_text = (Path(pdf._static_path(pdf.STYLESHEET))).read_text()
     fetcher = pdf.process_state().fetcher
     naive_samples = []
-    for index in range(101):
-        if index % 25 == 0:
+    naive = max(args.naive_renders, 26)
+    for index in range(naive + 1):
+        if index % 25 == 0 or index == naive:
             naive_samples.append({"renders": index, "rss_mb": round(rss_mb(), 1)})
-        if index < 100:
+        if index < naive:
             from weasyprint import CSS
 
             config = FontConfiguration()
@@ -246,9 +255,76 @@ def memory_figures(args, certificate) -> dict:
         "cached_per_process": cached,
         "new_font_configuration_each_render": {
             "samples": naive_samples,
-            "drift_25_to_100_mb": round(naive_drift, 1),
-            "per_render_kb": round(naive_drift * 1024 / 75, 1),
+            "drift_after_25_mb": round(naive_drift, 1),
+            "per_render_kb": round(naive_drift * 1024 / (naive - 25), 1),
         },
+    }
+
+
+def first_render_child(args) -> int:
+    """In a fresh process (the first-render mode): warm up as a Celery worker does, unless
+    told not to, then time the first certificate and the ones after it. Prints JSON."""
+    import json
+
+    import django
+
+    django.setup()
+    from certification import pdf
+    from certification.models import Certificate
+
+    certificate = Certificate.objects.get(pk=args.first_render_of)
+    figures = {"warm_up_ms": None}
+    if not args.no_warm_up:
+        started = time.perf_counter()
+        pdf.warm_up()
+        figures["warm_up_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    times = []
+    for _ in range(8):
+        started = time.perf_counter()
+        pdf.render_certificate_pdf(certificate)
+        times.append((time.perf_counter() - started) * 1000)
+    figures["first_ms"] = round(times[0], 1)
+    figures["warm_median_ms"] = round(statistics.median(times[2:]), 1)
+    print(json.dumps(figures))
+    return 0
+
+
+def first_render_figures(args, env, certificate) -> dict:
+    """The first certificate a fresh process renders, against the same process's later
+    ones, with the warm-up a Celery worker does at start and, for comparison, without."""
+    import json
+
+    def run(*extra):
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.certificates", "--first-render-of", str(certificate.pk)]
+            + list(extra),
+            cwd=runner.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise runner.BenchError(f"First-render process failed:\n{result.stderr[-2000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    figures = {}
+    for name, extra in (("warmed", ()), ("not_warmed", ("--no-warm-up",))):
+        runs = [run(*extra) for _ in range(args.first_render_runs)]
+        ratios = [r["first_ms"] / r["warm_median_ms"] for r in runs]
+        figures[name] = {
+            "runs": runs,
+            "first_ms": round(statistics.median(r["first_ms"] for r in runs), 1),
+            "warm_median_ms": round(statistics.median(r["warm_median_ms"] for r in runs), 1),
+            "first_over_warm": round(statistics.median(ratios), 2),
+        }
+    return {
+        **figures,
+        "first_ms": figures["warmed"]["first_ms"],
+        "first_over_warm": figures["warmed"]["first_over_warm"],
+        "method": "fresh process per run; warmed = pdf.warm_up() first, as the Celery worker "
+        "does in worker_process_init; first render vs the median of renders 3-8",
     }
 
 
@@ -278,6 +354,18 @@ def make_trainees(count: int, code: str) -> list[int]:
         [CertificateName(user=u, name=u.legal_name, confirmed_at=now) for u in users]
     )
     return list(User.objects.filter(email__startswith=f"{code}-").values_list("pk", flat=True))
+
+
+def wait_until_ready(sender, worker, log_path, seconds: float = 120) -> None:
+    """Start the clock only once the worker answers and its processes have warmed up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise runner.BenchError(f"The worker exited; see {log_path}")
+        if sender.control.ping(timeout=1.0):
+            time.sleep(2)  # the pool's processes warm up (worker_process_init) in parallel
+            return
+    raise runner.BenchError(f"The worker did not answer in {seconds:.0f}s; see {log_path}")
 
 
 def batch(args, env, *, processes: int) -> dict:
@@ -313,9 +401,7 @@ def batch(args, env, *, processes: int) -> dict:
             stderr=subprocess.STDOUT,
         )
         try:
-            time.sleep(3)  # let the pool start before the clock does
-            if worker.poll() is not None:
-                raise runner.BenchError(f"The worker exited; see {log_path}")
+            wait_until_ready(sender, worker, log_path)
             started = time.perf_counter()
             for trainee_id in trainee_ids:
                 sender.send_task(
@@ -341,8 +427,18 @@ def batch(args, env, *, processes: int) -> dict:
             except subprocess.TimeoutExpired:
                 worker.kill()
             sender.close()
+    from django.db.models import Count
+
     certificates = Certificate.objects.filter(credential_code=code)
+    per_trainee = certificates.values("trainee_id").annotate(n=Count("id"))
+    duplicates = sum(row["n"] - 1 for row in per_trainee if row["n"] > 1)
+    issued = set(
+        certificates.filter(status=Certificate.Status.ISSUED).values_list("trainee_id", flat=True)
+    )
+    lost = len(set(trainee_ids) - issued)
     return {
+        "duplicates": duplicates,
+        "lost": lost,
         "processes": processes,
         "issuances": len(trainee_ids),
         "issued_with_pdf": done,
@@ -360,6 +456,8 @@ def batch(args, env, *, processes: int) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.first_render_of:
+        return first_render_child(args)
     started_at = runner.utc_now()
     database = runner.resolve_database(
         args.database_url, runner.WORK_DIR / "certificates-bench.sqlite3"
@@ -376,6 +474,8 @@ def main(argv=None) -> int:
     certificate = make_certificate()
     print("Rendering: certificate vs a one-line document ...", flush=True)
     renders = render_figures(args, certificate)
+    print("First render in fresh processes ...", flush=True)
+    first = first_render_figures(args, env, certificate)
     print("Memory over renders ...", flush=True)
     memory = memory_figures(args, certificate)
     results = {
@@ -394,6 +494,7 @@ def main(argv=None) -> int:
             "calls": harfbuzz["harfbuzz_subset"],
         },
         "render": renders,
+        "first_render": first,
         "memory": memory,
     }
     if not args.skip_batch:
@@ -409,13 +510,54 @@ def main(argv=None) -> int:
                 flush=True,
             )
             runs.append(batch(args, env, processes=processes))
+        render_ms = renders["certificate"]["ms"]["median"]
+        for run in runs:
+            ideal_seconds = run["issuances"] * render_ms / 1000 / run["processes"]
+            run["ideal_seconds"] = round(ideal_seconds, 1)
+            run["ideal_per_second"] = round(run["issuances"] / ideal_seconds, 2)
+            run["overhead"] = round(run["seconds"] / ideal_seconds, 2)
         results["batch"] = {
             "runs": runs,
             "speed_up_2_vs_1": round(runs[1]["per_second"] / runs[0]["per_second"], 2),
+            "ideal": "issuances x median render time (this run, in process) / worker processes",
         }
+    results["goals"] = goals(results)
     path = runner.write_results("certificates", started_at, results)
     print_summary(results, path)
     return 0
+
+
+def goals(results: dict) -> list[dict]:
+    from .suite import goal
+
+    render, memory = results["render"], results["memory"]["cached_per_process"]
+    found = [
+        goal("certificate / one-line document (median render)", render["ratio_ms_median"], "<=", 2),
+        goal(
+            f"memory drift over renders 50..{memory['samples'][-1]['renders']}",
+            memory["drift_after_50_mb"],
+            "<",
+            5,
+            " MB",
+        ),
+        goal(
+            "first render / warm (worker warmed up)",
+            results["first_render"]["first_over_warm"],
+            "<=",
+            1.5,
+        ),
+    ]
+    if "batch" in results:
+        runs = results["batch"]["runs"]
+        found.append(
+            goal("2 workers / 1 worker throughput", results["batch"]["speed_up_2_vs_1"], ">=", 1.7)
+        )
+        for run in runs:
+            label = f"{run['processes']} worker(s)"
+            found.append(goal(f"batch overhead, {label}", run["overhead"], "<=", 1.25))
+            found.append(goal(f"duplicates, {label}", run["duplicates"], "==", 0))
+            found.append(goal(f"lost, {label}", run["lost"], "==", 0))
+    return found
 
 
 def print_summary(results: dict, path: Path) -> None:
@@ -434,6 +576,11 @@ def print_summary(results: dict, path: Path) -> None:
             f"peak heap {f['peak_python_heap_mb']:5.2f} MB  {f['pdf_bytes'] / 1024:6.1f} KB"
         )
     print(f"certificate / floor: {r['ratio_ms_median']}x time, {r['ratio_peak_memory']}x memory")
+    first = results["first_render"]
+    print(
+        f"first render / warm: {first['warmed']['first_over_warm']}x with the worker warm-up, "
+        f"{first['not_warmed']['first_over_warm']}x without"
+    )
     cached = m["cached_per_process"]
     naive = m["new_font_configuration_each_render"]
     print(
@@ -450,6 +597,14 @@ def print_summary(results: dict, path: Path) -> None:
                 f"load average {run['load_average_at_end'][0]} on {run['cores']} cores)"
             )
         print(f"speed-up with 2 processes: {results['batch']['speed_up_2_vs_1']}x")
+        for run in results["batch"]["runs"]:
+            print(
+                f"  {run['processes']} process(es): {run['overhead']}x the ideal "
+                f"{run['ideal_seconds']} s; duplicates {run['duplicates']}, lost {run['lost']}"
+            )
+    for g in results["goals"]:
+        state = {True: "met", False: "NOT met", None: "n/a"}[g["passed"]]
+        print(f"goal {g['goal']} {g['op']} {g['limit']}{g['unit']}: {g['value']} ({state})")
     print(f"\nWrote {path}")
 
 

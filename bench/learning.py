@@ -180,6 +180,10 @@ def server_environment(database_url: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in {"REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
     }
+    if os.environ.get("BENCH_PRODUCTION_SHAPE") == "1" and os.environ.get("REDIS_URL"):
+        # In the suite: the cache (and cached sessions) in Redis, shared by the workers as in
+        # production; tasks still run in-process, since this scenario starts no worker.
+        env.update(REDIS_URL=os.environ["REDIS_URL"], CELERY_BROKER_URL="")
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         SECRET_KEY=secrets.token_urlsafe(64),

@@ -24,7 +24,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
 
 
 def main(argv=None):
@@ -117,7 +117,7 @@ def main(argv=None):
         f"verify: median {report['verify']['median_ms']} ms, p95 {report['verify']['p95_ms']} ms"
         f"\n({args.rounds} rounds each)"
     )
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-openbadges.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
     print(f"Wrote {path}")

@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS_DIR = BASE_DIR / "bench" / "results"
+# bench.suite points every scenario at its own run folder with BENCH_RESULTS_DIR.
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or BASE_DIR / "bench" / "results")
 WORK_DIR = BASE_DIR / "var" / "bench"
 
 
@@ -543,9 +544,26 @@ def write_results(name: str, started: datetime, results: dict) -> Path:
     return path
 
 
+def gunicorn_config() -> dict:
+    """The workers, threads and worker class gunicorn.conf.py chooses on this machine (the
+    file production uses), so the benchmarks measure what is deployed."""
+    values: dict = {}
+    path = BASE_DIR / "gunicorn.conf.py"
+    if path.exists():
+        namespace: dict = {"__file__": str(path)}
+        exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - our own file
+        values = {k: namespace[k] for k in ("workers", "threads", "worker_class") if k in namespace}
+    cores = os.cpu_count() or 1
+    values.setdefault("workers", 2 * cores + 1)
+    values.setdefault("threads", 1)
+    values.setdefault("worker_class", "gthread" if values["threads"] > 1 else "sync")
+    values["file"] = "gunicorn.conf.py" if path.exists() else None
+    return values
+
+
 def add_server_arguments(parser) -> None:
     """Options every HTTP benchmark shares: the database and the gunicorn shape."""
-    cores = os.cpu_count() or 1
+    config = gunicorn_config()
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL"),
@@ -555,11 +573,14 @@ def add_server_arguments(parser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=2 * cores + 1,
-        help=f"gunicorn worker processes (2 x cores + 1 = {2 * cores + 1})",
+        default=config["workers"],
+        help=f"gunicorn worker processes (gunicorn.conf.py: {config['workers']})",
     )
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread (1)"
+        "--threads",
+        type=int,
+        default=config["threads"],
+        help=f"threads per worker; above 1 uses gthread (gunicorn.conf.py: {config['threads']})",
     )
     parser.add_argument(
         "--request-timeout", type=float, default=10, help="seconds before a request fails (10)"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from .models import (
@@ -165,25 +166,36 @@ def _modules_of(*courses) -> list[ModulePage]:
 
 def _quizzes_under(user, *courses) -> tuple[list, set[int]]:
     """Live quizzes under the courses, and the ids of those the learner has passed."""
-    from .models import Attempt, QuizPage
 
     if not courses:
         return [], set()
+    quizzes = _quizzes_of(*courses)
+    return quizzes, _passed(user, quizzes)
+
+
+def _quizzes_of(*courses) -> list:
+    from .models import QuizPage
+
     condition = reduce(or_, (Q(path__startswith=c.path) for c in courses))
-    quizzes = list(
+    return list(
         QuizPage.objects.live()
         .filter(condition)
         .only(*PAGE_FIELDS[:-1], "required_for_completion", "pass_mark")
         .order_by("path")
     )
-    passed = set()
-    if quizzes and user.is_authenticated:
-        passed = set(
-            Attempt.objects.filter(
-                user=user, quiz__in=[q.pk for q in quizzes], passed=True, released_at__isnull=False
-            ).values_list("quiz_id", flat=True)
-        )
-    return quizzes, passed
+
+
+def _passed(user, quizzes) -> set[int]:
+    """Ids of the quizzes the learner has passed (a released, passing attempt)."""
+    from .models import Attempt
+
+    if not quizzes or not user.is_authenticated:
+        return set()
+    return set(
+        Attempt.objects.filter(
+            user=user, quiz__in=[q.pk for q in quizzes], passed=True, released_at__isnull=False
+        ).values_list("quiz_id", flat=True)
+    )
 
 
 def _assemble(course, enrolment, modules, lessons, quizzes, passed, progress) -> CourseOutline:
@@ -208,21 +220,51 @@ def _assemble(course, enrolment, modules, lessons, quizzes, passed, progress) ->
     return CourseOutline(course=course, enrolment=enrolment, modules=items, final_quizzes=finals)
 
 
+# The live page tree of a course is the same for every learner and changes only when a page
+# is published, unpublished, saved, moved or deleted: it is cached under a version that any
+# such change bumps (courses.signal_handlers), so a stale tree is never served.
+TREE_VERSION_KEY = "courses:tree-version"
+TREE_KEY = "courses:tree:{version}:{course}"
+TREE_SECONDS = 60 * 60
+
+
+def bump_tree_version() -> None:
+    """Make every cached course tree stale."""
+    cache.add(TREE_VERSION_KEY, 0, None)
+    try:
+        cache.incr(TREE_VERSION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(TREE_VERSION_KEY, 1, None)
+
+
+def _course_tree(course) -> tuple[list, list, list]:
+    """The course's live modules, lessons and quizzes (no learner data): cached, else three
+    queries."""
+    version = cache.get(TREE_VERSION_KEY, 0)
+    key = TREE_KEY.format(version=version, course=course.pk)
+    tree = cache.get(key)
+    if tree is None:
+        quizzes = _quizzes_of(course)
+        tree = (_modules_of(course), _lessons_under(course), quizzes)
+        cache.set(key, tree, TREE_SECONDS)
+    return tree
+
+
 def course_outline(
     *, course: CoursePage, user, enrolment: Enrolment | None = None
 ) -> CourseOutline:
-    """Modules, lessons and quizzes of a course with the learner's progress: six queries."""
+    """Modules, lessons and quizzes of a course with the learner's progress: three queries,
+    six when the course tree is not cached."""
     if enrolment is None and user.is_authenticated:
         enrolment = Enrolment.objects.filter(user=user, course=course).first()
-    lessons = _lessons_under(course)
-    quizzes, passed = _quizzes_under(user, course)
+    modules, lessons, quizzes = _course_tree(course)
     return _assemble(
         course,
         enrolment,
-        _modules_of(course),
+        modules,
         lessons,
         quizzes,
-        passed,
+        _passed(user, quizzes),
         _progress_map(user, lessons),
     )
 

@@ -7,6 +7,7 @@ transaction has committed: a worker never sees an id for a row that is not there
 
 import logging
 import os
+import time
 
 from celery import Celery
 from celery.signals import worker_process_init
@@ -27,3 +28,19 @@ def close_inherited_connections(**kwargs):
 
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
+
+
+@worker_process_init.connect
+def warm_up_certificate_rendering(**kwargs):
+    """Load the certificate fonts and WeasyPrint in each worker process before its first task,
+    so the first certificate a worker renders is not several times slower than the rest."""
+    from certification import pdf
+
+    started = time.perf_counter()
+    try:
+        pdf.warm_up()
+    except Exception as error:  # noqa: BLE001 - never stop a worker; the first render reports it
+        logger.warning("Certificate warm-up failed: %s", error)
+        return
+    elapsed_ms = 1000 * (time.perf_counter() - started)
+    logger.info("Certificate rendering warmed up in %.0f ms", elapsed_ms)

@@ -219,3 +219,21 @@ def test_a_long_name_still_fits_on_one_page(db, tmp_path):
     path.write_bytes(pdf.render_pdf(context))
     assert re.search(r"^Pages:\s+1$", run(tool("pdfinfo"), str(path)), re.M)
     assert name in run(tool("pdftotext"), str(path), "-").replace("\n", " ")
+
+
+def test_warm_up_renders_without_the_database_and_is_not_counted(django_assert_num_queries):
+    """A worker warms up before its first task: a full render of sample text, no queries."""
+    with django_assert_num_queries(0):
+        pdf.warm_up()
+    assert pdf.process_state().renders == 0
+
+
+def test_a_failing_warm_up_never_stops_a_worker(monkeypatch, caplog):
+    from lms.celery import warm_up_certificate_rendering
+
+    def broken():
+        raise CertificateRenderError("Certificate fonts missing: x.ttf.")
+
+    monkeypatch.setattr(pdf, "warm_up", broken)
+    warm_up_certificate_rendering()
+    assert "Certificate warm-up failed: Certificate fonts missing" in caplog.text
