@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import reauth
 from lms.accounts.models import User
+from lms.fields import IdChoiceField
 
 from . import services
 from .exceptions import CredentialError
@@ -28,7 +29,7 @@ def _person_with_email(email):
 
 class ManualIssueForm(forms.Form):
     email = forms.EmailField(label=_("Trainee's email address"))
-    credential = forms.ModelChoiceField(
+    credential = IdChoiceField(
         label=_("Credential"), queryset=Credential.objects.issued_by_product()
     )
     reason = forms.CharField(

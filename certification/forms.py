@@ -4,10 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.fields import IdChoiceField, IdMultipleChoiceField
+
 from .models import ActivityType, Domain, PracticumEntry, Rating, SupervisionSession
 
 
-class DomainChoiceField(forms.ModelMultipleChoiceField):
+class DomainChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.title
 
@@ -26,7 +28,7 @@ class EntryForm(forms.Form):
         help_text=_("For example 90 for an hour and a half. At most 16 hours a day."),
     )
     setting = forms.ChoiceField(label=_("Setting"), choices=PracticumEntry.Setting.choices)
-    activity = forms.ModelChoiceField(
+    activity = IdChoiceField(
         label=_("Activity"),
         queryset=ActivityType.objects.filter(counts_as_supervision=False),
         empty_label=None,

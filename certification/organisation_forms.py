@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.fields import IdChoiceField
 from lms.uploads import check_upload
 
 from .services.organisations import ROSTER_MAX_BYTES
@@ -80,7 +81,7 @@ class RosterForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = IdChoiceField(
         label=_("Employer to share it with"),
         queryset=None,
         empty_label=_("Choose an employer"),

@@ -11,6 +11,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.accounts.models import Membership, User
+from lms.fields import IdChoiceField
 
 from . import permissions, services
 from .exceptions import PracticumError
@@ -123,7 +124,7 @@ class PlacementForm(WagtailAdminModelForm):
     """Creating a placement names its first supervisor and their qualification; the service
     checks the supervisor's role at the host. Editing changes dates and grace only."""
 
-    supervisor = forms.ModelChoiceField(
+    supervisor = IdChoiceField(
         queryset=User.objects.filter(memberships__role=Membership.Role.SUPERVISOR).distinct(),
         required=False,
         help_text=_("Someone with the supervisor role at the placement host."),

@@ -78,3 +78,28 @@ def test_small_int_accepts_only_plain_digits_in_range():
     for junk in ["²", "①", "٣", "-1", "1.5", "", None, "9" * 40, str(2**31)]:
         assert small_int(junk) is None, junk
     assert ids(["3", "x", "²", "5"]) == [3, 5]
+
+
+@pytest.mark.parametrize("field", ["activity", "domains"])
+def test_a_practicum_entry_with_an_id_no_column_holds_keeps_what_was_typed(world, client, field):
+    """Django's choice fields sent 9223372036854775808 to the database, which overflowed."""
+    from certification.models import PracticumEntry
+
+    client.force_login(world.users["trainee"])
+    before = PracticumEntry.objects.count()
+    data = {
+        "date": "2026-01-05",
+        "start_time": "09:00",
+        "minutes": "60",
+        "setting": "in_person",
+        "activity": "1",
+        "domains": "1",
+        "description": "Kept description",
+    }
+    data[field] = str(2**63)
+    response = client.post(reverse("practicum:entry_new", args=[world.placement.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Select a valid choice" in body or "is not a valid value" in body
+    assert "Kept description" in body
+    assert PracticumEntry.objects.count() == before

@@ -34,7 +34,9 @@ SIZES = (2, 20)
 
 
 @pytest.fixture(autouse=True)
-def measure_rendering(settings):
+def measure_rendering(settings, site):
+    # `site`: the page tree (a test elsewhere on the same worker may have flushed the
+    # database, migration-made root page and all).
     settings.PEERPATH_ANONYMOUS_CACHE_SECONDS = 0
     settings.PEERPATH_VERIFY_RATE_LIMIT = 0
 
