@@ -30,6 +30,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
+from courses.forms import QuestionAdminForm
 from lms.parsing import small_int
 
 WRITTEN_MAX_CHARS = 10_000
@@ -114,6 +115,8 @@ class CriterionBlock(blocks.StructBlock):
 
 class Question(PolymorphicModel, ClusterableModel, index.Indexed):
     """A question in the bank. Subclasses add their content and their grading."""
+
+    base_form_class = QuestionAdminForm
 
     class Difficulty(models.TextChoices):
         EASY = "easy", _("Easy")

@@ -329,3 +329,16 @@ def test_staff_without_question_permissions_cannot_open_the_bank(client, registr
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert not SingleChoiceQuestion.objects.exists()
+
+
+def test_a_submission_missing_the_form_machinery_is_refused_with_messages(author_client):
+    """A POST without a StreamField's "-count" or the formsets' management data (a script, a
+    truncated request) re-shows the form with its errors; it was a KeyError inside Wagtail."""
+    from courses.models.questions import QUESTION_TYPES
+
+    for model in QUESTION_TYPES.values():
+        before = model.objects.count()
+        response = author_client.post(add_url(model), {"title": "Kept title"})
+        assert response.status_code == 200, model.__name__
+        assert "Kept title" in response.content.decode(), model.__name__
+        assert model.objects.count() == before
