@@ -6,12 +6,9 @@ the worker restarted and the sweeper run, still ends with one certificate and on
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from celery import Celery
@@ -20,76 +17,14 @@ from django.utils import timezone
 
 from certification import services
 from certification.models import AuditEvent, Certificate, CertificateName, CertificateTemplate
+from tests.celery_workers import Worker
 from tests.certification.credential_helpers import make_credential
-from tests.conftest import ROOT, database_url_for_subprocess
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 RENDER = "certification.tasks.render_certificate_task"
 ISSUE = "certification.tasks.issue_certificate_task"
-
-
-class Worker:
-    """A prefork Celery worker on a private queue; tasks it queues itself stay on it."""
-
-    def __init__(self, redis_url, queue, *, concurrency, render_delay=0.0):
-        self.queue = queue
-        self.log_path = ROOT / "var" / f"{queue}-{uuid.uuid4().hex[:6]}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-            "DATABASE_URL": database_url_for_subprocess(),
-            "CELERY_BROKER_URL": redis_url,
-            "REDIS_URL": redis_url,
-            "PEERPATH_TEST_EAGER": "0",
-            "PEERPATH_TEST_QUEUE": queue,
-            "PEERPATH_TEST_RENDER_DELAY": str(render_delay),
-        }
-        self.log = open(self.log_path, "w")  # noqa: SIM115 - open for the worker's life
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={concurrency}",
-                "--queues",
-                queue,
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname={queue}-{uuid.uuid4().hex[:6]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-    def text(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 @pytest.fixture
@@ -99,8 +34,13 @@ def workers(redis_url):
     sender = Celery("sender", broker=redis_url, set_as_current=False)
     queue = f"peerpath-cert-{uuid.uuid4().hex[:10]}"
 
-    def start(**kwargs):
-        worker = Worker(redis_url, queue, **kwargs)
+    def start(*, concurrency, render_delay=0.0):
+        worker = Worker(
+            redis_url,
+            queue,
+            concurrency=concurrency,
+            env={"PEERPATH_TEST_RENDER_DELAY": str(render_delay)},
+        )
         started.append(worker)
         return worker
 
