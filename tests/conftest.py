@@ -15,6 +15,46 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_ALL = os.environ.get("PEERPATH_REQUIRE_ALL") == "1"
 
 
+# --- How `make test` shares the suite between two (or more) xdist workers -----------------
+# It runs with `--dist loadgroup --no-loadscope-reorder`, and a unit of work is an xdist group.
+# Each file is one group, so its module and package fixtures are built once per file, as with
+# `--dist loadfile`. The long files below are made of independent tests (one form fuzzed, one
+# URL requested by every role), so each of their tests is a group of its own, and both workers
+# share them; a worker that takes several in a row builds the file's world once. Units are
+# handed out longest first, so the many short files fill the end and the workers finish
+# together instead of one worker running a long file alone at the end.
+SPLIT_PER_TEST = ("tests/fuzz/test_forms_", "tests/security/test_access_matrix.py")
+LONGEST_FIRST = (
+    "tests/fuzz/test_forms_signing.py",
+    "tests/fuzz/",
+    "tests/faults/",
+    "tests/security/test_access_matrix.py",
+    "tests/e2e/",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the test ids
+def pytest_collection_modifyitems(config, items):
+    # An xdist worker sees `loadgroup` (its own `dist` is "no"); the controller sees `dist`.
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for index, item in enumerate(items):
+        path = item.path.relative_to(ROOT).as_posix()
+        group = path.removeprefix("tests/").removesuffix(".py")
+        if path.startswith(SPLIT_PER_TEST):
+            group = f"{group}-{index}"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+    def rank(item) -> int:
+        path = item.path.relative_to(ROOT).as_posix()
+        return next(
+            (n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: within a rank, files and tests keep their order
+
+
 def skip_or_fail(reason: str):
     """Skip locally with a reason; fail under CI, where everything must run."""
     if REQUIRE_ALL:
