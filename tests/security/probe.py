@@ -7,8 +7,9 @@ HTTP as a browser would (pages, forms, CSRF, cookies); only the world is built f
     make probe                       # or: .venv/bin/python -m tests.security.probe
 
 It answers, for every way in and for every finding of issue 14, what the site actually did,
-and writes `var/probe/<time>.json`. It exits non-zero when any check fails. Not part of the
-suite: it builds its own database and server, and needs Redis (REDIS_URL or 127.0.0.1:6379).
+and writes `var/probe/<time>.json`. It exits non-zero when any check fails. It builds its own
+database and server and empties its own Redis database (`--redis-url`, default db 12 on
+127.0.0.1:6379, never REDIS_URL). `tests/security/test_probe.py` runs it in the suite.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import redis
 from cryptography.fernet import Fernet
 
 from bench.runner import BASE_DIR, Client, GunicornServer
@@ -469,10 +471,15 @@ def startup_refusals(env: dict) -> list[dict]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/12")
+        "--redis-url",
+        help="a Redis database the probe may empty (default db 12)",
+        default="redis://127.0.0.1:6379/12",
     )
     args = parser.parse_args(argv)
 
+    # The probe's Redis database is its own: emptied first, so no rate-limit count or
+    # session of an earlier run changes what this one sees.
+    redis.Redis.from_url(args.redis_url).flushdb()
     WORK.mkdir(parents=True, exist_ok=True)
     database = WORK / "probe.sqlite3"
     database.unlink(missing_ok=True)
