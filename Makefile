@@ -51,17 +51,18 @@ seed: install
 
 # The suite runs on every core (pytest-xdist). Each file's tests stay on one worker, except the
 # long fuzz and access-matrix files, whose tests are shared out; the longest go first
-# (tests/conftest.py, pytest_collection_modifyitems).
+# (tests/conftest.py: pytest_xdist_make_scheduler, pytest_collection_modifyitems).
 PYTEST_WORKERS ?= auto
-PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_DIST) $(PYTEST_ARGS)
 
-# The edit-run loop: everything but the browser, fault, fuzz and access-matrix tests (which
-# `make test` and CI run). A few minutes on two cores.
+# The edit-run loop: everything but the browser, fault, fuzz, access-matrix and black-box
+# probe tests (which `make test` and CI run). A few minutes on two cores.
 test-fast: install-dev
 	$(VENV)/bin/pytest $(PYTEST_DIST) -m "not browser" --ignore=tests/faults \
-		--ignore=tests/fuzz --ignore=tests/security/test_access_matrix.py $(PYTEST_ARGS)
+		--ignore=tests/fuzz --ignore=tests/security/test_access_matrix.py \
+		--ignore=tests/security/test_probe.py $(PYTEST_ARGS)
 
 # Benchmarks (not tests). `make bench` runs every scenario as one suite on PostgreSQL and
 # Redis (DATABASE_URL, REDIS_URL) and writes bench/results/<time>.json, .html and charts;
