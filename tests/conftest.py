@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(config, items):
         items.sort(key=_rank)  # stable: within a rank, files and tests keep their order
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: runs with -p no:xdist must not fail
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadfile`, with each test of the files in SPLIT_PER_TEST a unit of its own."""
     if config.getoption("dist") != "loadfile":
