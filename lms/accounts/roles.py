@@ -1,7 +1,8 @@
 """Wagtail groups for staff roles, as data. `python manage.py sync_roles` applies them.
 
 Trainers author curricula and run the cohorts of the organisations they teach for;
-registrars manage organisations, cohorts (and who teaches them), credentials and certificates. Neither may change site settings or user accounts (that stays with superusers).
+registrars manage organisations, cohorts (and who teaches them), credentials and
+certificates. Neither may change site settings or user accounts (that stays with superusers).
 Later apps add their permissions here so one command keeps every site in step.
 """
 

@@ -290,9 +290,7 @@ def test_chooser_searches_filters_and_labels_drafts(author_client):
     assert chosen["result"]["edit_url"] == reverse("question_true_false:edit", args=[draft.pk])
 
 
-def test_trainer_manages_accommodations_but_cannot_delete_them(
-    client, trainer, organisation, site
-):
+def test_trainer_manages_accommodations_but_cannot_delete_them(client, trainer, organisation, site):
     """For a learner of a cohort of the trainer's organisation, on a quiz of its course (an
     accommodation for anyone else is refused: tests/courses/test_organisation_scoping.py)."""
     quiz = QuizPageFactory()
