@@ -254,3 +254,19 @@ def test_the_trainer_filter_and_pickers_list_only_the_trainers_own_organisations
     assert list(permissions.organisations_for_cohorts(trainer)) == [cohort_a.organisation]
     assert not permissions.trainers_assignable_by(trainer).exists()
     assert not permissions.organisations_assigning_trainers(trainer).exists()
+
+
+def test_synced_groups_hold_the_intended_cohort_permissions(roles):
+    """sync_roles: trainers change and view cohorts (scoped to their organisations) but never
+    add one; registrars add, change and view them; nobody but the superuser deletes one."""
+
+    def cohort_codes(name):
+        group = Group.objects.get(name=name)
+        return set(
+            group.permissions.filter(codename__endswith="_cohort").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert cohort_codes("Trainers") == {"change_cohort", "view_cohort"}
+    assert cohort_codes("Registrars") == {"add_cohort", "change_cohort", "view_cohort"}
