@@ -741,34 +741,29 @@ class CohortFilterSet(WagtailFilterSet):
 
 
 class AccommodationAdminForm(forms.ModelForm):
-    """An accommodation for a learner of a cohort the user manages, on a quiz of its course."""
+    """An accommodation for a learner of the user's organisations (permissions.learners_of)."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.for_user = for_user
         self.fields["user"].queryset = _with_current(
-            permissions.learners_accommodated_by(for_user), self.instance.user_id
+            permissions.learners_of(for_user).filter(is_active=True), self.instance.user_id
         )
 
     def clean(self):
         cleaned = super().clean()
-        learner, quiz = cleaned.get("user"), cleaned.get("quiz")
-        if (
-            learner is not None
-            and quiz is not None
-            and not permissions.can_accommodate(self.for_user, learner=learner, quiz=quiz)
-        ):
-            self.add_error(
-                "quiz", _("Choose a quiz of a course this learner takes in one of your cohorts.")
-            )
+        learner = cleaned.get("user")
+        if learner is not None and not permissions.can_accommodate(self.for_user, learner=learner):
+            self.add_error("user", _("Choose a learner of your own organisation."))
         return cleaned
 
 
 def accommodation_quizzes(request):
-    """Quizzes on the courses of the cohorts the user may see."""
+    """Quizzes of the accommodations the user may see."""
     if request is None:
         return QuizPage.objects.none()
-    return permissions.quizzes_managed_by(request.user).order_by("title")
+    scope = permissions.accommodations_managed_by(request.user)
+    return QuizPage.objects.filter(accommodations__in=scope).distinct().order_by("title")
 
 
 class AccommodationFilterSet(WagtailFilterSet):

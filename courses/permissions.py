@@ -178,55 +178,35 @@ def attempts_to_release(user):
     )
 
 
-def accommodations_managed_by(user):
-    """Accommodations the user may list and change: for a learner of a cohort they manage, on a
-    quiz of that cohort's course; all for registrars and superusers."""
-    if manages_every_organisation(user):
-        return Accommodation.objects.all()
-    if not _active(user):
-        return Accommodation.objects.none()
-    return _in_cohorts(Accommodation.objects.all(), cohorts_managed_by(user))
-
-
-def learners_accommodated_by(user):
-    """People the user may give an accommodation: learners of the cohorts they manage."""
-    people = get_user_model().objects.filter(is_active=True)
+def learners_of(user):
+    """The learners the user acts for outside one cohort (accommodations): trainees of the
+    organisations whose cohorts they manage, and the learners of those cohorts; everyone for
+    registrars and superusers."""
+    people = get_user_model().objects.all()
     if manages_every_organisation(user):
         return people
-    return people.filter(cohorts__in=cohorts_managed_by(user)).distinct()
+    if not _active(user):
+        return people.none()
+    return people.filter(
+        Q(
+            memberships__role=Membership.Role.TRAINEE,
+            memberships__organisation__in=organisations_for_cohorts(user),
+        )
+        | Q(cohorts__in=cohorts_managed_by(user))
+    ).distinct()
 
 
-def quizzes_managed_by(user):
-    """Quizzes on the courses of the cohorts the user manages (every quiz for registrars and
-    superusers)."""
-    from .models import QuizPage
-
+def accommodations_managed_by(user):
+    """Accommodations the user may list and change: those of the learners they act for."""
     if manages_every_organisation(user):
-        return QuizPage.objects.all()
-    condition = Q()
-    for path in cohorts_managed_by(user).values_list("course__path", flat=True).distinct():
-        condition |= Q(path__startswith=path)
-    if not condition:
-        return QuizPage.objects.none()
-    return QuizPage.objects.filter(condition)
+        return Accommodation.objects.all()
+    return Accommodation.objects.filter(user__in=learners_of(user).values("pk"))
 
 
-def can_accommodate(user, *, learner, quiz) -> bool:
-    """Whether the user may set an accommodation for `learner` on `quiz`: the learner is in a
-    cohort the user manages whose course holds the quiz (any pair for registrars and
-    superusers)."""
-    if manages_every_organisation(user):
-        return True
-    return (
-        cohorts_managed_by(user)
-        .filter(learners=learner, course__path__in=_ancestor_paths(quiz))
-        .exists()
-    )
-
-
-def _ancestor_paths(page) -> list[str]:
-    steps = page.steplen
-    return [page.path[:i] for i in range(steps, len(page.path) + 1, steps)]
+def can_accommodate(user, *, learner) -> bool:
+    """Whether the user may give `learner` extra time or attempts (on any quiz: the
+    curriculum is shared; the learner is what an organisation owns)."""
+    return learners_of(user).filter(pk=learner.pk).exists()
 
 
 def can_view_quiz_statistics(user, quiz) -> bool:
