@@ -36,7 +36,7 @@ from ..models import (
 )
 from .audit import record_event
 from .credentials import check_eligibility, pin_credential
-from .lifecycle import sign_certificate
+from .lifecycle import sign_certificate, transition_certificate
 from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
@@ -259,29 +259,22 @@ def store_certificate_pdf(*, certificate_id: int) -> bool:
         if default_storage.exists(name):
             default_storage.delete(name)
         saved = default_storage.save(name, ContentFile(data))
-        locked.pdf.name = saved
-        locked.pdf_sha256 = digest
-        locked.status = Certificate.Status.ISSUED
-        locked.pdf_rendered_at = timezone.now()
-        locked.last_error = ""
         sign_certificate(locked)  # its Open Badges credential and status-list bit
-        locked.save(
-            update_fields=[
-                "pdf",
-                "pdf_sha256",
-                "status",
-                "pdf_rendered_at",
-                "last_error",
-                "status_index",
-                "signed_credential",
-            ]
-        )
-        record_event(
+        transition_certificate(
+            locked,
+            move="issue",
             actor=None,
-            action="certificate.pdf_stored",
-            obj=locked,
+            changes={
+                "pdf": saved,
+                "pdf_sha256": digest,
+                "status": Certificate.Status.ISSUED,
+                "pdf_rendered_at": timezone.now(),
+                "last_error": "",
+                "status_index": locked.status_index,
+                "signed_credential": locked.signed_credential,
+            },
             before={"status": Certificate.Status.PENDING},
-            after={"status": locked.status, "sha256": digest, "bytes": len(data)},
+            after={"status": Certificate.Status.ISSUED, "sha256": digest, "bytes": len(data)},
         )
         from ..tasks import email_certificate_ready_task
 

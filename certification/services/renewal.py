@@ -22,9 +22,9 @@ from django.utils import timezone
 from ..exceptions import RenewalError
 from ..models import Certificate, CertificateName, ContinuingEducation, CredentialVersion
 from ..permissions import can_manage_certificates
-from ..signals import certificate_changed
 from .audit import record_event
 from .certificates import generate_verification_code
+from .lifecycle import check_move, transition_certificate
 from .organisations import carry_shares_forward
 from .outbox import enqueue_task
 
@@ -355,7 +355,6 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     counted are marked as used by it; shares move to it; the PDF is rendered on commit;
     watching organisations hear of the replacement. Returns the new certificate."""
     from ..tasks import render_certificate_task
-    from .lifecycle import _set_bit  # the lead's status-list update, shared on purpose
 
     today = today or timezone.localdate()
     old = (
@@ -368,13 +367,12 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
         raise RenewalError("We could not find that certificate.", status=404)
     if old.status == Certificate.Status.REPLACED:
         raise RenewalError("This certificate has already been renewed or replaced.", status=409)
-    if old.status != Certificate.Status.ISSUED:
-        raise RenewalError("Only an issued certificate can be renewed.", status=409)
-    if old.suspended_at is not None:
+    if old.status == Certificate.Status.ISSUED and old.suspended_at is not None:
         raise RenewalError(
             "This certificate is suspended. It can be renewed once a registrar reinstates it.",
             status=409,
         )
+    check_move(old, "renew", error=RenewalError)
     check = renewal_check(certificate=old, today=today)
     if not check.renewable:
         raise RenewalError(check.reason, status=409)
@@ -397,38 +395,39 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     snapshot = {name_: getattr(old, name_) for name_ in Certificate.SNAPSHOT_FIELDS}
     for fresh in ("uuid", "verification_code", "issued_on", "expires_on", "holder_name"):
         snapshot.pop(fresh)
-    old.status = Certificate.Status.REPLACED
-    old.replaced_at = timezone.now()
-    old.save(update_fields=["status", "replaced_at"])
-    new = Certificate(
-        trainee_id=old.trainee_id,
-        credential_version=version,
-        template_id=old.template_id,
-        route=Certificate.Route.AUTOMATIC,
-        verification_code=generate_verification_code(),
-        holder_name=name.name if name else old.holder_name,
-        issued_on=today,
-        expires_on=_add_months(today, version.validity_months or 24),
-        **snapshot,
-    )
-    new.full_clean()
-    new.save()
-    Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
-    old.replaced_by = new
-    _set_bit(old)  # the old credential reads as no longer current in the status list
+
+    def renewed_copy(old):
+        # Saved after the old one leaves "issued": one active certificate per credential.
+        new = Certificate(
+            trainee_id=old.trainee_id,
+            credential_version=version,
+            template_id=old.template_id,
+            route=Certificate.Route.AUTOMATIC,
+            verification_code=generate_verification_code(),
+            holder_name=name.name if name else old.holder_name,
+            issued_on=today,
+            expires_on=_add_months(today, version.validity_months or 24),
+            **snapshot,
+        )
+        new.full_clean()
+        new.save()
+        ContinuingEducation.objects.filter(pk__in=used).update(used_for=new)
+        return new
+
     used = [record.pk for record in check.records]
-    ContinuingEducation.objects.filter(pk__in=used).update(used_for=new)
-    record_event(
+    new = transition_certificate(
+        old,
+        move="renew",
         actor=actor,
-        action="certificate.renewed",
-        obj=old,
+        changes={"status": Certificate.Status.REPLACED, "replaced_at": timezone.now()},
         before={"status": Certificate.Status.ISSUED, "expires_on": old.expires_on},
         after={
-            "status": old.status,
-            "replaced_by": new.pk,
+            "status": Certificate.Status.REPLACED,
             "ce_records": used,
             "checklist": {item.key: str(item.done) for item in check.items},
         },
+        successor=renewed_copy,
+        error=RenewalError,
     )
     record_event(
         actor=actor,
@@ -438,5 +437,4 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     )
     carry_shares_forward(certificate=old, actor=actor)
     enqueue_task(render_certificate_task, new.pk)
-    certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
     return new
