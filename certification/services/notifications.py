@@ -1,6 +1,7 @@
 """Practicum notifications by email, without a flood: the first unsent notification goes out
-promptly (on commit, through Celery); anything that follows within a week waits for the
-weekly digest. Messages carry counts and states only, never descriptions or notes."""
+promptly (through the outbox, sent on commit, so a broker that is away only delays it);
+anything that follows within a week waits for the weekly digest. Messages carry counts and
+states only, never descriptions or notes."""
 
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from lms.accounts.models import User
 
 from ..models import Notification
+from .outbox import enqueue_task
 
 __all__ = ["DIGEST_INTERVAL", "email_notifications", "notify", "send_digests"]
 
@@ -21,11 +23,12 @@ DIGEST_INTERVAL = timedelta(days=7)
 
 
 def notify(*, recipient, message: str, url: str) -> Notification:
-    """Record a notification and, once the transaction commits, ask for it to be emailed."""
+    """Record a notification and, in the same transaction, the outbox message that asks for it
+    to be emailed once the transaction commits."""
     from ..tasks import email_notifications_task
 
     note = Notification.objects.create(recipient=recipient, message=message, url=url)
-    email_notifications_task.delay_on_commit(recipient.pk)
+    enqueue_task(email_notifications_task, recipient.pk)
     return note
 
 

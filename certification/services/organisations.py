@@ -27,6 +27,7 @@ from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
 from .audit import record_event
 from .certificates import normalise_code
+from .outbox import enqueue_task
 from .verification import find_certificates, public_record
 
 logger = logging.getLogger(__name__)
@@ -561,8 +562,9 @@ def notify_watchers(*, certificate_id: int, change: str) -> int:
                 .values_list("organisation_id", flat=True)
             )
         )
-    for organisation_id in organisation_ids:
-        send_certificate_notice_task.delay(certificate_id, change, organisation_id)
+        # Written with the shares they follow; sent on commit or by the sweeper.
+        for organisation_id in organisation_ids:
+            enqueue_task(send_certificate_notice_task, certificate_id, change, organisation_id)
     return len(organisation_ids)
 
 
