@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lms.accounts.models import Membership, Organisation
+from lms.exports import csv_safe
 
 from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
@@ -89,16 +90,6 @@ LAST_NAME_HEADERS = {"last name", "surname", "family name", "last"}
 
 
 # Rosters.
-
-
-def csv_safe(value) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection): a cell whose
-    first character (or first after spaces) could start a formula is prefixed with '."""
-    text = "" if value is None else str(value)
-    first = text.lstrip(" ")[:1]
-    if text[:1] in ("\t", "\r", "\n") or first in ("=", "+", "-", "@", "|", "%"):
-        return "'" + text
-    return text
 
 
 def _header_key(cell: str) -> str:
