@@ -26,6 +26,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from lms.site import absolute_url
+
 from .exceptions import CertificateRenderError
 
 # Documents are rendered against this base, which is never fetched over the network: the
@@ -226,7 +228,7 @@ def sample_context(template) -> dict:
         template_version=template.version,
         design=design_snapshot(template) if template.pk else design_snapshot(template, []),
         grouped_code="SAMPL-E0000-00000-00000-00000",
-        verification_url=f"{settings.SITE_URL.rstrip('/')}/verify/SAMPLE/",
+        verification_url=absolute_url("/verify/SAMPLE/"),
         uuid="00000000-0000-0000-0000-000000000000",
         sample=True,
     )
@@ -324,7 +326,7 @@ def warm_up() -> None:
         template_version=1,
         design={},
         grouped_code="WARMU-P0000-00000-00000-00000",
-        verification_url=f"{settings.SITE_URL.rstrip('/')}/verify/WARMUP/",
+        verification_url=absolute_url("/verify/WARMUP/"),
         uuid="00000000-0000-0000-0000-000000000000",
         sample=True,
     )

@@ -12,7 +12,6 @@ import logging
 import secrets
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -20,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from lms.site import absolute_url
 
 from ..exceptions import (
     CertificateRenderError,
@@ -309,7 +310,7 @@ def email_certificate_ready(*, certificate_id: int) -> bool:
         )
         if certificate is None or not certificate.ready or certificate.ready_emailed_at:
             return False
-        link = settings.SITE_URL.rstrip("/") + certificate.get_absolute_url()
+        link = absolute_url(certificate.get_absolute_url())
         context = {"certificate": certificate, "link": link, "user": certificate.trainee}
         send_mail(
             subject="Your Peerpath certificate is ready",

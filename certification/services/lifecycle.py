@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from lms.site import absolute_url
 
 from .. import openbadges
 from ..exceptions import CertificationError
@@ -43,12 +44,8 @@ class LifecycleError(CertificationError):
         self.message, self.status = message, status
 
 
-def _site() -> str:
-    return settings.SITE_URL.rstrip("/")
-
-
 def status_list_url() -> str:
-    return _site() + reverse("issuer:status_list", kwargs={"purpose": REVOCATION})
+    return absolute_url(reverse("issuer:status_list", kwargs={"purpose": REVOCATION}))
 
 
 def _status_list(*, lock: bool) -> StatusList:
@@ -95,13 +92,14 @@ def sign_certificate(certificate: Certificate) -> None:
     alignments = tuple(
         openbadges.Alignment(
             target_name=item.get("text", "") or item.get("code", ""),
-            target_url=_site()
-            + reverse(
-                "frameworks:node",
-                kwargs={
-                    "framework": item["code"].partition("/")[0],
-                    "code": item["code"].partition("/")[2],
-                },
+            target_url=absolute_url(
+                reverse(
+                    "frameworks:node",
+                    kwargs={
+                        "framework": item["code"].partition("/")[0],
+                        "code": item["code"].partition("/")[2],
+                    },
+                )
             ),
             target_code=item["code"],
             target_framework=item["code"].partition("/")[0],
@@ -112,8 +110,9 @@ def sign_certificate(certificate: Certificate) -> None:
     data = openbadges.CredentialInput(
         credential_id=certificate.verification_url,
         holder_name=certificate.holder_name,
-        achievement_id=_site()
-        + reverse("credentials:detail", kwargs={"code": certificate.credential_code}),
+        achievement_id=absolute_url(
+            reverse("credentials:detail", kwargs={"code": certificate.credential_code})
+        ),
         achievement_name=certificate.credential_title,
         achievement_description=certificate.alignment_statement
         or f"{certificate.credential_title}, version {certificate.credential_version_number}.",

@@ -5,7 +5,6 @@ states only, never descriptions or notes."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lms.accounts.models import User
+from lms.site import absolute_url
 
 from ..models import Notification
 from .outbox import enqueue_task
@@ -33,7 +33,7 @@ def notify(*, recipient, message: str, url: str) -> Notification:
 
 
 def _send(recipient, notes, *, digest: bool) -> None:
-    base = settings.SITE_URL.rstrip("/")
+    base = absolute_url()
     context = {
         "recipient": recipient,
         "notes": [{"message": n.message, "url": base + n.url} for n in notes],

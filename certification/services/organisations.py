@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from lms.accounts.models import Membership, Organisation
 from lms.exports import csv_safe
+from lms.site import absolute_url
 
 from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
@@ -700,7 +700,7 @@ def send_certificate_notice(
                 )
         except IntegrityError:
             return False  # already sent (by an earlier run or another worker)
-        site = settings.SITE_URL.rstrip("/")
+        site = absolute_url()
         record = public_record(certificate)
         context = {
             "kind": kind,

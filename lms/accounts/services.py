@@ -8,6 +8,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.site import absolute_url
+
 from . import totp
 from .exceptions import (
     InvitationEmailMismatchError,
@@ -90,7 +92,7 @@ def send_invitation(*, invitation_id: int) -> bool:
             return False
         context = {
             "invitation": invitation,
-            "url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+            "url": absolute_url(invitation.get_absolute_url()),
         }
         # The subject names the organisation only: never anything about the person.
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
