@@ -71,9 +71,7 @@ ERASURE_DAYS = 30
 
 
 class DataRightsError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    """A data-rights request that cannot be taken; the message is fit to show."""
 
 
 def _iso(value):

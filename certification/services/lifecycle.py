@@ -39,9 +39,7 @@ REVOCATION = "revocation"
 
 
 class LifecycleError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    """A certificate lifecycle move that cannot be made (a refused move is a 409)."""
 
 
 def status_list_url() -> str:

@@ -24,9 +24,7 @@ SUPPORT_FLAG_DAYS = 14
 
 
 class WellbeingError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    """A check-in or statement that cannot be saved; the message is fit to show."""
 
 
 @transaction.atomic
