@@ -1,6 +1,7 @@
 """Who may do what with courses and cohorts. Views, exports and admin ask here."""
 
-from lms.accounts.models import Membership
+from lms.accounts import permissions as accounts_permissions
+from lms.accounts.roles import TRAINERS
 
 from .models import Cohort, Enrolment
 
@@ -14,14 +15,7 @@ def enrolment_for(*, user, course):
 
 def is_trainer(user) -> bool:
     """Trainers (by Wagtail group or organisation role) and superusers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.groups.filter(name="Trainers").exists()
-        or user.memberships.filter(role=Membership.Role.TRAINER).exists()
-    )
+    return accounts_permissions.is_trainer(user)
 
 
 def cohorts_visible_to(user):
@@ -85,7 +79,7 @@ def can_view_quiz_statistics(user, quiz) -> bool:
 
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or user.groups.filter(name="Trainers").exists():
+    if accounts_permissions.has_staff_role(user, TRAINERS):
         return True
     return (
         Cohort.objects.taught_by(user)

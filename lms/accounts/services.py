@@ -21,6 +21,7 @@ from .exceptions import (
     TwoFactorError,
 )
 from .models import Invitation, Membership, Organisation, TOTPDevice, User
+from .permissions import is_registrar
 
 
 def register_trainee(
@@ -211,7 +212,7 @@ def requires_two_factor(user) -> bool:
     issue and sign records others rely on."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.groups.filter(name="Registrars").exists():
+    if is_registrar(user):
         return True
     return user.memberships.filter(role=Membership.Role.SUPERVISOR).exists()
 
