@@ -118,3 +118,39 @@ def test_every_question_type_answers_for_itself():
         assert bool(chosen) == bool(ids) == cls.has_options, key
         assert set(chosen) <= set(ids), key
     assert set(PER_TYPE_METHODS) <= set(vars(Question))
+
+
+# Errors whose text is for operators (data files, the outbox's own guard), not for people.
+NOT_FOR_PEOPLE = {
+    "FrameworkDataError",
+    "CertificateRenderError",
+    "ValueError",
+    "TypeError",
+    "RuntimeError",
+}
+
+
+def test_messages_raised_by_services_go_through_gettext():
+    """A service refusing with a bare string ("..." or f"...") would show English whatever
+    the language: every message raised for a person is `_("...")` (with %-placeholders)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    bare = []
+    for path in sorted(
+        [*root.glob("certification/services/*.py"), *root.glob("courses/services/*.py")]
+    ):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            args = node.exc.args
+            if name in NOT_FOR_PEOPLE or not args:
+                continue
+            if isinstance(args[0], ast.JoinedStr) or (
+                isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
+            ):
+                bare.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert bare == []

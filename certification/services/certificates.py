@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.site import absolute_url
 
@@ -65,7 +66,7 @@ def generate_verification_code() -> str:
     """An unguessable code: 125 bits from `secrets`, as 25 Crockford base32 characters."""
     number = secrets.randbits(CODE_BITS)
     chars = []
-    for _ in range(CODE_LENGTH):
+    for _position in range(CODE_LENGTH):
         number, index = divmod(number, 32)
         chars.append(CROCKFORD[index])
     return "".join(reversed(chars))
@@ -138,10 +139,11 @@ def issue_certificate(
     with transaction.atomic():
         credential = Credential.objects.filter(code=credential_code).first()
         if credential is None:
-            raise CredentialError("We could not find that credential.")
+            raise CredentialError(_("We could not find that credential."))
         if not credential.issued_by_product:
             raise CredentialError(
-                f"Peerpath tracks progress toward {credential} but does not issue it."
+                _("Peerpath tracks progress toward %(credential)s but does not issue it.")
+                % {"credential": credential}
             )
         enrolment = pin_credential(trainee=trainee, credential=credential)
         # The lock that serialises issuing for this trainee and credential (a no-op on SQLite,
@@ -161,13 +163,15 @@ def issue_certificate(
         eligibility = check_eligibility(trainee=trainee, credential_code=credential_code)
         manual = bool(reason)
         if manual and not getattr(actor, "pk", None):
-            raise CredentialError("A manual issue needs the registrar who makes it.")
+            raise CredentialError(_("A manual issue needs the registrar who makes it."))
         if not manual and not eligibility.met:
-            raise NotEligibleError(f"Not every requirement is met: {eligibility.summary()}.")
+            raise NotEligibleError(
+                _("Not every requirement is met: %(missing)s.") % {"missing": eligibility.summary()}
+            )
         name = CertificateName.objects.filter(user=trainee).first()
         if name is None:
             raise NameNotConfirmedError(
-                "The holder has not confirmed how their name appears on certificates yet."
+                _("The holder has not confirmed how their name appears on certificates yet.")
             )
         version = enrolment.version
         template = _template_for(credential)

@@ -11,6 +11,8 @@ from datetime import datetime, time
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lms.site import absolute_url
 
@@ -162,7 +164,7 @@ def _locked(certificate_id, **filters) -> Certificate:
         Certificate.objects.select_for_update().filter(pk=certificate_id, **filters).first()
     )
     if certificate is None:
-        raise LifecycleError("We could not find that certificate.", status=404)
+        raise LifecycleError(_("We could not find that certificate."), status=404)
     return certificate
 
 
@@ -192,39 +194,39 @@ class Move:
 MOVES: dict[str, Move] = {
     "issue": Move(
         frozenset({Certificate.Status.PENDING}),
-        "Only a certificate being prepared can be issued.",
+        gettext_lazy("Only a certificate being prepared can be issued."),
         "certificate.pdf_stored",
         None,  # nobody watches a certificate before it is issued; caches follow the save
     ),
     "revoke": Move(
         frozenset({Certificate.Status.ISSUED, SUSPENDED}),
-        "Only an issued certificate can be revoked.",
+        gettext_lazy("Only an issued certificate can be revoked."),
         "certificate.revoked",
         "revoked",
         sets_bit=True,
     ),
     "suspend": Move(
         frozenset({Certificate.Status.ISSUED}),
-        "Only an issued, unsuspended certificate can be suspended.",
+        gettext_lazy("Only an issued, unsuspended certificate can be suspended."),
         "certificate.suspended",
         "suspended",
     ),
     "reinstate": Move(
         frozenset({SUSPENDED}),
-        "Only a suspended certificate can be reinstated.",
+        gettext_lazy("Only a suspended certificate can be reinstated."),
         "certificate.reinstated",
         "reinstated",
     ),
     "replace": Move(
         frozenset({Certificate.Status.ISSUED, SUSPENDED}),
-        "Only an issued certificate can be replaced.",
+        gettext_lazy("Only an issued certificate can be replaced."),
         "certificate.replaced",
         "replaced",
         sets_bit=True,
     ),
     "renew": Move(
         frozenset({Certificate.Status.ISSUED}),
-        "Only an issued certificate can be renewed.",
+        gettext_lazy("Only an issued certificate can be renewed."),
         "certificate.renewed",
         "replaced",  # watchers hear of a renewal as of any replacement
         sets_bit=True,
@@ -239,7 +241,7 @@ def check_move(certificate: Certificate, move: str, *, error=LifecycleError) -> 
     does not allow it. Writes nothing."""
     rule = MOVES[move]
     if certificate_state(certificate) not in rule.sources:
-        raise error(rule.refusal, status=409)
+        raise error(str(rule.refusal), status=409)
     return rule
 
 
@@ -284,7 +286,7 @@ def revoke_certificate(*, registrar, certificate_id: int, reason: str) -> Certif
     the date. The status list is re-signed in this transaction."""
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Give the reason for the record (it is never shown publicly).")
+        raise LifecycleError(_("Give the reason for the record (it is never shown publicly)."))
     certificate = _locked(certificate_id)
     transition_certificate(
         certificate,
@@ -311,7 +313,7 @@ def replace_certificate(*, actor, certificate_id: int, reason: str, holder_name=
 
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Say what the replacement corrects (kept for registrars).")
+        raise LifecycleError(_("Say what the replacement corrects (kept for registrars)."))
     old = _locked(certificate_id)
     check_move(old, "replace")
     snapshot = {name: getattr(old, name) for name in Certificate.SNAPSHOT_FIELDS}
@@ -366,7 +368,7 @@ def suspend_certificate(*, registrar, certificate_id: int, reason: str) -> Certi
     sees "suspended" and the date, never the reason)."""
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Give the reason for the record (it is never shown publicly).")
+        raise LifecycleError(_("Give the reason for the record (it is never shown publicly)."))
     certificate = _locked(certificate_id)
     transition_certificate(
         certificate,
