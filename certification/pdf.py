@@ -15,7 +15,6 @@ import mimetypes
 import os
 import posixpath
 import re
-import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -272,9 +271,6 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     state = process_state()
-    delay = float(getattr(settings, "PEERPATH_TEST_RENDER_DELAY_SECONDS", 0) or 0)
-    if delay:  # tests only: hold the render open long enough to kill the worker in it
-        time.sleep(delay)
     if len(state.image_cache) > 64:
         state.image_cache.clear()
     try:

@@ -65,7 +65,7 @@ def test_with_the_broker_away_the_request_succeeds_and_the_sweeper_sends_later(
 ):
     # A real broker connection to a port nobody listens on: refused at once.
     away = sender_app(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
-    monkeypatch.setattr(outbox, "celery_app", lambda: away)
+    monkeypatch.setattr(outbox, "app", away)
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm_name(client, trainee)
     assert response.status_code == 302
@@ -115,7 +115,7 @@ PRACTICUM_EMAIL = "certification.tasks.email_notifications_task"
 def broker_away(monkeypatch):
     """This process's broker is a port nobody listens on: every send is refused at once."""
     away = sender_app(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
-    monkeypatch.setattr(outbox, "celery_app", lambda: away)
+    monkeypatch.setattr(outbox, "app", away)
 
 
 def test_a_practicum_email_asked_for_while_the_broker_is_away_is_sent_by_the_sweeper(
