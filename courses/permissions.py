@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from lms.accounts import permissions as accounts_permissions
 from lms.accounts.models import Membership, Organisation
-from lms.accounts.roles import REGISTRARS, TRAINERS
+from lms.accounts.roles import TRAINERS
 
 from .models import Accommodation, Cohort, Enrolment
 
@@ -30,21 +31,12 @@ def enrolment_for(*, user, course):
 
 def is_trainer(user) -> bool:
     """Trainers (by Wagtail group or organisation role) and superusers."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.groups.filter(name=TRAINERS).exists()
-        or user.memberships.filter(role=Membership.Role.TRAINER).exists()
-    )
+    return accounts_permissions.is_trainer(user)
 
 
 def manages_every_organisation(user) -> bool:
     """Registrars and superusers: platform staff, not bound to one organisation."""
-    if not _active(user):
-        return False
-    return user.is_superuser or user.groups.filter(name=REGISTRARS).exists()
+    return accounts_permissions.is_registrar(user)
 
 
 def teaching_organisations(user):
@@ -217,7 +209,7 @@ def can_view_quiz_statistics(user, quiz) -> bool:
 
     if not _active(user):
         return False
-    if user.is_superuser or user.groups.filter(name=TRAINERS).exists():
+    if accounts_permissions.has_staff_role(user, TRAINERS):
         return True
     return (
         cohorts_visible_to(user)
