@@ -41,9 +41,7 @@ teach_patterns = (
         path("cohorts/<id:pk>/progress.csv", views.cohort_progress_csv, name="cohort_csv"),
         path("marking/", views_assessment.marking_queue, name="marking"),
         path("marking/<id:response_id>/", views_assessment.mark, name="mark"),
-        path(
-            "marking/attempts/<id:attempt_id>/release/", views_assessment.release, name="release"
-        ),
+        path("marking/attempts/<id:attempt_id>/release/", views_assessment.release, name="release"),
         path(
             "quizzes/<id:quiz_id>/statistics/",
             views_statistics.quiz_statistics,

@@ -1,7 +1,6 @@
 """Quiz pages for learners (start, answer, submit, result) and marking pages for trainers.
 Thin: parse, check permission, call `courses.services`, render."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
