@@ -23,7 +23,10 @@ from certification.urls import (
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
+from lms.private_pages import private_section
 
+# Sections whose pages show a person's sensitive text or other people's emails are never
+# stored by a browser or proxy (lms/private_pages.py).
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,17 +37,22 @@ urlpatterns = [
     path("credentials/", include(credential_patterns)),
     path("certificates/", include(certificate_patterns)),
     path("issuer/", include(issuer_patterns)),
-    path("learn/", include(learn_patterns)),
-    path("organisations/", include(organisation_patterns)),
-    path("renewal/", include(renewal_patterns)),
-    path("sharing/", include(sharing_patterns)),
-    path("practicum/", include(practicum_patterns)),
-    path("privacy/", include(privacy_patterns)),
-    path("wellbeing/", include(wellbeing_patterns)),
-    path("teach/", include(teach_patterns)),
+    path("learn/", include(private_section(learn_patterns))),
+    path("organisations/", include(private_section(organisation_patterns))),
+    path("renewal/", include(private_section(renewal_patterns))),
+    path("sharing/", include(private_section(sharing_patterns))),
+    path("practicum/", include(private_section(practicum_patterns))),
+    path("privacy/", include(private_section(privacy_patterns))),
+    path("wellbeing/", include(private_section(wellbeing_patterns))),
+    path("teach/", include(private_section(teach_patterns))),
     path("verify/", include("certification.verify_urls")),
     path("api/openapi.json", openapi, name="openapi"),
 ]
+
+# Wagtail's deliberate test 500 answers 404 unless DEBUG is on (decided per request).
+for _pattern in wagtailadmin_urls.urlpatterns:
+    if getattr(_pattern, "name", None) == "wagtailadmin_error_test":
+        _pattern.callback = cms_views.debug_only(_pattern.callback)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

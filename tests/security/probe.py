@@ -398,7 +398,7 @@ class Probe:
         huge = str(2**70)
         fives = []
         for route in self.world["int_routes"]:
-            path = "/" + re.sub(r"<int:[^>]+>", huge, route)
+            path = "/" + re.sub(r"<(?:int|id):[^>]+>", huge, route)
             if "<" in path:
                 continue
             for browser in (trainee, trainer, admin):

@@ -440,7 +440,7 @@ GENERIC_RULES = [
     ("wagtaildocs_authenticate_with_password", "all:404"),
     ("wagtaildocs_serve", PUBLIC),  # a document in the root collection is public
     ("wagtail_serve", PUBLIC),  # the home page
-    ("wagtailadmin_error_test", f"{OUT} staff:500"),  # Wagtail's deliberate error page
+    ("wagtailadmin_error_test", "all:404"),  # Wagtail's deliberate 500: 404 without DEBUG
     ("admin/", WAGTAIL_ADMIN),  # unnamed admin patterns (the catch-all, test404)
     ("wagtail", WAGTAIL_ADMIN),
 ]
