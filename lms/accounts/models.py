@@ -273,12 +273,16 @@ class ErasureRequest(models.Model):
 
 class TOTPDevice(models.Model):
     """A person's authenticator app (RFC 6238 time-based codes). The secret is encrypted at
-    rest; `last_step` stops a code being used twice."""
+    rest; `last_step` stops a code being used twice; wrong codes are counted here, across
+    sign-ins, re-authentications and worker processes."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
     secret = EncryptedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
+    # Wrong codes in a row, for the account: the lock-out counts them (services.check_two_factor).
+    failed_codes = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

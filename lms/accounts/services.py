@@ -17,8 +17,18 @@ from .exceptions import (
     InvitationUsedError,
     RegistrationClosedError,
     TwoFactorError,
+    TwoFactorLockedError,
 )
 from .models import Invitation, Membership, Organisation, TOTPDevice, User
+from .roles import REGISTRARS, TRAINERS
+
+# Membership roles held to two-factor authentication (with the Registrars and Trainers
+# groups and superusers: `requires_two_factor`).
+TWO_FACTOR_ROLES = (
+    Membership.Role.SUPERVISOR,
+    Membership.Role.TRAINER,
+    Membership.Role.ORG_ADMIN,
+)
 
 
 def register_trainee(
@@ -205,18 +215,27 @@ def sync_role_groups() -> dict[str, int]:
 
 
 def requires_two_factor(user) -> bool:
-    """Registrars, administrators and supervisors must use two-factor authentication: they
-    issue and sign records others rely on."""
+    """Registrars, administrators, trainers, supervisors and organisation admins must use
+    two-factor authentication: they issue and sign records others rely on, or hold power
+    over other people's data (an organisation admin invites supervisors)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.groups.filter(name="Registrars").exists():
+    if user.is_superuser or user.groups.filter(name__in=(REGISTRARS, TRAINERS)).exists():
         return True
-    return user.memberships.filter(role=Membership.Role.SUPERVISOR).exists()
+    return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
 
 
 def confirmed_device(user):
     device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     return device
+
+
+def needs_second_step(user) -> bool:
+    """Whether signing in takes a code (or setting one up) after the password: the person
+    has an authenticator, or their role requires one (PEERPATH_REQUIRE_TWO_FACTOR)."""
+    if TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        return True
+    return settings.PEERPATH_REQUIRE_TWO_FACTOR and requires_two_factor(user)
 
 
 @transaction.atomic
@@ -248,19 +267,51 @@ def confirm_two_factor(*, user, code: str) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
+def two_factor_locked(device: TOTPDevice, now=None) -> bool:
+    """Whether wrong codes have locked the account's code step: AXES_FAILURE_LIMIT of them,
+    the last less than AXES_COOLOFF_TIME ago (the limit and cool-off of passwords)."""
+    now = now or timezone.now()
+    return (
+        device.failed_codes >= settings.AXES_FAILURE_LIMIT
+        and device.last_failed_at is not None
+        and now - device.last_failed_at < settings.AXES_COOLOFF_TIME
+    )
+
+
 def check_two_factor(*, user, code: str) -> bool:
-    """Whether the code is valid now for the user's confirmed device (each code works once)."""
+    """Whether the code is valid now for the user's confirmed device (each code works once).
+
+    Wrong codes are counted on the device row, for the account, wherever they are typed
+    (the sign-in code step, re-authentication), so starting sign-in again or another worker
+    process changes nothing; a right code clears the count. Raises TwoFactorLockedError when
+    the count has reached the limit, this code included."""
+    verdict = _check_code(user=user, code=code)
+    if verdict is None:
+        raise TwoFactorLockedError()
+    return verdict
+
+
+@transaction.atomic
+def _check_code(*, user, code: str) -> bool | None:
+    """True (right), False (wrong), None (locked). Commits the count before the caller raises."""
     device = (
         TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     )
     if device is None:
         return False
+    now = timezone.now()
+    if two_factor_locked(device, now):
+        return None
+    if device.last_failed_at and now - device.last_failed_at >= settings.AXES_COOLOFF_TIME:
+        device.failed_codes = 0  # the cool-off has passed since the last wrong code
     step = totp.matching_step(device.secret, code, after_step=device.last_step)
     if step is None:
-        return False
-    device.last_step = step
-    device.save(update_fields=["last_step"])
+        device.failed_codes += 1
+        device.last_failed_at = now
+        device.save(update_fields=["failed_codes", "last_failed_at"])
+        return None if two_factor_locked(device, now) else False
+    device.last_step, device.failed_codes, device.last_failed_at = step, 0, None
+    device.save(update_fields=["last_step", "failed_codes", "last_failed_at"])
     return True
 
 

@@ -1,7 +1,5 @@
 """Account pages: sign in and out, registration, invitations, profile."""
 
-import time
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -17,8 +15,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, reauth, services, totp
-from .exceptions import AccountsError, RegistrationClosedError, TwoFactorError
+from . import permissions, reauth, second_step, services, totp
+from .exceptions import (
+    AccountsError,
+    RegistrationClosedError,
+    TwoFactorError,
+    TwoFactorLockedError,
+)
 from .forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
@@ -29,11 +32,6 @@ from .forms import (
 from .models import Organisation, TOTPDevice, User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-PENDING_KEY = "peerpath_pending_two_factor"
-PENDING_SECONDS = 5 * 60
-MAX_CODE_TRIES = 5
 
 
 class LoginView(auth_views.LoginView):
@@ -48,31 +46,35 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if services.confirmed_device(user) is None:
             return super().form_valid(form)
-        self.request.session.cycle_key()
-        self.request.session[PENDING_KEY] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "next": self.get_success_url(),
-            "at": time.time(),
-            "tries": 0,
-        }
+        second_step.start_pending(
+            self.request, user=user, backend=user.backend, next_url=self.get_success_url()
+        )
         return redirect("accounts:two_factor_verify")
 
 
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
-    """The second step of signing in: a code from the authenticator app."""
-    pending = request.session.get(PENDING_KEY)
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
-        request.session.pop(PENDING_KEY, None)
+    """The second step of signing in, whatever the first was: a code from the authenticator
+    app. Wrong codes count against the account (`services.check_two_factor`), so starting
+    again from the password does not reset them."""
+    pending = second_step.pending(request)
+    if pending is None:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
     error = None
+    status = 200
     if request.method == "POST":
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
-        if user and services.check_two_factor(user=user, code=request.POST.get("code", "")):
-            del request.session[PENDING_KEY]
+        try:
+            verified = user is not None and services.check_two_factor(
+                user=user, code=request.POST.get("code", "")
+            )
+        except TwoFactorLockedError as locked:
+            verified, error, status = False, locked.message, locked.status
+        if verified:
+            del request.session[second_step.PENDING_KEY]
             login(request, user, backend=pending["backend"])
+            second_step.mark_verified(request.session, user)
             target = pending["next"]
             # A path on this site, never a view name: redirect() would try to reverse
             # "?next=0" as one.
@@ -82,19 +84,10 @@ def two_factor_verify(request):
             ):
                 target = resolve_url(settings.LOGIN_REDIRECT_URL)
             return HttpResponseRedirect(target)
-        pending["tries"] += 1
-        if pending["tries"] >= MAX_CODE_TRIES:
-            request.session.pop(PENDING_KEY, None)
-            messages.error(request, _("Too many wrong codes. Please sign in again."))
-            return redirect("accounts:login")
-        request.session[PENDING_KEY] = pending
-        error = _("That code is not right, or it was already used. Try the newest code.")
-    return render(
-        request,
-        "accounts/two_factor_verify.html",
-        {"error": error},
-        status=400 if error else 200,
-    )
+        if error is None:
+            error = _("That code is not right, or it was already used. Try the newest code.")
+            status = 400
+    return render(request, "accounts/two_factor_verify.html", {"error": error}, status=status)
 
 
 @login_required
@@ -111,7 +104,7 @@ def two_factor(request):
                 device = services.start_two_factor(user=user)
             elif action == "confirm":
                 services.confirm_two_factor(user=user, code=request.POST.get("code", ""))
-                reauth.stamp(request)
+                second_step.mark_verified(request.session, user)
                 messages.success(request, _("Two-factor authentication is on."))
                 return redirect("accounts:two_factor")
             elif action == "remove":
