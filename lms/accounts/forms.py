@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, User
+from .models import Membership, User, normalise_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,6 +22,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active. Contact your training provider."),
     }
+
+    def clean_username(self):
+        # Every spelling of one address is one account to the lock-out (django-axes counts
+        # failures per username; AXES_USERNAME_CALLABLE normalises the same way).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class PasswordPairMixin(forms.Form):

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from lms.crypto import EncryptedTextField
 
 
+def normalise_email(address) -> str:
+    """The one spelling of an email address that Peerpath stores, looks up and counts
+    sign-in failures against: trimmed and lower-cased (the unique constraint on the address
+    ignores case too)."""
+    return BaseUserManager.normalize_email(str(address or "").strip()).lower()
+
+
 class UserManager(BaseUserManager):
     """Creates users keyed by a normalised email address."""
 
@@ -21,7 +28,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -37,7 +44,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -86,7 +93,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     @property
     def display_name(self) -> str:

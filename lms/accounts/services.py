@@ -19,7 +19,7 @@ from .exceptions import (
     TwoFactorError,
     TwoFactorLockedError,
 )
-from .models import Invitation, Membership, Organisation, TOTPDevice, User
+from .models import Invitation, Membership, Organisation, TOTPDevice, User, normalise_email
 from .roles import REGISTRARS, TRAINERS
 
 # Membership roles held to two-factor authentication (with the Registrars and Trainers
@@ -29,6 +29,15 @@ TWO_FACTOR_ROLES = (
     Membership.Role.TRAINER,
     Membership.Role.ORG_ADMIN,
 )
+
+
+def lockout_username(request, credentials=None) -> str:
+    """The username django-axes counts failures against (AXES_USERNAME_CALLABLE): the
+    normalised address, so "Ana@X.org " and "ana@x.org" share one count."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials and credentials.get(field) is not None:
+        return normalise_email(credentials[field])
+    return normalise_email(request.POST.get(field, "") if request is not None else "")
 
 
 def register_trainee(
@@ -72,7 +81,7 @@ def create_invitation(
 
     invitation = Invitation(
         organisation=organisation,
-        email=User.objects.normalize_email(email).lower(),
+        email=normalise_email(email),
         role=role,
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.PEERPATH_INVITATION_DAYS),

@@ -174,6 +174,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Our login form keeps Django's field name, "username", though it holds an email address.
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per address as stored (trimmed, lower case): case or spacing makes no new count.
+AXES_USERNAME_CALLABLE = "lms.accounts.services.lockout_username"
 AXES_LOCKOUT_CALLABLE = "lms.accounts.views.lockout"
 # Client address: the same rule as the rate limits (lms/ratelimit.py): with
 # TRUSTED_PROXY_COUNT proxies in front, the N-th X-Forwarded-For entry from the right, never

@@ -305,3 +305,25 @@ def test_invitation_for_an_existing_account_asks_to_sign_in_first(client, site, 
     assert User.objects.filter(email="known@example.org").count() == 1
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+def test_case_and_spacing_variants_share_one_lockout(client, site):
+    """django-axes counts failures per username: five wrong passwords under five spellings
+    of one address (case, spaces) lock the account for every spelling, the stored one and
+    the right password included."""
+    UserFactory(email="learner@example.org")
+    url = reverse("accounts:login")
+    spellings = [
+        "Learner@example.org",
+        " learner@example.org",
+        "LEARNER@EXAMPLE.ORG ",
+        "learner@Example.Org",
+        "  LeArNeR@example.org  ",
+    ]
+    for attempt, spelling in enumerate(spellings):
+        response = client.post(url, {"username": spelling, "password": "wrong-password"})
+        assert response.status_code == (429 if attempt == 4 else 200), spelling
+    for spelling in ["learner@example.org", "LEARNER@example.org", " Learner@Example.ORG"]:
+        locked = client.post(url, {"username": spelling, "password": PASSWORD})
+        assert locked.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
