@@ -89,15 +89,9 @@ class RegistrationForm(NamesMixin, PasswordPairMixin):
     field_order = ["email", "legal_name", "preferred_name", "pronouns", "password1", "password2"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this email address already exists. Sign in instead, or "
-                    "reset your password if you have forgotten it."
-                )
-            )
-        return email
+        # Whether the address has an account is never said here (services.register_trainee
+        # emails the address instead): the form answers alike for every address.
+        return normalise_email(self.cleaned_data["email"])
 
 
 class InvitationAcceptForm(NamesMixin, PasswordPairMixin):

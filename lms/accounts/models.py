@@ -72,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Can sign in to the Peerpath admin."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Registered but the email address is not confirmed yet: inactive (cannot sign in)
+    # until the link emailed to it is used (services.confirm_registration).
+    awaiting_confirmation = models.BooleanField(_("awaiting email confirmation"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -1,11 +1,15 @@
 """Writes that touch people and organisations. Keyword-only, atomic, side effects on commit."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from . import totp
@@ -40,27 +44,146 @@ def lockout_username(request, credentials=None) -> str:
     return normalise_email(request.POST.get(field, "") if request is not None else "")
 
 
+@transaction.atomic
 def register_trainee(
     *, email: str, legal_name: str, password: str, preferred_name: str = "", pronouns: str = ""
-) -> User:
-    """Create a trainee account through open registration. Refused when it is closed."""
+) -> None:
+    """Open registration, answering alike whether or not the address has an account (having
+    one on a recovery platform is itself sensitive). A new address gets an account that
+    waits, inactive, for its owner to confirm it from an email (so nobody can hold an
+    account in someone else's name); an address already registered gets an email saying
+    someone tried, with the way to sign in or reset. One email is queued either way, and
+    nobody is signed in. Refused when registration is closed."""
     if not settings.PEERPATH_OPEN_REGISTRATION:
         raise RegistrationClosedError()
-    return _create_user(
-        email=email,
-        legal_name=legal_name,
-        password=password,
-        preferred_name=preferred_name,
-        pronouns=pronouns,
-    )
+    from .tasks import send_registration_email_task
+
+    email = normalise_email(email)
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = _create_user(
+                    email=email,
+                    legal_name=legal_name,
+                    password=password,
+                    preferred_name=preferred_name,
+                    pronouns=pronouns,
+                    is_active=False,
+                    awaiting_confirmation=True,
+                )
+        except (IntegrityError, ValidationError):
+            # Registered by another request a moment ago: answer as for an existing address.
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                raise
+    elif user.awaiting_confirmation:
+        # Registered again before confirming: the newest details, and a new link (the old
+        # one stops working with the old password).
+        _set_details(user, legal_name, preferred_name, pronouns, password)
+    else:
+        # Hash the password all the same, so the answer takes as long as for a new address.
+        make_password(password)
+    _enqueue(send_registration_email_task, user.pk)
 
 
-def _create_user(*, email, legal_name, password, preferred_name="", pronouns="") -> User:
+def send_registration_email(*, user_id: int) -> bool:
+    """The email registration promised: a confirmation link for an account waiting for one
+    (built here, in the worker, never in a task argument), else a note that someone tried
+    to register with the address. Returns whether an email went out."""
+    from .tokens import make_confirmation_token
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    site = settings.SITE_URL.rstrip("/")
+    context = {"user": user, "site": site}
+    if user.awaiting_confirmation:
+        token = make_confirmation_token(user)
+        context["url"] = site + reverse("accounts:confirm_registration_link", args=[token])
+        context["days"] = max(1, settings.PEERPATH_REGISTRATION_CONFIRM_SECONDS // 86400)
+        template = "accounts/email/registration_confirm"
+    else:
+        context["sign_in_url"] = site + reverse("accounts:login")
+        context["reset_url"] = site + reverse("accounts:password_reset")
+        template = "accounts/email/registration_exists"
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    send_mail(subject, render_to_string(f"{template}.txt", context), None, [user.email])
+    return True
+
+
+@transaction.atomic
+def confirm_registration(*, user: User) -> User:
+    """Activate an account whose owner followed the confirmation link. Idempotent."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.awaiting_confirmation:
+        user.is_active, user.awaiting_confirmation = True, False
+        user.save(update_fields=["is_active", "awaiting_confirmation"])
+    return user
+
+
+def request_password_reset(*, email: str) -> None:
+    """Queue a reset email for each active account with a password at `email`, and nothing
+    else: the answer is the same for an unknown address. The worker builds the link."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    from .tasks import send_password_reset_task
+
+    with transaction.atomic():
+        for user in PasswordResetForm().get_users(normalise_email(email)):
+            _enqueue(send_password_reset_task, user.pk)
+
+
+def send_password_reset(*, user_id: int) -> bool:
+    """Email a password-reset link, its token made here (never in a task argument). Returns
+    whether an email went out."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {
+        "email": user.email,
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": site.scheme,
+        "domain": site.netloc,
+    }
+    subject = render_to_string("accounts/email/password_reset_subject.txt", context).strip()
+    body = render_to_string("accounts/email/password_reset.txt", context)
+    send_mail(subject, body, None, [user.email])
+    return True
+
+
+def _enqueue(task, *args) -> None:
+    """Through the outbox: written in this transaction, sent after it commits, swept again
+    if the broker was away; one connection attempt, so a broker that is away slows neither
+    answer (and so tells nothing about the address)."""
+    # The outbox lives in certification (the first app that needed one); importing it at
+    # module level would load certification's models while this app's load.
+    from certification.services.outbox import enqueue_task
+
+    enqueue_task(task, *args)
+
+
+def _set_details(user, legal_name, preferred_name, pronouns, password) -> None:
+    user.legal_name, user.preferred_name, user.pronouns = legal_name, preferred_name, pronouns
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+
+
+def _create_user(*, email, legal_name, password, preferred_name="", pronouns="", **flags) -> User:
     user = User(
         email=email,
         legal_name=legal_name,
         preferred_name=preferred_name,
         pronouns=pronouns,
+        **flags,
     )
     user.set_password(password)
     user.full_clean()
@@ -154,16 +277,22 @@ def accept_invitation(
             raise InvitationEmailMismatchError()
     else:
         user = User.objects.filter(email__iexact=invitation.email).first()
-        if user is not None:
+        if user is not None and user.awaiting_confirmation:
+            # Registered but never confirmed: the invitation link, sent to the address,
+            # confirms it; the details typed now replace the waiting ones.
+            _set_details(user, legal_name, preferred_name, pronouns, password)
+            confirm_registration(user=user)
+        elif user is not None:
             # The address already has an account: it must sign in to accept.
             raise InvitationNeedsSignInError()
-        user = _create_user(
-            email=invitation.email,
-            legal_name=legal_name,
-            password=password,
-            preferred_name=preferred_name,
-            pronouns=pronouns,
-        )
+        else:
+            user = _create_user(
+                email=invitation.email,
+                legal_name=legal_name,
+                password=password,
+                preferred_name=preferred_name,
+                pronouns=pronouns,
+            )
     Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, role=invitation.role
     )

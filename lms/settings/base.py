@@ -149,6 +149,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
 # Anyone may register as a trainee unless this is off; invitations always work.
 PEERPATH_OPEN_REGISTRATION = env_bool("PEERPATH_OPEN_REGISTRATION", True)
 PEERPATH_INVITATION_DAYS = int(os.environ.get("PEERPATH_INVITATION_DAYS", "14"))
+# How long the link that confirms a new account's email address works (registering again
+# sends a new one).
+PEERPATH_REGISTRATION_CONFIRM_SECONDS = int(
+    os.environ.get("PEERPATH_REGISTRATION_CONFIRM_SECONDS", 3 * 24 * 60 * 60)
+)
 
 # Open Badges 3.0 signing (certification/openbadges). The Ed25519 private key is read from the
 # environment or a file, never the database: PEERPATH_SIGNING_KEY (the key itself, a Multikey
@@ -189,6 +194,18 @@ AXES_CLIENT_IP_CALLABLE = "lms.ratelimit.client_address"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 PEERPATH_VERIFY_RATE_LIMIT = int(os.environ.get("PEERPATH_VERIFY_RATE_LIMIT", "30"))
 PEERPATH_VERIFY_RATE_WINDOW = int(os.environ.get("PEERPATH_VERIFY_RATE_WINDOW", "60"))
+# Registration and password-reset requests (each counted on its own) allowed per client
+# address and per email address in a window: each sends an email, and without a limit
+# they could flood someone's inbox. 0 switches a limit off.
+PEERPATH_ACCOUNT_EMAIL_RATE_WINDOW = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_RATE_WINDOW", "3600")
+)
+PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_CLIENT = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_CLIENT", "60")
+)
+PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS", "5")
+)
 # A certificate's public record is cached this long (0: not cached). Any change to the
 # certificate clears it at once; this bounds how stale a record could be after a change made
 # outside Django (a database console).

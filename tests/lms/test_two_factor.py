@@ -115,17 +115,18 @@ def test_a_right_code_clears_the_count_and_the_lock_ends_after_the_cool_off(clie
     sign_in(client, user)
     for _ in range(4):
         client.post(verify, {"code": "1"})
-    code = totp.code_at(device.secret, totp.current_step())
+    # The set-up used the current step's code; the next step's is in the window and unused.
+    code = totp.code_at(device.secret, totp.current_step() + 1)
     assert client.post(verify, {"code": code}).status_code == 302
     device.refresh_from_db()
     assert (device.failed_codes, device.last_failed_at) == (0, None)
-    # Locked, then the cool-off passes.
+    # Locked, then the cool-off passes: a fresh count (a code, once used, works no more).
     TOTPDevice.objects.filter(pk=device.pk).update(
-        failed_codes=5, last_failed_at=timezone.now() - timedelta(minutes=16)
+        failed_codes=5, last_failed_at=timezone.now() - timedelta(minutes=16), last_step=0
     )
     client.logout()
     sign_in(client, user)
-    code = totp.code_at(device.secret, totp.current_step() + 1)
+    code = totp.code_at(device.secret, totp.current_step())
     assert client.post(verify, {"code": code}).status_code == 302
 
 
