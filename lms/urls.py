@@ -23,8 +23,12 @@ from certification.urls import (
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
+from lms.accounts import views as accounts_views
 
 urlpatterns = [
+    # Before Wagtail's own: one sign-in form for the whole site (lms/accounts/views.py).
+    path("admin/login/", accounts_views.to_site_login, name="admin_login"),
+    path("_util/login/", accounts_views.to_site_login, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("lms.accounts.urls")),

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -53,6 +53,16 @@ class LoginView(auth_views.LoginView):
             self.request, user=user, backend=user.backend, next_url=self.get_success_url()
         )
         return redirect("accounts:two_factor_verify")
+
+
+def to_site_login(request):
+    """Wagtail's sign-in forms (the admin's /admin/login/, private pages' /_util/login/) are
+    not ways in of their own: they send to the site's sign-in (its code step, its lock-out
+    page), keeping `next`. Whatever signs someone in, TwoFactorRequiredMiddleware still
+    asks for the code."""
+    url = reverse("accounts:login")
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 @require_http_methods(["GET", "POST"])

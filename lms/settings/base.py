@@ -330,7 +330,8 @@ PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))
 # Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
 # first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
 PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
-# Registrars, administrators and supervisors must set up two-factor authentication.
+# Registrars, administrators, trainers, supervisors and organisation admins must set up
+# two-factor authentication. (Whoever has an authenticator gives a code at every sign-in.)
 PEERPATH_REQUIRE_TWO_FACTOR = env_bool("PEERPATH_REQUIRE_TWO_FACTOR", True)
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))
@@ -362,6 +363,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages: the site's sign-in too
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password-reset flow, the site's own
 WAGTAILUSERS_PASSWORD_REQUIRED = True
 WAGTAIL_USER_CUSTOM_FIELDS = ["legal_name", "preferred_name", "pronouns"]

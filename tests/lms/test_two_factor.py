@@ -187,6 +187,48 @@ def test_supervisors_and_registrars_must_set_it_up(client, site, roles, settings
     assert TOTPDevice.objects.filter(user=supervisor).exists()
 
 
+def test_trainers_and_organisation_admins_must_set_it_up_too(
+    client, site, roles, settings, organisation
+):
+    """Trainers (the role and the Trainers group) and organisation admins (who invite
+    supervisors) hold power over other people's data: held to two-factor like staff. A
+    trainee and a verifier are not."""
+    settings.PEERPATH_REQUIRE_TWO_FACTOR = True
+    trainer = UserFactory(is_staff=True)
+    MembershipFactory(user=trainer, organisation=organisation, role=Membership.Role.TRAINER)
+    in_group = UserFactory(is_staff=True)
+    in_group.groups.add(Group.objects.get(name="Trainers"))
+    org_admin = UserFactory()
+    MembershipFactory(user=org_admin, organisation=organisation, role=Membership.Role.ORG_ADMIN)
+    verifier = UserFactory()
+    MembershipFactory(user=verifier, organisation=organisation, role=Membership.Role.VERIFIER)
+    for person in (trainer, in_group, org_admin):
+        assert services.requires_two_factor(person)
+        client.force_login(person)
+        response = client.get(reverse("accounts:profile"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:two_factor")
+    for person in (verifier, UserFactory()):
+        assert not services.requires_two_factor(person)
+        client.force_login(person)
+        assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_demo_trainer_and_organisation_admin_sign_in_with_the_demo_code(client, site, roles):
+    from lms.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
+
+    logins = dict(seed_people())
+    for role in ("Trainer", "Organisation admin", "Supervisor", "Registrar", "Administrator"):
+        device = TOTPDevice.objects.get(user__email=logins[role])
+        assert device.confirmed and device.secret == DEMO_TOTP_SECRET
+    for role in ("Trainee", "Verifier (employer)"):
+        assert not TOTPDevice.objects.filter(user__email=logins[role]).exists()
+    response = client.post(
+        reverse("accounts:login"), {"username": logins["Trainer"], "password": DEMO_PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:two_factor_verify")
+
+
 def test_signing_asks_for_the_code_again(client, site):
     practicum = build_practicum(week_of_entries=True)
     device = set_up(client, practicum.supervisor)
