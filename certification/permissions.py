@@ -14,16 +14,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from lms.accounts.models import Membership
+from lms.accounts.permissions import is_registrar
 
-from .models import Placement, PlacementSupervisor
-
-REGISTRARS_GROUP = "Registrars"
-
-
-def is_registrar(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=REGISTRARS_GROUP).exists()
+from .models import Placement
 
 
 def placements_supervised_now(user, *, today=None):
@@ -72,18 +65,6 @@ def may_supervise_at(user, host) -> bool:
     ).exists()
 
 
-def can_read_session_notes(user, session) -> bool:
-    """Only the pair: the trainee and the supervisor who recorded the session."""
-    return user.is_authenticated and user.pk in (
-        session.placement.trainee_id,
-        session.supervisor_id,
-    )
-
-
-def supervisor_links_for(user):
-    return PlacementSupervisor.objects.filter(supervisor=user)
-
-
 # Credentials and certificates.
 
 
@@ -96,12 +77,7 @@ def can_view_certificate(user, certificate) -> bool:
 
 def can_manage_certificates(user) -> bool:
     """Registrars (and superusers): issue manually, see pending renders and their errors."""
-    return user.is_authenticated and user.has_perm("certification.add_certificate")
-
-
-def can_edit_credentials(user) -> bool:
-    """Registrars edit credential rules (each change a new version)."""
-    return user.is_authenticated and user.has_perm("certification.change_credential")
+    return is_registrar(user)
 
 
 # Organisations: rosters and watch lists; holders sharing; renewal.

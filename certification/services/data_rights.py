@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import (
     ChoiceWithJustificationQuestion,
@@ -71,9 +72,7 @@ ERASURE_DAYS = 30
 
 
 class DataRightsError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    """A data-rights request that cannot be taken; the message is fit to show."""
 
 
 def _iso(value):
@@ -461,11 +460,11 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
         .first()
     )
     if request is None:
-        raise DataRightsError("We could not find that request.", status=404)
+        raise DataRightsError(_("We could not find that request."), status=404)
     if request.status != ErasureRequest.Status.OPEN:
-        raise DataRightsError("This request is not open (already completed or withdrawn).", 409)
+        raise DataRightsError(_("This request is not open (already completed or withdrawn)."), 409)
     if request.user_id == registrar.pk:
-        raise DataRightsError("Another registrar must complete your own erasure request.", 403)
+        raise DataRightsError(_("Another registrar must complete your own erasure request."), 403)
     person = User.objects.select_for_update().get(pk=request.user_id)
     old_email = person.email
     counts = {

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..exceptions import CertificationError
 from ..models import LivedExperienceStatement, WellbeingCheckIn
@@ -24,9 +25,7 @@ SUPPORT_FLAG_DAYS = 14
 
 
 class WellbeingError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+    """A check-in or statement that cannot be saved; the message is fit to show."""
 
 
 @transaction.atomic
@@ -48,7 +47,7 @@ def record_checkin(
 ) -> WellbeingCheckIn:
     """Record one check-in. Dates in the future are refused (a check-in is about now)."""
     if on > timezone.localdate():
-        raise WellbeingError("A check-in cannot be dated in the future.")
+        raise WellbeingError(_("A check-in cannot be dated in the future."))
     checkin = WellbeingCheckIn(
         trainee=trainee,
         date=on,

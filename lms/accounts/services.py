@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.site import absolute_url
+
 from . import totp
 from .exceptions import (
     InvitationEmailMismatchError,
@@ -24,15 +26,11 @@ from .exceptions import (
     TwoFactorLockedError,
 )
 from .models import Invitation, Membership, Organisation, TOTPDevice, User, normalise_email
-from .roles import REGISTRARS, TRAINERS
+from .permissions import is_registrar, is_trainer
 
-# Membership roles held to two-factor authentication (with the Registrars and Trainers
-# groups and superusers: `requires_two_factor`).
-TWO_FACTOR_ROLES = (
-    Membership.Role.SUPERVISOR,
-    Membership.Role.TRAINER,
-    Membership.Role.ORG_ADMIN,
-)
+# Membership roles held to two-factor authentication, besides registrars and trainers
+# (`requires_two_factor`).
+TWO_FACTOR_ROLES = (Membership.Role.SUPERVISOR, Membership.Role.ORG_ADMIN)
 
 
 def lockout_username(request, credentials=None) -> str:
@@ -96,16 +94,15 @@ def send_registration_email(*, user_id: int) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
-    site = settings.SITE_URL.rstrip("/")
-    context = {"user": user, "site": site}
+    context = {"user": user}
     if user.awaiting_confirmation:
         token = make_confirmation_token(user)
-        context["url"] = site + reverse("accounts:confirm_registration_link", args=[token])
+        context["url"] = absolute_url(reverse("accounts:confirm_registration_link", args=[token]))
         context["days"] = max(1, settings.PEERPATH_REGISTRATION_CONFIRM_SECONDS // 86400)
         template = "accounts/email/registration_confirm"
     else:
-        context["sign_in_url"] = site + reverse("accounts:login")
-        context["reset_url"] = site + reverse("accounts:password_reset")
+        context["sign_in_url"] = absolute_url(reverse("accounts:login"))
+        context["reset_url"] = absolute_url(reverse("accounts:password_reset"))
         template = "accounts/email/registration_exists"
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     send_mail(subject, render_to_string(f"{template}.txt", context), None, [user.email])
@@ -237,7 +234,7 @@ def send_invitation(*, invitation_id: int) -> bool:
             return False
         context = {
             "invitation": invitation,
-            "url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+            "url": absolute_url(invitation.get_absolute_url()),
         }
         # The subject names the organisation only: never anything about the person.
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
@@ -363,7 +360,7 @@ def requires_two_factor(user) -> bool:
     over other people's data (an organisation admin invites supervisors)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.groups.filter(name__in=(REGISTRARS, TRAINERS)).exists():
+    if is_registrar(user) or is_trainer(user):
         return True
     return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
 
