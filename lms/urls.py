@@ -23,14 +23,23 @@ from certification.urls import (
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
+from lms.accounts import urls as accounts_urls
+from lms.accounts import views as accounts_views
 from lms.private_pages import private_section
 
 # Sections whose pages show a person's sensitive text or other people's emails are never
 # stored by a browser or proxy (lms/private_pages.py).
 urlpatterns = [
+    # Before Wagtail's own: one sign-in form for the whole site (lms/accounts/views.py).
+    path("admin/login/", accounts_views.to_site_login, name="admin_login"),
+    path("_util/login/", accounts_views.to_site_login, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/", include("lms.accounts.urls")),
+    # Account pages too: an organisation's page lists its members' email addresses.
+    path(
+        "accounts/",
+        include(private_section((accounts_urls.urlpatterns, accounts_urls.app_name))),
+    ),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("support/", cms_views.support, name="support"),
     path("frameworks/", include(framework_patterns)),

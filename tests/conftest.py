@@ -8,11 +8,30 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.test.client import ClientMixin
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_ALL = os.environ.get("PEERPATH_REQUIRE_ALL") == "1"
+
+_force_login = ClientMixin.force_login
+
+
+def _force_login_with_the_second_step(self, user, backend=None):
+    """Tests sign people in directly with `force_login`: as if they had given their
+    password and, where they have an authenticator, a code (lms/accounts/second_step.py).
+    The tests of the ways in sign in through the real forms instead."""
+    from lms.accounts import second_step, services
+
+    _force_login(self, user, backend)
+    if services.confirmed_device(user) is not None:
+        session = self.session
+        second_step.mark_verified(session, user)
+        session.save()
+
+
+ClientMixin.force_login = _force_login_with_the_second_step
 
 
 # --- How `make test` shares the suite between two (or more) xdist workers -----------------
