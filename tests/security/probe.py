@@ -559,8 +559,9 @@ def main(argv=None) -> int:
     server = GunicornServer(
         "lms.wsgi:application", env, workers=2, threads=1, log_path=WORK / "gunicorn.log"
     )
-    server.start(ready_path="/healthz/")
     try:
+        # Inside the try: a server that fails to start must not leave the worker running.
+        server.start(ready_path="/healthz/")
         probe = Probe(server.port, world, mail_dir)
         probe.run()
         results += probe.results
