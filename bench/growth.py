@@ -232,7 +232,7 @@ def phase_measure(scale: int, rounds: int, report_rounds: int, explain: bool) ->
     from bench.quiz_setup import correct_form
     from certification import services as cert_services
     from certification import verify_cache
-    from certification.loadgen import LOAD_DOMAIN, generate
+    from bench.loadgen import LOAD_DOMAIN, generate
     from certification.models import AuditEvent, Certificate
     from courses import statistics as item_statistics
     from courses.models import Attempt, Cohort, LessonPage, QuizPage
@@ -400,7 +400,7 @@ def phase_interleave(urls: list[str], rounds: int) -> dict:
     from django.test import Client
 
     from certification import verify_cache
-    from certification.loadgen import LOAD_DOMAIN
+    from bench.loadgen import LOAD_DOMAIN
     from certification.models import Certificate
     from courses.models import LessonPage
     from lms.accounts.models import User

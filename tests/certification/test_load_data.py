@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from certification import loadgen, services
+from bench import loadgen
+from certification import services
 from certification.models import AuditEvent, Certificate, PracticumEntry
 from courses.models import Attempt, Cohort, LessonProgress
 from lms.accounts.models import User
