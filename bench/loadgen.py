@@ -698,8 +698,9 @@ class Generator:
         )
 
     def _certificates_and_audit(self) -> None:
-        from certification.models import AuditEvent, Certificate
+        from certification.models import Certificate
         from certification.services.certificates import generate_verification_code
+        from lms.audit.models import AuditEvent
 
         certificates = IdRange(Certificate)
         batch = Batcher([Certificate], self.counts)
@@ -768,7 +769,7 @@ class Generator:
         # The chain continues from the last real event, in the order the events happened.
         self.events.sort(key=lambda e: e[6])
         previous = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
-        from certification.models.audit import GENESIS
+        from lms.audit.models.events import GENESIS
 
         previous = previous or GENESIS
         ids = IdRange(AuditEvent)
@@ -795,7 +796,6 @@ class Generator:
 
     def _reset(self) -> None:
         from certification.models import (
-            AuditEvent,
             Certificate,
             CredentialEnrolment,
             Placement,
@@ -804,6 +804,7 @@ class Generator:
         )
         from courses.models import Attempt, Cohort, Enrolment, LessonProgress, Mark, Response
         from lms.accounts.models import Membership, User
+        from lms.audit.models import AuditEvent
 
         reset_sequences(
             [
@@ -831,7 +832,7 @@ class Generator:
 
 def _entry_hash(entry) -> str:
     """The hash an approval signs (PracticumEntry.signed_content, with no domains)."""
-    from certification.models.supervision import content_digest
+    from lms.audit.models.events import content_digest
 
     return content_digest(
         {

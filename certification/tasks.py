@@ -134,10 +134,3 @@ def send_certificate_notices_task() -> int:
     for certificate_id, organisation_id, kind in due:
         send_certificate_notice_task.delay(certificate_id, kind, organisation_id)
     return len(due)
-
-
-@shared_task
-def relay_outbox_task() -> int:
-    """Every minute: send the outbox messages still unsent (the broker was away when they
-    were written, or the process died before sending). Returns how many were sent."""
-    return services.relay_outbox()["sent"]

@@ -11,12 +11,13 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms.accounts.models import Membership, User
+from lms.audit.models import AuditEvent
+from lms.audit.services.events import record_event
 from lms.fields import IdChoiceField
 
 from . import permissions, services
 from .exceptions import PracticumError
 from .models import (
-    AuditEvent,
     Competency,
     Domain,
     Framework,
@@ -210,7 +211,7 @@ def _save_audited(form, action, *, commit=True):
     changed = {name: form.initial.get(name) for name in form.changed_data}
     with transaction.atomic():
         instance = super(type(form), form).save(commit=commit)
-        services.record_event(
+        record_event(
             actor=getattr(form, "for_user", None),
             action=action,
             obj=instance,

@@ -1,4 +1,3 @@
-from .audit import AuditEvent
 from .certificates import Certificate, CertificateSignatory, CertificateTemplate, StatusList
 from .credentials import (
     Attestation,
@@ -10,7 +9,6 @@ from .credentials import (
 from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
-from .outbox import OutboxMessage
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
@@ -19,7 +17,6 @@ from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 __all__ = [
     "ActivityType",
     "Attestation",
-    "AuditEvent",
     "Certificate",
     "CertificateName",
     "CertificateNotice",
@@ -36,7 +33,6 @@ __all__ = [
     "Framework",
     "LivedExperienceStatement",
     "Notification",
-    "OutboxMessage",
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",

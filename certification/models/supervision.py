@@ -7,23 +7,17 @@ overwrite each other, and a later rating by the same supervisor is a new record 
 competency is achieved follows the credential's rule (see `services.supervision`)."""
 
 import hashlib
-import json
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.audit.models.events import content_digest
 from lms.crypto import EncryptedTextField
 
 
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def content_digest(content: dict) -> str:
-    """SHA-256 of a canonical JSON rendering (sorted keys, no spaces)."""
-    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 class SupervisionSession(models.Model):

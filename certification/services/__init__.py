@@ -6,7 +6,6 @@ trail; `notifications`: practicum emails; `rules`: credential rules the practicu
 and renewing; `outbox`: tasks sent
 through the outbox, so a broker that is away loses none."""
 
-from .audit import *  # noqa: F403
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
 from .data_rights import *  # noqa: F403
@@ -14,7 +13,6 @@ from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
-from .outbox import *  # noqa: F403
 from .practicum import *  # noqa: F403
 from .renewal import *  # noqa: F403
 from .rules import *  # noqa: F403

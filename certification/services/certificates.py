@@ -21,6 +21,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
+
 from ..exceptions import (
     CertificateRenderError,
     CredentialError,
@@ -34,10 +37,8 @@ from ..models import (
     Credential,
     CredentialEnrolment,
 )
-from .audit import record_event
 from .credentials import check_eligibility, pin_credential
 from .lifecycle import sign_certificate
-from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

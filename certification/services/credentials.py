@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Attempt, CoursePage, Enrolment, LessonPage, LessonProgress, QuizPage
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
 
 from ..exceptions import CredentialError, FrameworkDataError
 from ..models import (
@@ -26,9 +28,7 @@ from ..models import (
     CredentialVersion,
     Domain,
 )
-from .audit import record_event
 from .frameworks import DEFAULT_FRAMEWORKS_FILE
-from .outbox import enqueue_task
 from .practicum import credential_totals_many
 from .rules import SignOffRule
 from .supervision import achieved_competencies_many

@@ -39,11 +39,12 @@ from courses.models import (
     WrittenResponseQuestion,
 )
 from lms.accounts.models import ErasureRequest, Invitation, User
+from lms.audit.models import AuditEvent
+from lms.audit.services.events import record_event
 
 from ..exceptions import CertificationError
 from ..models import (
     Attestation,
-    AuditEvent,
     CertificateShare,
     ContinuingEducation,
     CredentialEnrolment,
@@ -54,7 +55,6 @@ from ..models import (
     SupervisionSession,
     WellbeingCheckIn,
 )
-from .audit import record_event
 
 __all__ = [
     "ERASURE_DAYS",

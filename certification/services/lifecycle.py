@@ -9,12 +9,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
+
 from .. import openbadges
 from ..exceptions import CertificationError
 from ..models import Certificate, StatusList
 from ..signals import certificate_changed
-from .audit import record_event
-from .outbox import enqueue_task
 
 __all__ = [
     "LifecycleError",

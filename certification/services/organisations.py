@@ -22,10 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lms.accounts.models import Membership, Organisation
+from lms.audit.services.events import record_event
 
 from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
-from .audit import record_event
 from .certificates import normalise_code
 from .verification import find_certificates, public_record
 

@@ -9,11 +9,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.audit.services.events import record_event
+
 from ..exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from ..models import Placement, PlacementSupervisor, PracticumEntry
 from ..privacy import identifying_details
 from ..signals import practicum_signed
-from .audit import record_event
 from .notifications import notify
 from .supervision import supervisor_link
 

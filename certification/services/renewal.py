@@ -19,14 +19,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
+
 from ..exceptions import RenewalError
 from ..models import Certificate, CertificateName, ContinuingEducation, CredentialVersion
 from ..permissions import can_manage_certificates
 from ..signals import certificate_changed
-from .audit import record_event
 from .certificates import generate_verification_code
 from .organisations import carry_shares_forward
-from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

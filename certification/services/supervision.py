@@ -7,6 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.audit.services.events import record_event
+
 from ..exceptions import NotYourPlacementError, PracticumError
 from ..models import (
     ActivityType,
@@ -21,7 +23,6 @@ from ..models import (
 from ..models.supervision import text_digest
 from ..privacy import identifying_details
 from ..signals import practicum_signed
-from .audit import record_event
 from .notifications import notify
 from .rules import SignOffRule, credential_rules
 

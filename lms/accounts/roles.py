@@ -91,7 +91,7 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "certification.change_placementsupervisor",
         "certification.view_placementsupervisor",
         "certification.view_practicumentry",
-        "certification.view_auditevent",
+        "audit.view_auditevent",
     ],
 }
 

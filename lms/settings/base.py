@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's and Django's.
     "lms.accounts",
+    "lms.audit",
     "cms",
     "courses",
     "certification",

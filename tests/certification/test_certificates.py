@@ -12,7 +12,8 @@ from django.core.files.storage import default_storage
 
 from certification import pdf, services, tasks
 from certification.exceptions import CredentialError, NameNotConfirmedError, NotEligibleError
-from certification.models import AuditEvent, Certificate, CertificateTemplate, Credential
+from certification.models import Certificate, CertificateTemplate, Credential
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import (
     approved_minutes,
     finish_lessons,

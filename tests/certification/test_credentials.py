@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from certification import services
 from certification.exceptions import CredentialError
-from certification.models import AuditEvent, Credential, CredentialEnrolment, CredentialVersion
+from certification.models import Credential, CredentialEnrolment, CredentialVersion
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import (
     approved_minutes,
     domain,

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import openbadges, pdf, services, tasks
-from certification.models import AuditEvent, Certificate, CertificateTemplate
+from certification.models import Certificate, CertificateTemplate
 from certification.signals import practicum_signed
 from lms.accounts.reauth import SESSION_KEY
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import approved_minutes, make_credential, placement_for
 from tests.factories import UserFactory
 

@@ -11,14 +11,9 @@ from django.utils import timezone
 
 from certification import services
 from certification.exceptions import PracticumError
-from certification.models import (
-    AuditEvent,
-    Competency,
-    Notification,
-    PracticumEntry,
-    SignOffRating,
-)
+from certification.models import Competency, Notification, PracticumEntry, SignOffRating
 from lms.accounts.reauth import SESSION_KEY
+from lms.audit.models import AuditEvent
 from tests.factories import build_practicum, log_entry
 from tests.factories.accounts import PASSWORD
 

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from .harness import Target, choice, dates, ints, junk_or, text, times
 
-PRACTICUM = ("certification.PracticumEntry", "certification.AuditEvent")
-SESSIONS = ("certification.SupervisionSession", "certification.AuditEvent")
+PRACTICUM = ("certification.PracticumEntry", "audit.AuditEvent")
+SESSIONS = ("certification.SupervisionSession", "audit.AuditEvent")
 SIGNOFFS = (
     "certification.SignOffRequest",
     "certification.SignOffRating",
-    "certification.AuditEvent",
+    "audit.AuditEvent",
 )
 
 

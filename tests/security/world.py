@@ -19,7 +19,6 @@ from wagtail.models import Page
 
 from certification import services
 from certification.models import (
-    AuditEvent,
     Certificate,
     CertificateTemplate,
     Competency,
@@ -32,6 +31,7 @@ from certification.services.lifecycle import sign_certificate
 from courses import services as course_services
 from courses.models import Accommodation, Cohort
 from lms.accounts.models import Membership, Organisation
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import make_course
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.courses.assessment_helpers import make_question, make_quiz
@@ -246,7 +246,7 @@ def build_world() -> World:
         "certification.placement": practicum.placement,
         "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
         "certification.practicumentry": approved,
-        "certification.auditevent": AuditEvent.objects.order_by("pk").first(),
+        "audit.auditevent": AuditEvent.objects.order_by("pk").first(),
         "certification.credential": Credential.objects.get(code=certificate.credential_code),
         "certification.certificatetemplate": template,
         "certification.certificate": certificate,

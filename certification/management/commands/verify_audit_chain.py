@@ -3,9 +3,9 @@ anything was tampered with, so it can run from cron or CI."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certification import services
 from certification.models import PracticumEntry, SignOffRating, SupervisionSession
 from certification.models.supervision import text_digest
+from lms.audit.services.events import verify_audit_chain
 
 
 def _account_intact(rating) -> bool:
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Verify the audit trail's hash chain and every signed record's content hash."
 
     def handle(self, *args, **options):
-        problems = services.verify_audit_chain()
+        problems = verify_audit_chain()
         for model in (PracticumEntry, SupervisionSession, SignOffRating):
             signed = model.objects.exclude(content_hash="")
             if model is PracticumEntry:

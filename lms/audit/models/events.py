@@ -3,12 +3,26 @@ or certificate. Events are chained: each carries the hash of the one before it, 
 deleting or inserting a row breaks the chain (`manage.py verify_audit_chain` finds where).
 On PostgreSQL a trigger refuses UPDATE and DELETE on this table outright."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 
-from .supervision import content_digest
-
 GENESIS = "0" * 64
+
+
+def content_digest(content: dict) -> str:
+    """SHA-256 of a canonical JSON rendering (sorted keys, no spaces)."""
+    payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_label(model) -> str:
+    """The name a model's objects have in the trail: `audit_label` on the model when it has
+    one (a model that moved app keeps the name the chain recorded from the start, as the
+    hashes cover it), else its label."""
+    return getattr(model, "audit_label", None) or model._meta.label_lower
 
 
 class AuditEvent(models.Model):
@@ -32,6 +46,8 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        # The table the certification app created; the model moved, its rows did not.
+        db_table = "certification_auditevent"
         ordering = ["pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 

@@ -34,6 +34,8 @@ class OutboxMessage(models.Model):
     objects = OutboxMessageQuerySet.as_manager()
 
     class Meta:
+        # The table the certification app created; the model moved, its rows did not.
+        db_table = "certification_outboxmessage"
         ordering = ["pk"]
         indexes = [
             # The sweeper's query: the unsent rows, oldest first (a partial index stays small,

@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from lms.request_id import current_request_id
 
-from ..models import AuditEvent
-from ..models.audit import GENESIS
-from ..models.supervision import content_digest
+from ..models.events import GENESIS, AuditEvent, audit_label, content_digest
 
 __all__ = ["record_event", "verify_audit_chain"]
 
@@ -37,7 +35,7 @@ def record_event(*, actor, action: str, obj, before=None, after=None) -> AuditEv
     event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        object_type=obj._meta.label_lower,
+        object_type=audit_label(type(obj)),
         object_id=str(obj.pk),
         before=_plain(before),
         after=_plain(after),

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import OutboxMessage
+from ..models.outbox import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
