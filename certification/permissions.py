@@ -17,14 +17,6 @@ from lms.accounts.models import Membership
 
 from .models import Placement, PlacementSupervisor
 
-REGISTRARS_GROUP = "Registrars"
-
-
-def is_registrar(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=REGISTRARS_GROUP).exists()
-
 
 def placements_supervised_now(user, *, today=None):
     """Placements the user may act on as a supervisor today (active or in the grace period)."""

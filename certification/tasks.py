@@ -25,12 +25,6 @@ def send_notification_digests_task() -> int:
     return services.send_digests()
 
 
-@shared_task
-def purge_stale_data_task() -> dict:
-    """Weekly retention: stale practicum drafts, long-expired invitations, unused accounts."""
-    return services.purge_stale_data()
-
-
 # Certificates. Tasks take ids, re-check, and call a service, so running one twice (a retry,
 # a redelivery after a worker died, the sweeper) changes nothing the first run did.
 

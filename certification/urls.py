@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_practicum, views_privacy, views_wellbeing
+from . import views, views_practicum
 
 framework_patterns = (
     [
@@ -43,30 +43,4 @@ practicum_patterns = (
         ),
     ],
     "practicum",
-)
-
-privacy_patterns = (
-    [
-        path("", views_privacy.home, name="home"),
-        path("my-data.json", views_privacy.export_json, name="export_json"),
-        path("my-data.pdf", views_privacy.export_pdf, name="export_pdf"),
-        path("erase/", views_privacy.erase, name="erase"),
-        path("erase/withdraw/", views_privacy.withdraw, name="withdraw"),
-        path("requests/", views_privacy.requests_list, name="requests"),
-        path("requests/<int:request_id>/complete/", views_privacy.complete, name="complete"),
-    ],
-    "privacy",
-)
-
-wellbeing_patterns = (
-    [
-        path("", views_wellbeing.home, name="home"),
-        path("statement/", views_wellbeing.statement, name="statement"),
-        path(
-            "check-ins/<int:checkin_id>/delete/",
-            views_wellbeing.delete_checkin,
-            name="delete_checkin",
-        ),
-    ],
-    "wellbeing",
 )

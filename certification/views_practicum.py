@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lms import parsing
 from lms.accounts import reauth
 from lms.accounts import services as account_services
+from lms.privacy.services import wellbeing
 
 from . import permissions, services
 from .exceptions import EntryLockedError, NotYourPlacementError, PracticumError
@@ -418,8 +419,8 @@ def _supervise_context(request, placement, **extra):
         "requests": _signoff_requests(placement),
         "progress": _progress(placement),
         "needs_password": reauth.needs_password(request),
-        # Only what the trainee chose to share (see services.support_requests_for_supervisor).
-        "wellbeing": services.support_requests_for_supervisor(placement=placement),
+        # Only what the trainee chose to share (see wellbeing.support_requests_for_supervisor).
+        "wellbeing": wellbeing.support_requests_for_supervisor(placement=placement),
         "link": next(
             (x for x in placement.supervisor_links.all() if x.supervisor_id == request.user.pk),
             None,

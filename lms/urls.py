@@ -14,15 +14,11 @@ from certification.organisation_urls import (
     renewal_patterns,
     sharing_patterns,
 )
-from certification.urls import (
-    framework_patterns,
-    practicum_patterns,
-    privacy_patterns,
-    wellbeing_patterns,
-)
+from certification.urls import framework_patterns, practicum_patterns
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
+from lms.privacy.urls import privacy_patterns, wellbeing_patterns
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

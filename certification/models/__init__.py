@@ -12,7 +12,6 @@ from .organisations import CertificateNotice, CertificateShare
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
-from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
     "ActivityType",
@@ -31,7 +30,6 @@ __all__ = [
     "CredentialVersion",
     "Domain",
     "Framework",
-    "LivedExperienceStatement",
     "Notification",
     "Placement",
     "PlacementSupervisor",
@@ -42,5 +40,4 @@ __all__ = [
     "SignOffRequest",
     "StatusList",
     "SupervisionSession",
-    "WellbeingCheckIn",
 ]

@@ -8,7 +8,6 @@ through the outbox, so a broker that is away loses none."""
 
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
-from .data_rights import *  # noqa: F403
 from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .notifications import *  # noqa: F403
@@ -18,4 +17,3 @@ from .renewal import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403
-from .wellbeing import *  # noqa: F403

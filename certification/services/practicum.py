@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.audit.services.events import record_event
+from lms.privacy.identifying import identifying_details
 
 from ..exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from ..models import Placement, PlacementSupervisor, PracticumEntry
-from ..privacy import identifying_details
 from ..signals import practicum_signed
 from .notifications import notify
 from .supervision import supervisor_link

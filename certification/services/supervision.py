@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lms.audit.services.events import record_event
+from lms.privacy.identifying import identifying_details
 
 from ..exceptions import NotYourPlacementError, PracticumError
 from ..models import (
@@ -21,7 +22,6 @@ from ..models import (
     SupervisionSession,
 )
 from ..models.supervision import text_digest
-from ..privacy import identifying_details
 from ..signals import practicum_signed
 from .notifications import notify
 from .rules import SignOffRule, credential_rules

@@ -1,6 +1,7 @@
 """Who may do what with people and organisations. Views, admin and exports ask here."""
 
 from .models import Membership
+from .roles import REGISTRARS
 
 
 def has_role(user, role, organisation=None) -> bool:
@@ -21,3 +22,10 @@ def can_manage_organisation(user, organisation) -> bool:
     if user.is_superuser:
         return True
     return has_role(user, Membership.Role.ORG_ADMIN, organisation)
+
+
+def is_registrar(user) -> bool:
+    """Registrars (the group) and superusers, while their account is active."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=REGISTRARS).exists()

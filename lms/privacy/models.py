@@ -34,6 +34,10 @@ class LivedExperienceStatement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # The table the certification app created; the model moved, its rows did not.
+        db_table = "certification_livedexperiencestatement"
+
     def __str__(self):
         # Never the text: this string can end up in logs and admin listings.
         return f"lived-experience statement of user {self.trainee_id}"
@@ -68,6 +72,8 @@ class WellbeingCheckIn(models.Model):
     objects = WellbeingCheckInQuerySet.as_manager()
 
     class Meta:
+        # The table the certification app created; the model moved, its rows did not.
+        db_table = "certification_wellbeingcheckin"
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 from lms.accounts import reauth
 from lms.accounts.models import ErasureRequest
 
-from . import permissions, services
+from . import permissions
+from .exceptions import DataRightsError
+from .services import data_rights
 
 
 @login_required
@@ -30,7 +32,7 @@ def home(request):
         {
             "open_request": open_request,
             "needs_password": reauth.needs_password(request),
-            "days": services.ERASURE_DAYS,
+            "days": data_rights.ERASURE_DAYS,
         },
     )
 
@@ -43,7 +45,7 @@ def _filename(user, extension):
 @never_cache
 @require_GET
 def export_json(request):
-    data = services.personal_data(user=request.user)
+    data = data_rights.personal_data(user=request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -61,7 +63,7 @@ def _no_fetching(url, *args, **kwargs):
 def export_pdf(request):
     from weasyprint import HTML
 
-    data = services.personal_data(user=request.user)
+    data = data_rights.personal_data(user=request.user)
     html = render_to_string("certification/data_export_pdf.html", {"data": data})
     # Tagged PDF/UA-1, like the certificates: headed sections a screen reader can navigate.
     pdf = HTML(string=html, url_fetcher=_no_fetching).write_pdf(
@@ -82,7 +84,7 @@ def erase(request):
     if error:
         messages.error(request, error)
         return redirect("privacy:home")
-    erasure = services.request_erasure(user=request.user)
+    erasure = data_rights.request_erasure(user=request.user)
     messages.success(
         request,
         _("We have your request. A registrar will complete it by %(date)s.")
@@ -94,13 +96,13 @@ def erase(request):
 @login_required
 @require_POST
 def withdraw(request):
-    if services.withdraw_erasure(user=request.user):
+    if data_rights.withdraw_erasure(user=request.user):
         messages.success(request, _("Your erasure request is withdrawn. Nothing was erased."))
     return redirect("privacy:home")
 
 
 def _registrar(request):
-    if not permissions.is_registrar(request.user):
+    if not permissions.can_handle_erasure_requests(request.user):
         raise PermissionDenied
     return request.user
 
@@ -134,8 +136,8 @@ def complete(request, request_id):
     error = reauth.confirm(request, request.POST.get("password"))
     if error is None:
         try:
-            services.complete_erasure(registrar=registrar, request_id=request_id)
-        except services.DataRightsError as refused:
+            data_rights.complete_erasure(registrar=registrar, request_id=request_id)
+        except DataRightsError as refused:
             error = refused.message
     if error:
         messages.error(request, error)

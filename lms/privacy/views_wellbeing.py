@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
-from .models import LivedExperienceStatement, WellbeingCheckIn
-from .models.wellbeing import HIGH_STRESS
-from .wellbeing_forms import CheckInForm, StatementForm
+from .exceptions import WellbeingError
+from .forms import CheckInForm, StatementForm
+from .models import HIGH_STRESS, LivedExperienceStatement, WellbeingCheckIn
+from .services import wellbeing
 
 
 def _statement(user):
@@ -45,7 +45,7 @@ def home(request):
         # Shown again with everything the trainee typed.
         return _home(request, form=form, status=400)
     try:
-        services.record_checkin(
+        wellbeing.record_checkin(
             trainee=request.user,
             on=form.cleaned_data["date"],
             energy=form.cleaned_data["energy"],
@@ -53,7 +53,7 @@ def home(request):
             note=form.cleaned_data["note"],
             tell_supervisor=form.cleaned_data["tell_supervisor"],
         )
-    except (services.WellbeingError, ValueError) as refused:
+    except (WellbeingError, ValueError) as refused:
         form.add_error(None, getattr(refused, "message", str(refused)))
         return _home(request, form=form, status=400)
     messages.success(request, _("Thank you for checking in with yourself."))
@@ -63,7 +63,7 @@ def home(request):
 @login_required
 @require_POST
 def delete_checkin(request, checkin_id):
-    if services.delete_checkin(trainee=request.user, checkin_id=checkin_id):
+    if wellbeing.delete_checkin(trainee=request.user, checkin_id=checkin_id):
         messages.success(request, _("That check-in is deleted."))
     else:
         messages.error(request, _("We could not find that check-in. Nothing was deleted."))
@@ -77,7 +77,7 @@ def statement(request):
     if request.method == "POST":
         form = StatementForm(request.POST)
         if form.is_valid():
-            services.save_statement(
+            wellbeing.save_statement(
                 trainee=request.user,
                 text=form.cleaned_data["text"],
                 share_with_supervisor=form.cleaned_data["share_with_supervisor"],

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's and Django's.
     "lms.accounts",
     "lms.audit",
+    "lms.privacy",
     "cms",
     "courses",
     "certification",

@@ -90,7 +90,7 @@ def _build_world() -> SimpleNamespace:
     employer = Organisation.objects.filter(memberships__user=users["verifier"]).first()
     invitation = course_services_invitation(organisation, users["org_admin"])
     certificate = Certificate.objects.filter(trainee=graduate).first()
-    from certification.services import data_rights
+    from lms.privacy.services import data_rights
     from tests.factories import UserFactory
 
     erasure = data_rights.request_erasure(user=UserFactory(legal_name="Leaving Person"))

@@ -22,6 +22,7 @@ from courses.models import Reflection
 from lms.accounts.models import ErasureRequest, User
 from lms.audit.models import AuditEvent
 from lms.audit.services.events import verify_audit_chain
+from lms.privacy.services import data_rights, wellbeing
 from tests.factories import CourseIndexPageFactory, build_course, build_practicum
 from tests.factories.accounts import PASSWORD
 
@@ -142,8 +143,8 @@ def test_erasure_request_then_completion_by_a_registrar(client, person, registra
 
 
 def test_a_completed_request_cannot_run_twice_and_bad_ids_are_clear(client, person, registrar):
-    erasure = services.request_erasure(user=person.trainee)
-    assert services.request_erasure(user=person.trainee) == erasure  # one open request
+    erasure = data_rights.request_erasure(user=person.trainee)
+    assert data_rights.request_erasure(user=person.trainee) == erasure  # one open request
     client.force_login(registrar)
     client.post(reverse("privacy:complete", args=[erasure.pk]))
     response = client.post(reverse("privacy:complete", args=[erasure.pk]), follow=True)
@@ -162,7 +163,7 @@ def test_a_disabled_account_is_signed_out_at_its_next_request(client, person):
 
 def test_withdrawing_keeps_everything(client, person):
     client.force_login(person.trainee)
-    services.request_erasure(user=person.trainee)
+    data_rights.request_erasure(user=person.trainee)
     client.post(reverse("privacy:withdraw"))
     assert ErasureRequest.objects.get().status == ErasureRequest.Status.WITHDRAWN
     assert Reflection.objects.filter(user=person.trainee).exists()
@@ -186,7 +187,7 @@ def test_retention_purges_stale_drafts_invitations_and_unused_accounts(person, s
     active = UserFactory(last_login=datetime(2026, 1, 1, tzinfo=UTC))
     User.objects.filter(pk=active.pk).update(date_joined=long_ago)
 
-    assert services.purge_stale_data() == {"drafts": 1, "invitations": 1, "accounts": 1}
+    assert data_rights.purge_stale_data() == {"drafts": 1, "invitations": 1, "accounts": 1}
     assert not PracticumEntry.objects.filter(pk=stale.pk).exists()
     assert PracticumEntry.objects.filter(pk=fresh.pk).exists()
     assert not Invitation.objects.filter(pk=old_invite.pk).exists()
@@ -196,7 +197,7 @@ def test_retention_purges_stale_drafts_invitations_and_unused_accounts(person, s
     assert User.objects.filter(pk=person.trainee.pk).exists()
     # Submitted and approved entries are never purged, however old.
     assert PracticumEntry.objects.filter(placement=person.placement).count() == 7
-    assert services.purge_stale_data() == {"drafts": 0, "invitations": 0, "accounts": 0}
+    assert data_rights.purge_stale_data() == {"drafts": 0, "invitations": 0, "accounts": 0}
     assert verify_audit_chain() == []
 
 
@@ -243,8 +244,8 @@ def holder(person, settings, tmp_path):
         hours="2",
         completed_on=timezone.localdate() - timedelta(days=10),
     )
-    services.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
-    services.record_checkin(
+    wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
+    wellbeing.record_checkin(
         trainee=trainee,
         on=timezone.localdate(),
         energy=2,
@@ -252,7 +253,7 @@ def holder(person, settings, tmp_path):
         note=CHECKIN_NOTE,
         tell_supervisor=True,
     )
-    services.record_checkin(trainee=trainee, on=timezone.localdate(), energy=4, stress=2)
+    wellbeing.record_checkin(trainee=trainee, on=timezone.localdate(), energy=4, stress=2)
     person.certificate, person.organisation, person.used_ce = certificate, riverside, used
     return person
 
@@ -298,7 +299,7 @@ def test_the_export_holds_wellbeing_ce_sharing_and_a_pseudonymous_audit_trail(cl
     trail = json.dumps(events)
     assert holder.supervisor.email not in trail
     assert holder.supervisor.display_name not in trail
-    assert services.pseudonym(holder.supervisor.pk) in by
+    assert data_rights.pseudonym(holder.supervisor.pk) in by
     # Nobody else's trail: the supervisor's own export has none of the trainee's events.
     client.force_login(holder.supervisor)
     theirs = json.loads(client.get(reverse("privacy:export_json")).content)
@@ -338,17 +339,13 @@ def test_erasure_removes_wellbeing_and_handles_ce_records(
 ):
     from django.core.files.storage import default_storage
 
-    from certification.models import (
-        CertificateShare,
-        ContinuingEducation,
-        LivedExperienceStatement,
-        WellbeingCheckIn,
-    )
+    from certification.models import CertificateShare, ContinuingEducation
+    from lms.privacy.models import LivedExperienceStatement, WellbeingCheckIn
 
     trainee = holder.trainee
     evidence = ContinuingEducation.objects.get(pk=holder.used_ce.pk).evidence_file.name
     assert default_storage.exists(evidence)
-    erasure = services.request_erasure(user=trainee)
+    erasure = data_rights.request_erasure(user=trainee)
     client.force_login(registrar)
     with django_capture_on_commit_callbacks(execute=True):  # evidence files go after commit
         response = client.post(reverse("privacy:complete", args=[erasure.pk]))

@@ -359,7 +359,7 @@ def story(site, roles, captured, tmp_path):
     from unittest import mock
 
     with mock.patch(
-        "certification.views_wellbeing.render", side_effect=RuntimeError("template exploded")
+        "lms.privacy.views_wellbeing.render", side_effect=RuntimeError("template exploded")
     ):
         errors["500 (the wellbeing page)"] = broken.get(reverse("wellbeing:home"))
     broken.force_login(supervisor)
@@ -393,8 +393,8 @@ def body(value) -> str:
 def test_no_lived_experience_data_reaches_anyone_else(story):
     """Fields x outputs: every output (each public page, document, error page, email, log
     line, task call and URL) mapped to the markers found in it; all must be empty."""
-    from certification.models import LivedExperienceStatement, WellbeingCheckIn
     from courses.models import Reflection
+    from lms.privacy.models import LivedExperienceStatement, WellbeingCheckIn
 
     # The supervisor legitimately reads the practicum record they sign (descriptions, the
     # sign-off account) and what they wrote themselves; never the trainee's learning or

@@ -32,6 +32,7 @@ from courses import services as course_services
 from courses.models import Accommodation, Cohort
 from lms.accounts.models import Membership, Organisation
 from lms.audit.models import AuditEvent
+from lms.privacy.services import data_rights
 from tests.certification.credential_helpers import make_course
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.courses.assessment_helpers import make_question, make_quiz
@@ -216,7 +217,7 @@ def build_world() -> World:
         tell_supervisor=True,
     )
     leaver = UserFactory(legal_name="Erin Leaver")
-    erasure = services.request_erasure(user=leaver)
+    erasure = data_rights.request_erasure(user=leaver)
     invitation = InvitationFactory(organisation=provider, email="new.peer@example.org")
 
     from wagtail.documents.models import Document

@@ -19,7 +19,8 @@ data and keeps only what the record needs:
   name as issued, the PDF's hash), hidden from public verification, without their PDF file
   or signed Open Badges copy;
 - audit events keep the actor's id, which now points at the anonymised account (a pseudonym).
-Lives in certification, the last app of the chain, because it reads every app's data."""
+What each app holds comes from the registry each app contributes to (`registry.py`; each
+app's `data_rights.py`); this module holds the account's part and puts the parts together."""
 
 import hashlib
 import hmac
@@ -30,36 +31,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.models import (
-    ChoiceWithJustificationQuestion,
-    ContentNoteChoice,
-    Question,
-    Reflection,
-    Response,
-    WrittenResponseQuestion,
-)
 from lms.accounts.models import ErasureRequest, Invitation, User
 from lms.audit.models import AuditEvent
 from lms.audit.services.events import record_event
 
-from ..exceptions import CertificationError
-from ..models import (
-    Attestation,
-    CertificateShare,
-    ContinuingEducation,
-    CredentialEnrolment,
-    LivedExperienceStatement,
-    Notification,
-    PracticumEntry,
-    SignOffRequest,
-    SupervisionSession,
-    WellbeingCheckIn,
-)
+from .. import registry
+from ..exceptions import DataRightsError
 
 __all__ = [
     "ERASURE_DAYS",
-    "DataRightsError",
     "complete_erasure",
+    "iso",
     "personal_data",
     "pseudonym",
     "purge_stale_data",
@@ -70,13 +52,8 @@ __all__ = [
 ERASURE_DAYS = 30
 
 
-class DataRightsError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
-
-
-def _iso(value):
+def iso(value):
+    """A date or time as ISO 8601 text, or None."""
     return value.isoformat() if value else None
 
 
@@ -101,7 +78,7 @@ def _audit_events(user, subjects: dict[str, list]) -> list[dict]:
             where |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
     return [
         {
-            "at": _iso(event.at),
+            "at": iso(event.at),
             "action": event.action,
             "object": event.object_type.split(".")[-1],
             "object_id": event.object_id,
@@ -113,257 +90,81 @@ def _audit_events(user, subjects: dict[str, list]) -> list[dict]:
     ]
 
 
-def personal_data(*, user) -> dict:
-    """Everything held about the person, in plain JSON-ready values. A fixed number of
-    queries whatever the amount of data."""
-    from courses.models import Attempt, Enrolment, LessonProgress
+# The export's layout: its sections in this order (a section no app contributes is left
+# out; one not listed here comes after these), and the keys under "consent and sharing".
+SECTIONS = (
+    "profile",
+    "memberships",
+    "enrolments",
+    "lessons",
+    "quiz_attempts",
+    "reflections",
+    "placements",
+    "practicum_entries",
+    "supervision_sessions",
+    "competency_signoffs",
+    "certificates",
+    "notifications",
+    "erasure_requests",
+    "lived_experience_statement",
+    "wellbeing_checkins",
+    "continuing_education",
+    "credentials_you_work_toward",
+)
+CONSENT = (
+    "name_on_certificates",
+    "statements_you_accepted",
+    "supervision_agreements",
+    "lived_experience_statement_shared_with_supervisor",
+    "certificate_shares",
+)
 
-    placements = list(
-        user.placements.select_related("host").prefetch_related("supervisor_links__supervisor")
-    )
-    entries = (
-        PracticumEntry.objects.filter(placement__trainee=user)
-        .select_related("activity", "decided_by")
-        .prefetch_related("domains")
-        .order_by("date", "start_time")
-    )
-    sessions = SupervisionSession.objects.filter(placement__trainee=user).select_related(
-        "supervisor"
-    )
-    requests = (
-        SignOffRequest.objects.filter(placement__trainee=user)
-        .select_related("competency__domain__framework")
-        .prefetch_related("ratings__rater")
-    )
-    statement = LivedExperienceStatement.objects.filter(trainee=user).first()
-    checkins = list(WellbeingCheckIn.objects.for_trainee(user))
-    ce_records = list(ContinuingEducation.objects.filter(holder=user).select_related("used_for"))
-    shares = list(
-        CertificateShare.objects.filter(certificate__trainee=user)
-        .select_related("organisation", "certificate")
-        .order_by("shared_at")
-    )
-    certificate_name = getattr(user, "certificate_name", None)
+
+def _ordered(values: dict, order: tuple) -> dict:
+    rank = {key: i for i, key in enumerate(order)}
+    return dict(sorted(values.items(), key=lambda item: rank.get(item[0], len(order))))
+
+
+def _account_export(user) -> registry.Export:
+    """What the accounts app holds: the profile, memberships and erasure requests."""
     erasures = list(user.erasure_requests.all())
-    credential_enrolments = list(
-        CredentialEnrolment.objects.filter(trainee=user).select_related("credential", "version")
+    return registry.Export(
+        sections={
+            "profile": {
+                "email": user.email,
+                "legal_name": user.legal_name,
+                "preferred_name": user.preferred_name,
+                "pronouns": user.pronouns,
+                "joined": iso(user.date_joined),
+                "last_sign_in": iso(user.last_login),
+            },
+            "memberships": [
+                {"organisation": m.organisation.name, "role": m.get_role_display()}
+                for m in user.memberships.select_related("organisation")
+            ],
+            "erasure_requests": [
+                {"requested_at": iso(x.requested_at), "status": x.get_status_display()}
+                for x in erasures
+            ],
+        },
+        subjects={"accounts.erasurerequest": [x.pk for x in erasures]},
     )
-    attestations = list(Attestation.objects.filter(trainee=user))
-    entries, sessions, requests = list(entries), list(sessions), list(requests)
-    subjects = {
-        "certification.placement": [p.pk for p in placements],
-        "certification.practicumentry": [e.pk for e in entries],
-        "certification.supervisionsession": [x.pk for x in sessions],
-        "certification.signoffrequest": [r.pk for r in requests],
-        "certification.signoffrating": [x.pk for r in requests for x in r.ratings.all()],
-        "certification.certificate": list(user.certificates.values_list("pk", flat=True)),
-        "certification.continuingeducation": [r.pk for r in ce_records],
-        "certification.credentialenrolment": [e.pk for e in credential_enrolments],
-        "certification.attestation": [a.pk for a in attestations],
-        "certification.certificateshare": [x.pk for x in shares],
-        "accounts.erasurerequest": [x.pk for x in erasures],
-        "certification.certificatename": [certificate_name.pk] if certificate_name else [],
-    }
+
+
+def personal_data(*, user) -> dict:
+    """Everything held about the person, in plain JSON-ready values: the accounts app's part
+    and every registered app's. A fixed number of queries whatever the amount of data."""
+    parts = [_account_export(user)]
+    parts += [c.export(user) for c in registry.contributions() if c.export]
+    sections, consent, subjects = {}, {}, {}
+    for part in parts:
+        sections.update(part.sections)
+        consent.update(part.consent)
+        subjects.update(part.subjects)
     return {
         "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "email": user.email,
-            "legal_name": user.legal_name,
-            "preferred_name": user.preferred_name,
-            "pronouns": user.pronouns,
-            "joined": _iso(user.date_joined),
-            "last_sign_in": _iso(user.last_login),
-        },
-        "memberships": [
-            {"organisation": m.organisation.name, "role": m.get_role_display()}
-            for m in user.memberships.select_related("organisation")
-        ],
-        "enrolments": [
-            {
-                "course": e.course.title,
-                "enrolled_at": _iso(e.enrolled_at),
-                "completed_at": _iso(e.completed_at),
-                "withdrawn_at": _iso(e.withdrawn_at),
-            }
-            for e in Enrolment.objects.filter(user=user).select_related("course")
-        ],
-        "lessons": [
-            {
-                "lesson": p.lesson.title,
-                "started_at": _iso(p.started_at),
-                "completed_at": _iso(p.completed_at),
-            }
-            for p in LessonProgress.objects.filter(user=user).select_related("lesson")
-        ],
-        "quiz_attempts": [
-            {
-                "quiz": a.quiz.title,
-                "number": a.number,
-                "status": a.get_status_display(),
-                "started_at": _iso(a.started_at),
-                "submitted_at": _iso(a.submitted_at),
-                "percent": str(a.percent) if a.percent is not None else None,
-                "passed": a.passed,
-                "answers": [
-                    {"question": r.position, "answer": r.answer, "score": r.auto_score}
-                    for r in a.responses.all()
-                ],
-            }
-            for a in Attempt.objects.filter(user=user)
-            .select_related("quiz")
-            .prefetch_related("responses")
-        ],
-        "reflections": [
-            {
-                "lesson": r.lesson.title,
-                "prompt": r.prompt,
-                "text": r.text,
-                "updated_at": _iso(r.updated_at),
-            }
-            for r in Reflection.objects.filter(user=user).select_related("lesson")
-        ],
-        "placements": [
-            {
-                "host": p.host.name,
-                "starts_on": _iso(p.starts_on),
-                "ends_on": _iso(p.ends_on),
-                "credential": p.credential_code,
-                "you_accepted_the_agreement": _iso(p.trainee_agreed_at),
-                "supervisors": [
-                    {"name": link.supervisor.display_name, "qualification": link.qualification}
-                    for link in p.supervisor_links.all()
-                ],
-            }
-            for p in placements
-        ],
-        "practicum_entries": [
-            {
-                "date": _iso(e.date),
-                "start_time": _iso(e.start_time),
-                "minutes": e.minutes,
-                "setting": e.get_setting_display(),
-                "activity": e.activity.title,
-                "domains": [d.title for d in e.domains.all()],
-                "description": e.description,
-                "status": e.get_status_display(),
-                "decided_by": e.decided_by.display_name if e.decided_by else None,
-                "comment": e.decision_comment,
-            }
-            for e in entries
-        ],
-        "supervision_sessions": [
-            {
-                "kind": s.get_kind_display(),
-                "date": _iso(s.date),
-                "minutes": s.minutes,
-                "supervisor": s.supervisor.display_name,
-                "private_notes": s.private_notes,
-            }
-            for s in sessions
-        ],
-        "competency_signoffs": [
-            {
-                "competency": f"{r.competency.domain.framework.slug}/{r.competency.code}",
-                "your_account": r.account,
-                "ratings": [
-                    {
-                        "rating": x.get_rating_display(),
-                        "rater": x.rater.display_name,
-                        "comment": x.comment,
-                        "at": _iso(x.created_at),
-                    }
-                    for x in r.ratings.all()
-                ],
-            }
-            for r in requests
-        ],
-        "certificates": [
-            {
-                "credential": c.credential_title,
-                "code": c.grouped_code,
-                "status": c.get_status_display(),
-                "issued_on": _iso(c.issued_on),
-                "expires_on": _iso(c.expires_on),
-                "name_on_certificate": c.holder_name,
-                "verification_url": c.verification_url,
-                "hidden_from_public_checks": c.hidden,
-            }
-            for c in user.certificates.all()
-        ],
-        "notifications": [
-            {"message": n.message, "at": _iso(n.created_at)} for n in user.notifications.all()
-        ],
-        "erasure_requests": [
-            {"requested_at": _iso(x.requested_at), "status": x.get_status_display()}
-            for x in erasures
-        ],
-        "lived_experience_statement": {
-            "text": statement.text,
-            "shared_with_your_supervisor": statement.share_with_supervisor,
-            "created_at": _iso(statement.created_at),
-            "updated_at": _iso(statement.updated_at),
-        }
-        if statement
-        else None,
-        "wellbeing_checkins": [
-            {
-                "date": _iso(c.date),
-                "energy": c.energy,
-                "stress": c.stress,
-                "note": c.note,
-                "asked_supervisor_to_know": c.tell_supervisor,
-                "recorded_at": _iso(c.created_at),
-            }
-            for c in checkins
-        ],
-        "continuing_education": [
-            {
-                "title": r.title,
-                "provider": r.provider,
-                "topic": r.topic,
-                "hours": str(r.hours),
-                "completed_on": _iso(r.completed_on),
-                "evidence": r.evidence_text,
-                "evidence_document": r.evidence_name or None,
-                "counted_toward_renewal": r.used_for.grouped_code if r.used_for else None,
-                "recorded_at": _iso(r.created_at),
-            }
-            for r in ce_records
-        ],
-        "credentials_you_work_toward": [
-            {
-                "credential": e.credential.code,
-                "version": e.version.number,
-                "enrolled_at": _iso(e.enrolled_at),
-            }
-            for e in credential_enrolments
-        ],
-        "consent_and_sharing": {
-            "name_on_certificates": {
-                "name": certificate_name.name,
-                "confirmed_at": _iso(certificate_name.confirmed_at),
-            }
-            if certificate_name
-            else None,
-            "statements_you_accepted": [
-                {"code": a.code, "at": _iso(a.attested_at)} for a in attestations
-            ],
-            "supervision_agreements": [
-                {"host": p.host.name, "you_accepted": _iso(p.trainee_agreed_at)} for p in placements
-            ],
-            "lived_experience_statement_shared_with_supervisor": bool(
-                statement and statement.share_with_supervisor
-            ),
-            "certificate_shares": [
-                {
-                    "certificate": x.certificate.grouped_code,
-                    "organisation": x.organisation.name,
-                    "shared_at": _iso(x.shared_at),
-                    "stopped_at": _iso(x.stopped_at),
-                }
-                for x in shares
-            ],
-        },
+        **_ordered(sections, SECTIONS),
+        "consent_and_sharing": _ordered(consent, CONSENT),
         "audit_events": _audit_events(user, subjects),
     }
 
@@ -396,61 +197,6 @@ def withdraw_erasure(*, user) -> bool:
     return True
 
 
-def _minimal_certificates(person) -> int:
-    """Issued certificates stay only as the minimal record: code, credential, dates, status,
-    the name as issued and the PDF's hash (so a registrar can still answer "was this issued?").
-    They are hidden from public verification, their PDF files are deleted and the signed Open
-    Badges copy (which repeats the name) is dropped; the status-list bit stays."""
-    from django.core.files.storage import default_storage
-
-    from ..models import Certificate
-
-    certificates = list(Certificate.objects.select_for_update().filter(trainee=person))
-    for certificate in certificates:
-        if certificate.pdf and default_storage.exists(certificate.pdf.name):
-            default_storage.delete(certificate.pdf.name)
-    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
-        hidden=True, pdf="", signed_credential={}
-    )
-    from ..signals import certificate_changed
-
-    for certificate in certificates:  # so caches of the public record forget it at once
-        certificate.hidden = True
-        certificate_changed.send(sender=Certificate, certificate=certificate, change="hidden")
-    return len(certificates)
-
-
-def _erase_wellbeing_and_ce(person) -> dict[str, int]:
-    """The statement and check-ins go entirely. CE records a renewal counted are its evidence
-    (PROTECTed by the certificate), so they keep only topic, hours and date; the rest go.
-    Evidence files are deleted after commit, so a rollback never loses a file still used."""
-    from django.core.files.storage import default_storage
-
-    records = list(ContinuingEducation.objects.select_for_update().filter(holder=person))
-    files = [r.evidence_file.name for r in records if r.evidence_file]
-    used = [r.pk for r in records if r.used_for_id]
-    ContinuingEducation.objects.filter(pk__in=used).update(
-        title="Erased", provider="", evidence_text="", evidence_file="", evidence_name=""
-    )
-    deleted = ContinuingEducation.objects.filter(holder=person, used_for__isnull=True).delete()[0]
-
-    def delete_files():
-        for name in files:
-            if default_storage.exists(name):
-                default_storage.delete(name)
-
-    transaction.on_commit(delete_files)
-    return {
-        "lived_experience_statement": LivedExperienceStatement.objects.filter(
-            trainee=person
-        ).delete()[0],
-        "wellbeing_checkins": WellbeingCheckIn.objects.filter(trainee=person).delete()[0],
-        "ce_records_deleted": deleted,
-        "ce_records_reduced": len(used),
-        "ce_evidence_files": len(files),
-    }
-
-
 @transaction.atomic
 def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
     """Carry out an open erasure request (see the module docstring for what is kept)."""
@@ -468,32 +214,14 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
         raise DataRightsError("Another registrar must complete your own erasure request.", 403)
     person = User.objects.select_for_update().get(pk=request.user_id)
     old_email = person.email
-    counts = {
-        "reflections": Reflection.objects.filter(user=person).delete()[0],
-        "content_note_choices": ContentNoteChoice.objects.filter(user=person).delete()[0],
-        "notifications": Notification.objects.filter(recipient=person).delete()[0],
-        "memberships": person.memberships.all().delete()[0],
-        "invitations": Invitation.objects.filter(email__iexact=old_email).delete()[0],
-        "free_text_answers": Response.objects.filter(
-            attempt__user=person,
-            question__in=Question.objects.instance_of(
-                WrittenResponseQuestion, ChoiceWithJustificationQuestion
-            ),
-        ).update(answer=None),
-        "supervision_notes": SupervisionSession.objects.filter(placement__trainee=person)
-        .exclude(private_notes="")
-        .update(private_notes=""),
-        "signoff_accounts": SignOffRequest.objects.filter(placement__trainee=person)
-        .exclude(account="")
-        .update(account=""),
-    }
-    counts.update(_erase_wellbeing_and_ce(person))
-    counts["shares_stopped"] = (
-        CertificateShare.objects.active()
-        .filter(certificate__trainee=person)
-        .update(stopped_at=timezone.now())
-    )
-    counts["certificates_hidden"] = _minimal_certificates(person)
+    counts = {}
+    # Latest app first: an app clears what points at a lower app's rows before that one
+    # reduces them (organisations stop watching before certificates are hidden).
+    for contribution in reversed(registry.contributions()):
+        if contribution.erase:
+            counts.update(contribution.erase(person))
+    counts["memberships"] = person.memberships.all().delete()[0]
+    counts["invitations"] = Invitation.objects.filter(email__iexact=old_email).delete()[0]
     person.email = f"erased-{person.pk}@erased.invalid"
     person.legal_name = "Erased person"
     person.preferred_name = ""
@@ -509,34 +237,24 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
 
 
 def purge_stale_data(*, today=None) -> dict[str, int]:
-    """Retention: delete what nobody will come back for. Practicum drafts untouched for
-    `PEERPATH_RETENTION_DAYS`, invitations that expired that long ago, and accounts that were
-    registered but never signed in and hold nothing (no enrolment, placement or certificate).
-    Run weekly by celery beat; safe to run any time."""
-    from django.conf import settings
-
-    from lms.accounts.models import Invitation
-
+    """Retention: delete what nobody will come back for. What each app registered (practicum
+    drafts untouched for `PEERPATH_RETENTION_DAYS`), invitations that expired that long ago,
+    and accounts that were registered but never signed in and hold nothing (no membership,
+    nor anything an app says keeps an account in use). Run weekly by celery beat; safe to run
+    any time."""
     now = timezone.now()
     cutoff = now - timedelta(days=settings.PEERPATH_RETENTION_DAYS)
+    counts = {}
     with transaction.atomic():
-        drafts = PracticumEntry.objects.filter(
-            status=PracticumEntry.Status.DRAFT, created_at__lt=cutoff, content_hash=""
-        )
-        draft_count = 0
-        for draft in drafts.select_related("activity"):
-            record_event(
-                actor=None,
-                action="entry.purged",
-                obj=draft,
-                before={"status": draft.status, "date": draft.date, "minutes": draft.minutes},
-            )
-            draft.domains.clear()
-            draft.delete()
-            draft_count += 1
-        invitations = Invitation.objects.filter(
+        for contribution in registry.contributions():
+            if contribution.purge:
+                counts.update(contribution.purge(cutoff))
+        counts["invitations"] = Invitation.objects.filter(
             expires_at__lt=cutoff, accepted_at__isnull=True
         ).delete()[0]
+        in_use = {"memberships__isnull": True}
+        for contribution in registry.contributions():
+            in_use |= {f"{name}__isnull": True for name in contribution.keeps_account}
         never_used = (
             User.objects.filter(
                 last_login__isnull=True,
@@ -544,11 +262,12 @@ def purge_stale_data(*, today=None) -> dict[str, int]:
                 is_staff=False,
                 is_superuser=False,
             )
-            .filter(enrolments__isnull=True, placements__isnull=True, memberships__isnull=True)
+            .filter(**in_use)
             .exclude(erasure_requests__isnull=False)
         )
         accounts = 0
         for user in never_used:
             user.delete()
             accounts += 1
-    return {"drafts": draft_count, "invitations": invitations, "accounts": accounts}
+    counts["accounts"] = accounts
+    return counts

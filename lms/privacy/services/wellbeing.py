@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..exceptions import CertificationError
+from ..exceptions import WellbeingError
 from ..models import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
     "SUPPORT_FLAG_DAYS",
-    "WellbeingError",
     "delete_checkin",
     "record_checkin",
     "save_statement",
@@ -21,12 +20,6 @@ __all__ = [
 
 # How long a "tell my supervisor" flag stays on the supervise page.
 SUPPORT_FLAG_DAYS = 14
-
-
-class WellbeingError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
 
 
 @transaction.atomic
