@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .PHONY: audit demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
 	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify \
-	bench-growth bench-learners bench-gunicorn soak
+	bench-growth bench-learners bench-gunicorn soak probe
 
 run: check-system install migrate seed serve
 
@@ -66,6 +66,11 @@ bench-learners: install
 
 bench-gunicorn: install
 	$(PY) -m bench.gunicorn_sweep $(BENCH_ARGS)
+
+# The black-box security probe (tests/security/probe.py): production settings under gunicorn,
+# two providers, hosts and employers, every way in; writes var/probe/<time>.json. Needs Redis.
+probe: install
+	$(PY) -m tests.security.probe
 
 # 100 learners for 10 minutes (SOAK_SECONDS to shorten); errors and memory over time.
 SOAK_SECONDS ?= 600
