@@ -112,7 +112,8 @@ def make_certificates(count: int) -> list[str]:
     from django.utils import timezone
 
     from certification import services
-    from certification.models import Certificate, Competency, Credential
+    from certification.models import Certificate, Credential
+    from certification.standards.models import Competency
     from cms.demo import seed_site
     from lms.accounts.models import User
 

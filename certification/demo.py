@@ -4,6 +4,7 @@ from courses.demo import COURSE_ORDER, load_course
 from courses.models import CoursePage
 
 from . import services
+from .standards import services as standards_services
 
 
 def seed_frameworks() -> None:
@@ -12,7 +13,9 @@ def seed_frameworks() -> None:
     for slug in COURSE_ORDER:
         course = CoursePage.objects.filter(slug=slug).first()
         if course is not None:
-            services.align_course(course=course, keys=load_course(slug).get("alignment", []))
+            standards_services.align_course(
+                course=course, keys=load_course(slug).get("alignment", [])
+            )
 
 
 DEMO_DESCRIPTIONS = [
@@ -97,9 +100,10 @@ def seed_practicum():
 
     from django.utils import timezone
 
+    from certification.standards.models import Competency, Domain
     from lms.accounts.models import Organisation, User
 
-    from .models import ActivityType, Competency, Domain, Placement
+    from .models import ActivityType, Placement
 
     trainee = User.objects.get(email="trainee@peerpath.example")
     supervisor = User.objects.get(email="supervisor@peerpath.example")
@@ -293,13 +297,14 @@ def seed_graduate():
 
     from django.utils import timezone
 
+    from certification.standards.models import Competency, Domain
     from courses import services as course_services
     from courses.demo import COURSE_ORDER
     from courses.models import CoursePage, LessonPage, QuizPage
     from lms.accounts.demo import DEMO_PASSWORD
     from lms.accounts.models import Membership, Organisation, User
 
-    from .models import ActivityType, Certificate, Competency, Domain
+    from .models import ActivityType, Certificate
 
     login = ("Graduate (holds a certificate)", GRADUATE["email"])
     graduate = User.objects.filter(email=GRADUATE["email"]).first()

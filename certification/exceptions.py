@@ -5,10 +5,6 @@ class CertificationError(Exception):
     pass
 
 
-class FrameworkDataError(CertificationError):
-    """The frameworks file is malformed; the message names the entry."""
-
-
 class PracticumError(CertificationError):
     """A practicum action that cannot be taken; the message is fit to show the user."""
 

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certification.standards.models import Domain
 from lms.fields import IdChoiceField, IdMultipleChoiceField
 
-from .models import ActivityType, Domain, PracticumEntry, Rating, SupervisionSession
+from .models import ActivityType, PracticumEntry, Rating, SupervisionSession
 
 
 class DomainChoiceField(IdMultipleChoiceField):

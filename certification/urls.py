@@ -1,15 +1,6 @@
 from django.urls import path
 
-from . import views, views_practicum
-
-framework_patterns = (
-    [
-        path("", views.framework_list, name="list"),
-        path("<slug:framework>/", views.framework_detail, name="framework"),
-        path("<slug:framework>/<str:code>/", views.node_detail, name="node"),
-    ],
-    "frameworks",
-)
+from . import views_practicum
 
 practicum_patterns = (
     [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certification.standards.models import Competency, Domain
 from lms import parsing
 from lms.accounts import reauth
 from lms.accounts import services as account_services
@@ -18,14 +19,7 @@ from lms.privacy.services import wellbeing
 from . import permissions, services
 from .exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from .forms import CorrectionForm, EntryForm, RatingForm, SessionForm, SignOffRequestForm
-from .models import (
-    Competency,
-    Domain,
-    Placement,
-    PracticumEntry,
-    SignOffRating,
-    SignOffRequest,
-)
+from .models import Placement, PracticumEntry, SignOffRating, SignOffRequest
 
 # Hours are counted by the IC&RC Peer Recovery domains, as its credential counts them.
 LEDGER_DOMAIN_FRAMEWORK = "icrc-pr"

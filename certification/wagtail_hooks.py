@@ -1,11 +1,6 @@
 from wagtail import hooks
 
-from .viewsets import FrameworkViewSetGroup, PracticumViewSetGroup
-
-
-@hooks.register("register_admin_viewset")
-def register_framework_viewsets():
-    return FrameworkViewSetGroup()
+from .viewsets import PracticumViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -18,6 +18,7 @@ LAYERS = [
     ("lms.privacy",),
     ("cms",),
     ("courses",),
+    ("certification.standards",),
     ("certification",),
     ("bench",),
 ]

@@ -6,7 +6,6 @@ from .credentials import (
     CredentialEnrolment,
     CredentialVersion,
 )
-from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
 from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
@@ -22,19 +21,14 @@ __all__ = [
     "CertificateShare",
     "CertificateSignatory",
     "CertificateTemplate",
-    "Competency",
     "ContinuingEducation",
-    "CourseAlignment",
     "Credential",
     "CredentialEnrolment",
     "CredentialVersion",
-    "Domain",
-    "Framework",
     "Notification",
     "Placement",
     "PlacementSupervisor",
     "PracticumEntry",
-    "QuestionAlignment",
     "Rating",
     "SignOffRating",
     "SignOffRequest",

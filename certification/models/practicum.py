@@ -144,7 +144,7 @@ class PracticumEntry(models.Model):
     setting = models.CharField(_("setting"), max_length=40, choices=Setting.choices)
     activity = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="entries")
     domains = models.ManyToManyField(
-        "certification.Domain", blank=True, related_name="practicum_entries"
+        "standards.Domain", blank=True, related_name="practicum_entries"
     )
     description = models.TextField(
         _("what you did (no names or identifying details)"), max_length=600

@@ -95,7 +95,7 @@ class SignOffRequest(models.Model):
         "certification.Placement", on_delete=models.PROTECT, related_name="signoff_requests"
     )
     competency = models.ForeignKey(
-        "certification.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
+        "standards.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
     )
     account = EncryptedTextField(
         _("what you did (no names or identifying details)"), max_length=1500

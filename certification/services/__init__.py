@@ -8,8 +8,8 @@ through the outbox, so a broker that is away loses none."""
 
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
-from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
+from .loading import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .practicum import *  # noqa: F403

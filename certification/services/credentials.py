@@ -14,21 +14,21 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certification.standards.exceptions import FrameworkDataError
+from certification.standards.models import Competency, Domain
+from certification.standards.services import DEFAULT_FRAMEWORKS_FILE
 from courses.models import Attempt, CoursePage, Enrolment, LessonPage, LessonProgress, QuizPage
 from lms.audit.services.events import record_event
 from lms.audit.services.outbox import enqueue_task
 
-from ..exceptions import CredentialError, FrameworkDataError
+from ..exceptions import CredentialError
 from ..models import (
     Attestation,
     CertificateName,
-    Competency,
     Credential,
     CredentialEnrolment,
     CredentialVersion,
-    Domain,
 )
-from .frameworks import DEFAULT_FRAMEWORKS_FILE
 from .practicum import credential_totals_many
 from .rules import SignOffRule
 from .supervision import achieved_competencies_many

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .frameworks import DEFAULT_FRAMEWORKS_FILE
+from certification.standards.services import DEFAULT_FRAMEWORKS_FILE
 
 __all__ = ["CredentialRules", "SignOffRule", "credential_rules"]
 

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from certification.standards.models import Competency
 from lms.audit.services.events import record_event
 from lms.privacy.identifying import identifying_details
 
 from ..exceptions import NotYourPlacementError, PracticumError
 from ..models import (
     ActivityType,
-    Competency,
     Placement,
     PracticumEntry,
     Rating,

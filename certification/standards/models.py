@@ -10,6 +10,9 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
+# Every model here keeps the table the certification app created (`db_table`): the models
+# moved app, their rows did not.
+
 
 class Verification(models.TextChoices):
     VERIFIED = "verified", _("Verified against the publisher's text")
@@ -35,6 +38,7 @@ class Framework(models.Model):
     )
 
     class Meta:
+        db_table = "certification_framework"
         ordering = ["title"]
 
     def __str__(self):
@@ -54,6 +58,7 @@ class Domain(models.Model):
     retired = models.BooleanField(default=False)
 
     class Meta:
+        db_table = "certification_domain"
         ordering = ["framework", "sort_order"]
         constraints = [
             models.UniqueConstraint(
@@ -85,6 +90,7 @@ class Competency(models.Model):
     retired = models.BooleanField(default=False)
 
     class Meta:
+        db_table = "certification_competency"
         verbose_name_plural = _("competencies")
         ordering = ["domain", "sort_order"]
         constraints = [
@@ -122,6 +128,7 @@ class CourseAlignment(Orderable):
     panels = [FieldPanel("domain"), FieldPanel("competency")]
 
     class Meta(Orderable.Meta):
+        db_table = "certification_coursealignment"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(domain__isnull=False) | models.Q(competency__isnull=False),
@@ -152,6 +159,7 @@ class QuestionAlignment(models.Model):
     )
 
     class Meta:
+        db_table = "certification_questionalignment"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(domain__isnull=False) | models.Q(competency__isnull=False),

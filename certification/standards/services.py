@@ -1,22 +1,17 @@
-"""Certification writes: loading frameworks from data, aligning courses."""
+"""Standards writes: loading frameworks, domains and competencies from the frameworks file,
+aligning courses to them. (`certification.services.loading.load_frameworks` loads the whole
+file: this part, the practicum's activity types and the credentials, in one transaction.)"""
 
 from pathlib import Path
 
 import yaml
 from django.db import transaction
 
-from ..exceptions import FrameworkDataError
-from ..models import ActivityType, Competency, CourseAlignment, Domain, Framework
+from .exceptions import FrameworkDataError
+from .models import Competency, CourseAlignment, Domain, Framework
 
 DEFAULT_FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "data" / "frameworks.yaml"
 
-__all__ = [
-    "DEFAULT_FRAMEWORKS_FILE",
-    "FrameworkDataError",
-    "align_course",
-    "load_frameworks",
-    "resolve_code",
-]
 FRAMEWORK_FIELDS = (
     "title",
     "publisher",
@@ -30,15 +25,19 @@ FRAMEWORK_FIELDS = (
 )
 
 
-@transaction.atomic
-def load_frameworks(*, path: Path = DEFAULT_FRAMEWORKS_FILE) -> dict[str, int]:
-    """Create or update frameworks, domains and competencies from the YAML file, keyed by
-    their stable codes. Idempotent. Nothing is deleted: entries missing from the file are
-    marked retired, so what points at them keeps working."""
+def read_frameworks_file(path: Path = DEFAULT_FRAMEWORKS_FILE) -> dict:
+    """The frameworks file, parsed (an empty file is an empty mapping)."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:
         raise FrameworkDataError(f"Cannot read {path}: {error}") from error
+
+
+@transaction.atomic
+def load_framework_entries(*, data: dict) -> dict[str, int]:
+    """Create or update frameworks, domains and competencies from the parsed file, keyed by
+    their stable codes. Idempotent. Nothing is deleted: entries missing from the file are
+    marked retired, so what points at them keeps working."""
     counts = {"frameworks": 0, "domains": 0, "competencies": 0, "retired": 0}
     seen_frameworks, seen_domains, seen_competencies = set(), set(), set()
     for entry in data.get("frameworks", []):
@@ -71,19 +70,6 @@ def load_frameworks(*, path: Path = DEFAULT_FRAMEWORKS_FILE) -> dict[str, int]:
                 )
                 seen_competencies.add(competency.pk)
                 counts["competencies"] += 1
-    for order, activity in enumerate(data.get("practicum_activity_types") or []):
-        ActivityType.objects.update_or_create(
-            code=activity["code"],
-            defaults={
-                "title": activity["title"],
-                "direct": bool(activity.get("direct")),
-                "counts_as_supervision": bool(activity.get("counts_as_supervision")),
-                "sort_order": order,
-            },
-        )
-    from .credentials import load_credentials
-
-    counts.update(load_credentials(entries=data.get("credentials") or []))
     counts["retired"] += (
         Framework.objects.exclude(pk__in=seen_frameworks).filter(retired=False).update(retired=True)
     )

@@ -27,12 +27,12 @@ FRAMEWORK_MODELS = ("framework", "domain", "competency")
 ROLE_GROUPS: dict[str, list[str]] = {
     TRAINERS: [
         # Frameworks are reference data: trainers read them and align courses to them.
-        *(f"certification.view_{m}" for m in FRAMEWORK_MODELS),
-        "certification.add_coursealignment",
-        "certification.change_coursealignment",
-        "certification.delete_coursealignment",
+        *(f"standards.view_{m}" for m in FRAMEWORK_MODELS),
+        "standards.add_coursealignment",
+        "standards.change_coursealignment",
+        "standards.delete_coursealignment",
         *(
-            f"certification.{action}_questionalignment"
+            f"standards.{action}_questionalignment"
             for action in ("add", "change", "delete", "view")
         ),
         "wagtailadmin.access_admin",
@@ -58,7 +58,7 @@ ROLE_GROUPS: dict[str, list[str]] = {
     ],
     REGISTRARS: [
         *(
-            f"certification.{action}_{m}"
+            f"standards.{action}_{m}"
             for m in FRAMEWORK_MODELS
             for action in ("add", "change", "view")
         ),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lms.privacy",
     "cms",
     "courses",
+    "certification.standards",
     "certification",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -212,10 +213,10 @@ PEERPATH_ANONYMOUS_CACHE_MODELS = [
     "wagtailcore.site",
     "wagtailcore.pageviewrestriction",
     "wagtailimages.image",
-    "certification.framework",
-    "certification.domain",
-    "certification.competency",
-    "certification.coursealignment",
+    "standards.framework",
+    "standards.domain",
+    "standards.competency",
+    "standards.coursealignment",
 ]
 
 # Internationalisation.

@@ -10,14 +10,13 @@ from django.utils import timezone
 from certification import services
 from certification.models import (
     ActivityType,
-    Competency,
     Credential,
-    Domain,
     PracticumEntry,
     Rating,
     SignOffRating,
     SignOffRequest,
 )
+from certification.standards.models import Competency, Domain
 from courses import services as course_services
 from lms.accounts.models import Organisation
 from tests.factories import (

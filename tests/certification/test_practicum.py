@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from certification import services
 from certification.exceptions import EntryLockedError, NotYourPlacementError, PracticumError
-from certification.models import ActivityType, Domain, PracticumEntry
+from certification.models import ActivityType, PracticumEntry
+from certification.standards.models import Domain
 from lms.accounts.models import Membership, Organisation
 from lms.privacy.identifying import identifying_details
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory

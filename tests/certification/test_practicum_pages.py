@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from certification import services
 from certification.exceptions import PracticumError
-from certification.models import Competency, Notification, PracticumEntry, SignOffRating
+from certification.models import Notification, PracticumEntry, SignOffRating
+from certification.standards.models import Competency
 from lms.accounts.reauth import SESSION_KEY
 from lms.audit.models import AuditEvent
 from tests.factories import build_practicum, log_entry

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import pdf, services, tasks
-from certification.models import Certificate, CertificateTemplate, Competency
+from certification.models import Certificate, CertificateTemplate
 from certification.openapi import openapi_document
+from certification.standards.models import Competency
 from tests.certification.credential_helpers import make_credential
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def practicum(transactional_db, settings):
     from certification import services
-    from certification.models import Competency
+    from certification.standards.models import Competency
     from cms.demo import seed_site
     from tests.factories import build_practicum
 

@@ -7,7 +7,8 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from certification import services
-from certification.models import ActivityType, Domain, Placement, PracticumEntry
+from certification.models import ActivityType, Placement, PracticumEntry
+from certification.standards.models import Domain
 from lms.accounts.models import Membership, Organisation, User
 
 from .accounts import MembershipFactory, OrganisationFactory, UserFactory

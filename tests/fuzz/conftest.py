@@ -27,12 +27,12 @@ DEMO = {
 def _build_world() -> SimpleNamespace:
     from certification.models import (
         Certificate,
-        Competency,
         ContinuingEducation,
         Placement,
         PracticumEntry,
         SignOffRequest,
     )
+    from certification.standards.models import Competency
     from courses import services as course_services
     from courses.exceptions import CoursesError
     from courses.models import LessonPage, QuizPage, Reflection

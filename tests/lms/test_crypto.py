@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from certification import services
-from certification.models import Competency, SignOffRequest, SupervisionSession
+from certification.models import SignOffRequest, SupervisionSession
+from certification.standards.models import Competency
 from courses.models import Reflection
 from lms.audit.services.events import verify_audit_chain
 from lms.crypto import derived_key

@@ -11,13 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
-from certification.models import (
-    Competency,
-    Notification,
-    PracticumEntry,
-    SignOffRequest,
-    SupervisionSession,
-)
+from certification.models import Notification, PracticumEntry, SignOffRequest, SupervisionSession
+from certification.standards.models import Competency
 from courses.models import Reflection
 from lms.accounts.models import ErasureRequest, User
 from lms.audit.models import AuditEvent

@@ -38,10 +38,10 @@ from certification.models import (
     ActivityType,
     Certificate,
     CertificateTemplate,
-    Competency,
     PracticumEntry,
     SignOffRequest,
 )
+from certification.standards.models import Competency
 from courses import services as course_services
 from lms.accounts.models import ErasureRequest
 from lms.settings.base import LOGGING as BASE_LOGGING

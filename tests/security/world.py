@@ -18,16 +18,9 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.models import Page
 
 from certification import services
-from certification.models import (
-    Certificate,
-    CertificateTemplate,
-    Competency,
-    Credential,
-    Framework,
-    QuestionAlignment,
-    SupervisionSession,
-)
+from certification.models import Certificate, CertificateTemplate, Credential, SupervisionSession
 from certification.services.lifecycle import sign_certificate
+from certification.standards.models import Competency, Framework, QuestionAlignment
 from courses import services as course_services
 from courses.models import Accommodation, Cohort
 from lms.accounts.models import Membership, Organisation
@@ -240,10 +233,10 @@ def build_world() -> World:
         "superuser": superuser,
     }
     objects = {
-        "certification.framework": Framework.objects.get(slug="samhsa-pw-2015"),
-        "certification.domain": competency.domain,
-        "certification.competency": competency,
-        "certification.questionalignment": alignment,
+        "standards.framework": Framework.objects.get(slug="samhsa-pw-2015"),
+        "standards.domain": competency.domain,
+        "standards.competency": competency,
+        "standards.questionalignment": alignment,
         "certification.placement": practicum.placement,
         "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
         "certification.practicumentry": approved,

@@ -7,8 +7,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from certification import services
-from certification.models import Competency, CourseAlignment, Domain, Framework
+from certification.standards import services as standards_services
+from certification.standards.exceptions import FrameworkDataError
+from certification.standards.models import Competency, CourseAlignment, Domain, Framework
 from tests.factories import CourseIndexPageFactory, build_course
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_an_updated_file_updates_in_place_and_retires_what_is_gone(tmp_path):
     load()
     competency = Competency.objects.get(code="III.3")
     domain_count = Domain.objects.count()
-    data = yaml.safe_load(services.DEFAULT_FRAMEWORKS_FILE.read_text())
+    data = yaml.safe_load(standards_services.DEFAULT_FRAMEWORKS_FILE.read_text())
     samhsa = next(f for f in data["frameworks"] if f["id"] == "samhsa-pw-2015")
     domain = next(d for d in samhsa["domains"] if d["code"] == "III")
     domain["competencies"] = [c for c in domain["competencies"] if c["code"] != "III.1"]
@@ -70,8 +71,12 @@ def aligned_course(site):
     load()
     CourseIndexPageFactory(parent=site)
     course, _ = build_course(title="Boundaries basics", modules=1, lessons_per_module=1)
-    services.align_course(course=course, keys=["samhsa-pw-2015/III.3", "naps-npg-2013/v08"])
-    services.align_course(course=course, keys=["samhsa-pw-2015/III.3"])  # again: no duplicate
+    standards_services.align_course(
+        course=course, keys=["samhsa-pw-2015/III.3", "naps-npg-2013/v08"]
+    )
+    standards_services.align_course(
+        course=course, keys=["samhsa-pw-2015/III.3"]
+    )  # again: no duplicate
     return course
 
 
@@ -100,8 +105,8 @@ def test_unknown_framework_nodes_are_404(client, aligned_course):
 
 
 def test_unknown_alignment_code_is_refused(aligned_course):
-    with pytest.raises(services.FrameworkDataError):
-        services.align_course(course=aligned_course, keys=["samhsa-pw-2015/NOPE"])
+    with pytest.raises(FrameworkDataError):
+        standards_services.align_course(course=aligned_course, keys=["samhsa-pw-2015/NOPE"])
 
 
 def test_registrars_edit_frameworks_and_trainers_only_read(client, roles, trainer, registrar):
@@ -123,7 +128,7 @@ def test_modules_and_questions_are_aligned_too(client, aligned_course, trainer):
     from tests.factories import SingleChoiceQuestionFactory
 
     module = ModulePage.objects.child_of(aligned_course).first()
-    services.align_course(course=module, keys=["samhsa-pw-2015/IX.5"])
+    standards_services.align_course(course=module, keys=["samhsa-pw-2015/IX.5"])
     body = client.get("/frameworks/samhsa-pw-2015/IX.5/").content.decode()
     assert "Modules aligned to this" in body and module.title in body
 
