@@ -272,7 +272,8 @@ class Generator:
 
     # Demo data this builds on.
     def load_demo(self) -> None:
-        from certification.models import ActivityType, Credential, CredentialVersion
+        from certification.models import ActivityType
+        from certification.standards.models import Credential, CredentialVersion
         from courses.demo import COURSE_ORDER
         from courses.models import CoursePage, LessonPage, QuizPage
         from lms.accounts.models import Organisation, User

@@ -4,7 +4,7 @@ from courses.demo import COURSE_ORDER, load_course
 from courses.models import CoursePage
 
 from . import services
-from .standards import services as standards_services
+from .standards.services import frameworks as standards_services
 
 
 def seed_frameworks() -> None:

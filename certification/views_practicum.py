@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.standards.models import Competency, Domain
+from certification.standards.services import rules as standards_rules
 from lms import parsing
 from lms.accounts import reauth
 from lms.accounts import services as account_services
@@ -56,7 +57,7 @@ def _required_competencies(rules):
 def _progress(placement):
     """Bars toward the credential (over all the trainee's placements for it) and this
     placement's own totals."""
-    rules = services.credential_rules(placement.credential_code)
+    rules = standards_rules.credential_rules(placement.credential_code)
     totals = services.credential_totals(
         trainee=placement.trainee, credential_code=placement.credential_code
     )
@@ -344,7 +345,7 @@ def correction_form(request, placement_id, entry_id):
 @require_http_methods(["GET", "POST"])
 def signoff_form(request, placement_id):
     placement = permissions.own_placement(request.user, placement_id)
-    rules = services.credential_rules(placement.credential_code)
+    rules = standards_rules.credential_rules(placement.credential_code)
     competencies = _required_competencies(rules)
     form = SignOffRequestForm(
         request.POST if request.method == "POST" else None,
@@ -546,7 +547,7 @@ def rating_form(request, placement_id, request_id):
             "form": form,
             "error": error,
             "needs_password": reauth.needs_password(request),
-            "rule": services.credential_rules(placement.credential_code).signoff_rule,
+            "rule": standards_rules.credential_rules(placement.credential_code).signoff_rule,
         },
         status=status,
     )

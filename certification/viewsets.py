@@ -243,8 +243,10 @@ for _model in (Placement, PlacementSupervisor):
 
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
+from certification.standards.models import Credential  # noqa: E402
+
 from .credential_forms import CredentialForm  # noqa: E402
-from .models import Certificate, CertificateTemplate, Credential  # noqa: E402
+from .models import Certificate, CertificateTemplate  # noqa: E402
 
 
 class CredentialViewSet(ModelViewSet):

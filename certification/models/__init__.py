@@ -1,11 +1,5 @@
 from .certificates import Certificate, CertificateSignatory, CertificateTemplate, StatusList
-from .credentials import (
-    Attestation,
-    CertificateName,
-    Credential,
-    CredentialEnrolment,
-    CredentialVersion,
-)
+from .credentials import Attestation, CertificateName, CredentialEnrolment
 from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
@@ -22,9 +16,7 @@ __all__ = [
     "CertificateSignatory",
     "CertificateTemplate",
     "ContinuingEducation",
-    "Credential",
     "CredentialEnrolment",
-    "CredentialVersion",
     "Notification",
     "Placement",
     "PlacementSupervisor",

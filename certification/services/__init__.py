@@ -14,6 +14,5 @@ from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .practicum import *  # noqa: F403
 from .renewal import *  # noqa: F403
-from .rules import *  # noqa: F403
 from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from certification.standards.models import Credential
 from lms.audit.services.events import record_event
 from lms.audit.services.outbox import enqueue_task
 
@@ -30,13 +31,7 @@ from ..exceptions import (
     NameNotConfirmedError,
     NotEligibleError,
 )
-from ..models import (
-    Certificate,
-    CertificateName,
-    CertificateTemplate,
-    Credential,
-    CredentialEnrolment,
-)
+from ..models import Certificate, CertificateName, CertificateTemplate, CredentialEnrolment
 from .credentials import check_eligibility, pin_credential
 from .lifecycle import sign_certificate
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.db import transaction
 
 from ..models import ActivityType
-from ..standards import services as standards
-from .credentials import load_credentials
+from ..standards.services import credentials as standards_credentials
+from ..standards.services import frameworks as standards
 
 __all__ = ["load_frameworks"]
 
@@ -30,5 +30,5 @@ def load_frameworks(*, path: Path = standards.DEFAULT_FRAMEWORKS_FILE) -> dict[s
                 "sort_order": order,
             },
         )
-    counts.update(load_credentials(entries=data.get("credentials") or []))
+    counts.update(standards_credentials.load_credentials(entries=data.get("credentials") or []))
     return counts

@@ -19,11 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from certification.standards.models import CredentialVersion
 from lms.audit.services.events import record_event
 from lms.audit.services.outbox import enqueue_task
 
 from ..exceptions import RenewalError
-from ..models import Certificate, CertificateName, ContinuingEducation, CredentialVersion
+from ..models import Certificate, CertificateName, ContinuingEducation
 from ..permissions import can_manage_certificates
 from ..signals import certificate_changed
 from .certificates import generate_verification_code

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.standards.models import Competency
+from certification.standards.services.rules import SignOffRule, credential_rules
 from lms.audit.services.events import record_event
 from lms.privacy.identifying import identifying_details
 
@@ -24,7 +25,6 @@ from ..models import (
 from ..models.supervision import text_digest
 from ..signals import practicum_signed
 from .notifications import notify
-from .rules import SignOffRule, credential_rules
 
 __all__ = [
     "achieved_competencies",

@@ -64,9 +64,9 @@ ROLE_GROUPS: dict[str, list[str]] = {
         ),
         "wagtailadmin.access_admin",
         # Credentials (each rules change a new version), certificate designs, certificates.
-        "certification.add_credential",
-        "certification.change_credential",
-        "certification.view_credential",
+        "standards.add_credential",
+        "standards.change_credential",
+        "standards.view_credential",
         "certification.add_certificatetemplate",
         "certification.change_certificatetemplate",
         "certification.view_certificatetemplate",

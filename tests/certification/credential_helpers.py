@@ -8,15 +8,9 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from certification import services
-from certification.models import (
-    ActivityType,
-    Credential,
-    PracticumEntry,
-    Rating,
-    SignOffRating,
-    SignOffRequest,
-)
-from certification.standards.models import Competency, Domain
+from certification.models import ActivityType, PracticumEntry, Rating, SignOffRating, SignOffRequest
+from certification.standards.models import Competency, Credential, Domain
+from certification.standards.services import credentials as standards_credentials
 from courses import services as course_services
 from lms.accounts.models import Organisation
 from tests.factories import (
@@ -39,7 +33,9 @@ def make_credential(code="test-cert", *, issued=True, **rules):
         "alignment_statement": "Content mapped to the SAMHSA Core Competencies (2015).",
         "validity_months": 24,
     }
-    services.save_credential_version(credential=credential, actor=None, rules={**base, **rules})
+    standards_credentials.save_credential_version(
+        credential=credential, actor=None, rules={**base, **rules}
+    )
     return credential
 
 

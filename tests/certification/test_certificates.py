@@ -12,7 +12,9 @@ from django.core.files.storage import default_storage
 
 from certification import pdf, services, tasks
 from certification.exceptions import CredentialError, NameNotConfirmedError, NotEligibleError
-from certification.models import Certificate, CertificateTemplate, Credential
+from certification.models import Certificate, CertificateTemplate
+from certification.standards.models import Credential
+from certification.standards.services import credentials as standards_credentials
 from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import (
     approved_minutes,
@@ -213,7 +215,7 @@ def test_snapshot_never_changes_when_people_courses_rules_or_designs_change(
     trainee.legal_name = "Changed Name"
     trainee.save()
     services.set_certificate_name(registrar=UserFactory(), user=trainee, name="Changed Name")
-    services.save_credential_version(
+    standards_credentials.save_credential_version(
         credential=Credential.objects.get(code="test-cert"),
         actor=None,
         rules={"title": "Renamed Credential", "alignment_statement": "Aligned to something else."},

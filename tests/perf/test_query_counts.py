@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification import services as cert_services
-from certification.models import Credential
+from certification.standards.models import Credential
 from courses import services
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.courses.assessment_helpers import make_question, make_quiz

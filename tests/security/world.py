@@ -18,9 +18,9 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.models import Page
 
 from certification import services
-from certification.models import Certificate, CertificateTemplate, Credential, SupervisionSession
+from certification.models import Certificate, CertificateTemplate, SupervisionSession
 from certification.services.lifecycle import sign_certificate
-from certification.standards.models import Competency, Framework, QuestionAlignment
+from certification.standards.models import Competency, Credential, Framework, QuestionAlignment
 from courses import services as course_services
 from courses.models import Accommodation, Cohort
 from lms.accounts.models import Membership, Organisation
@@ -241,7 +241,7 @@ def build_world() -> World:
         "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
         "certification.practicumentry": approved,
         "audit.auditevent": AuditEvent.objects.order_by("pk").first(),
-        "certification.credential": Credential.objects.get(code=certificate.credential_code),
+        "standards.credential": Credential.objects.get(code=certificate.credential_code),
         "certification.certificatetemplate": template,
         "certification.certificate": certificate,
         "courses.cohort": cohort,

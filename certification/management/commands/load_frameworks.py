@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from certification import services
-from certification.standards import services as standards_services
 from certification.standards.exceptions import FrameworkDataError
+from certification.standards.services import frameworks as standards_services
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """Credentials as versioned data. A `Credential` is the stable thing with a code (what
 placements point at); its requirements live in `CredentialVersion` rows, one per change, never
 edited once written. A trainee is assessed against the version they were pinned to when they
-started toward the credential (`CredentialEnrolment`) unless a registrar moves them."""
+started toward the credential (`certification.models.CredentialEnrolment`) unless a registrar
+moves them."""
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ class CredentialQuerySet(models.QuerySet):
 class Credential(models.Model):
     """A credential a trainee works toward, keyed by a stable code."""
 
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.credential"
+
     code = models.SlugField(
         _("code"),
         max_length=60,
@@ -29,6 +33,8 @@ class Credential(models.Model):
         default=False,
         help_text=_("Off for external credentials that Peerpath only tracks progress toward."),
     )
+    # The certificate design belongs to the app that issues certificates; a reference by
+    # name (no import), and the only model link from this app to a later one.
     template = models.ForeignKey(
         "certification.CertificateTemplate",
         on_delete=models.SET_NULL,
@@ -43,6 +49,8 @@ class Credential(models.Model):
     objects = CredentialQuerySet.as_manager()
 
     class Meta:
+        # The table the certification app created; the model moved, its rows did not.
+        db_table = "certification_credential"
         ordering = ["code"]
 
     def __str__(self):
@@ -64,6 +72,8 @@ class Credential(models.Model):
 
 class CredentialVersion(models.Model):
     """One immutable set of requirements for a credential. Editing makes a new version."""
+
+    audit_label = "certification.credentialversion"
 
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
@@ -127,6 +137,7 @@ class CredentialVersion(models.Model):
     )
 
     class Meta:
+        db_table = "certification_credentialversion"
         ordering = ["credential", "-number"]
         constraints = [
             models.UniqueConstraint(
@@ -176,63 +187,3 @@ class CredentialVersion(models.Model):
         for name in ("experience_hours", "direct_service_share_min", "supervision_hours"):
             values[name] = float(values[name])
         return values
-
-
-class CredentialEnrolment(models.Model):
-    """Which version of a credential a trainee is assessed against. Written the first time
-    something counts toward the credential; changed only by a registrar (audited)."""
-
-    trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credential_enrolments"
-    )
-    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="enrolments")
-    version = models.ForeignKey(
-        CredentialVersion, on_delete=models.PROTECT, related_name="enrolments"
-    )
-    enrolled_at = models.DateTimeField(auto_now_add=True)
-    moved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["trainee", "credential"], name="certification_credential_enrolment_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.trainee} on {self.version}"
-
-
-class Attestation(models.Model):
-    """A trainee's statement that they accept something (the code of ethics), once each."""
-
-    trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attestations"
-    )
-    code = models.SlugField(max_length=60)
-    attested_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["trainee", "code"], name="certification_attest_once")
-        ]
-
-    def __str__(self):
-        return f"{self.trainee_id} attested {self.code}"
-
-
-class CertificateName(models.Model):
-    """The holder's name as it should appear on certificates. The trainee confirms it before
-    their first certificate; after that only a registrar changes it (audited)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_name"
-    )
-    name = models.CharField(_("name on certificates"), max_length=200)
-    confirmed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    def __str__(self):
-        return self.name

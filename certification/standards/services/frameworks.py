@@ -7,10 +7,10 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .exceptions import FrameworkDataError
-from .models import Competency, CourseAlignment, Domain, Framework
+from ..exceptions import FrameworkDataError
+from ..models import Competency, CourseAlignment, Domain, Framework
 
-DEFAULT_FRAMEWORKS_FILE = Path(__file__).resolve().parent.parent / "data" / "frameworks.yaml"
+DEFAULT_FRAMEWORKS_FILE = Path(__file__).resolve().parents[2] / "data" / "frameworks.yaml"
 
 FRAMEWORK_FIELDS = (
     "title",

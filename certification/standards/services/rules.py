@@ -9,9 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from certification.standards.services import DEFAULT_FRAMEWORKS_FILE
-
-__all__ = ["CredentialRules", "SignOffRule", "credential_rules"]
+from ..models import CredentialVersion
+from .frameworks import DEFAULT_FRAMEWORKS_FILE
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,6 @@ def _credentials(path: str) -> dict[str, dict]:
 def credential_rules(code: str, *, path: Path = DEFAULT_FRAMEWORKS_FILE) -> CredentialRules:
     """The practicum rules of a credential's current version (all zero for an unknown code).
     One query."""
-    from ..models import CredentialVersion
-
     version = CredentialVersion.objects.filter(credential__code=code).order_by("-number").first()
     if version is not None:
         return CredentialRules(

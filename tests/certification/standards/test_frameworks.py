@@ -7,9 +7,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from certification.standards import services as standards_services
 from certification.standards.exceptions import FrameworkDataError
 from certification.standards.models import Competency, CourseAlignment, Domain, Framework
+from certification.standards.services import frameworks as standards_services
 from tests.factories import CourseIndexPageFactory, build_course
 
 pytestmark = pytest.mark.django_db
