@@ -272,7 +272,7 @@ class Generator:
 
     # Demo data this builds on.
     def load_demo(self) -> None:
-        from certification.models import ActivityType
+        from certification.practicum.models import ActivityType
         from certification.standards.models import Credential, CredentialVersion
         from courses.demo import COURSE_ORDER
         from courses.models import CoursePage, LessonPage, QuizPage
@@ -565,12 +565,8 @@ class Generator:
     # --- Practicum, certificates and the audit chain -----------------------------------------
 
     def _practicum(self) -> None:
-        from certification.models import (
-            CredentialEnrolment,
-            Placement,
-            PlacementSupervisor,
-            PracticumEntry,
-        )
+        from certification.models import CredentialEnrolment
+        from certification.practicum.models import Placement, PlacementSupervisor, PracticumEntry
 
         placements, links, entries = (
             IdRange(Placement),
@@ -695,7 +691,7 @@ class Generator:
         batch.flush()
         self.out(
             f"  practicum: {len(self.placed):,} placements, "
-            f"{self.counts.rows.get('certification.PracticumEntry', 0):,} entries"
+            f"{self.counts.rows.get('practicum.PracticumEntry', 0):,} entries"
         )
 
     def _certificates_and_audit(self) -> None:
@@ -796,13 +792,8 @@ class Generator:
         )
 
     def _reset(self) -> None:
-        from certification.models import (
-            Certificate,
-            CredentialEnrolment,
-            Placement,
-            PlacementSupervisor,
-            PracticumEntry,
-        )
+        from certification.models import Certificate, CredentialEnrolment
+        from certification.practicum.models import Placement, PlacementSupervisor, PracticumEntry
         from courses.models import Attempt, Cohort, Enrolment, LessonProgress, Mark, Response
         from lms.accounts.models import Membership, User
         from lms.audit.models import AuditEvent

@@ -1,20 +1,16 @@
-"""Certification's part of a person's data (see lms/privacy/registry.py): placements, the
-practicum ledger, supervision and sign-offs, notifications, certificates, continuing
-education, credential enrolments, the name on certificates, attestations and shares.
+"""Certification's part of a person's data (see lms/privacy/registry.py): certificates,
+continuing education, credential enrolments, the name on certificates, attestations and
+shares.
 
-Erasure: notifications go; supervision notes and sign-off accounts are erased (their signed
-digests stay, so the signed record still verifies, see verify_audit_chain); practicum entries
-stay as signed, de-identified records of supervised hours; continuing-education records no
-renewal counted are deleted with their evidence files, those a renewal counted keep only
-topic, hours and date; active shares are stopped, then issued certificates are reduced to
-the minimal record, hidden, without their PDF or signed copy. Retention purges stale
-practicum drafts; a placement keeps an account in use."""
+Erasure: continuing-education records no renewal counted are deleted with their evidence
+files, those a renewal counted keep only topic, hours and date; active shares are stopped,
+then issued certificates are reduced to the minimal record, hidden, without their PDF or
+signed copy."""
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from lms.audit.services.events import record_event
 from lms.privacy import registry
 from lms.privacy.services.data_rights import iso
 
@@ -24,32 +20,11 @@ from .models import (
     CertificateShare,
     ContinuingEducation,
     CredentialEnrolment,
-    Notification,
-    PracticumEntry,
-    SignOffRequest,
-    SupervisionSession,
 )
 from .signals import certificate_changed
 
 
 def export(user) -> registry.Export:
-    placements = list(
-        user.placements.select_related("host").prefetch_related("supervisor_links__supervisor")
-    )
-    entries = (
-        PracticumEntry.objects.filter(placement__trainee=user)
-        .select_related("activity", "decided_by")
-        .prefetch_related("domains")
-        .order_by("date", "start_time")
-    )
-    sessions = SupervisionSession.objects.filter(placement__trainee=user).select_related(
-        "supervisor"
-    )
-    requests = (
-        SignOffRequest.objects.filter(placement__trainee=user)
-        .select_related("competency__domain__framework")
-        .prefetch_related("ratings__rater")
-    )
     ce_records = list(ContinuingEducation.objects.filter(holder=user).select_related("used_for"))
     shares = list(
         CertificateShare.objects.filter(certificate__trainee=user)
@@ -61,13 +36,7 @@ def export(user) -> registry.Export:
         CredentialEnrolment.objects.filter(trainee=user).select_related("credential", "version")
     )
     attestations = list(Attestation.objects.filter(trainee=user))
-    entries, sessions, requests = list(entries), list(sessions), list(requests)
     subjects = {
-        "certification.placement": [p.pk for p in placements],
-        "certification.practicumentry": [e.pk for e in entries],
-        "certification.supervisionsession": [x.pk for x in sessions],
-        "certification.signoffrequest": [r.pk for r in requests],
-        "certification.signoffrating": [x.pk for r in requests for x in r.ratings.all()],
         "certification.certificate": list(user.certificates.values_list("pk", flat=True)),
         "certification.continuingeducation": [r.pk for r in ce_records],
         "certification.credentialenrolment": [e.pk for e in credential_enrolments],
@@ -77,61 +46,6 @@ def export(user) -> registry.Export:
     }
     return registry.Export(
         sections={
-            "placements": [
-                {
-                    "host": p.host.name,
-                    "starts_on": iso(p.starts_on),
-                    "ends_on": iso(p.ends_on),
-                    "credential": p.credential_code,
-                    "you_accepted_the_agreement": iso(p.trainee_agreed_at),
-                    "supervisors": [
-                        {"name": link.supervisor.display_name, "qualification": link.qualification}
-                        for link in p.supervisor_links.all()
-                    ],
-                }
-                for p in placements
-            ],
-            "practicum_entries": [
-                {
-                    "date": iso(e.date),
-                    "start_time": iso(e.start_time),
-                    "minutes": e.minutes,
-                    "setting": e.get_setting_display(),
-                    "activity": e.activity.title,
-                    "domains": [d.title for d in e.domains.all()],
-                    "description": e.description,
-                    "status": e.get_status_display(),
-                    "decided_by": e.decided_by.display_name if e.decided_by else None,
-                    "comment": e.decision_comment,
-                }
-                for e in entries
-            ],
-            "supervision_sessions": [
-                {
-                    "kind": s.get_kind_display(),
-                    "date": iso(s.date),
-                    "minutes": s.minutes,
-                    "supervisor": s.supervisor.display_name,
-                    "private_notes": s.private_notes,
-                }
-                for s in sessions
-            ],
-            "competency_signoffs": [
-                {
-                    "competency": f"{r.competency.domain.framework.slug}/{r.competency.code}",
-                    "your_account": r.account,
-                    "ratings": [
-                        {
-                            "rating": x.get_rating_display(),
-                            "rater": x.rater.display_name,
-                            "comment": x.comment,
-                            "at": iso(x.created_at),
-                        }
-                        for x in r.ratings.all()
-                    ],
-                }
-                for r in requests
-            ],
             "certificates": [
                 {
                     "credential": c.credential_title,
@@ -144,9 +58,6 @@ def export(user) -> registry.Export:
                     "hidden_from_public_checks": c.hidden,
                 }
                 for c in user.certificates.all()
-            ],
-            "notifications": [
-                {"message": n.message, "at": iso(n.created_at)} for n in user.notifications.all()
             ],
             "continuing_education": [
                 {
@@ -180,9 +91,6 @@ def export(user) -> registry.Export:
             else None,
             "statements_you_accepted": [
                 {"code": a.code, "at": iso(a.attested_at)} for a in attestations
-            ],
-            "supervision_agreements": [
-                {"host": p.host.name, "you_accepted": iso(p.trainee_agreed_at)} for p in placements
             ],
             "certificate_shares": [
                 {
@@ -242,16 +150,7 @@ def _erase_ce(person) -> dict[str, int]:
 
 
 def erase(person) -> dict[str, int]:
-    counts = {
-        "notifications": Notification.objects.filter(recipient=person).delete()[0],
-        "supervision_notes": SupervisionSession.objects.filter(placement__trainee=person)
-        .exclude(private_notes="")
-        .update(private_notes=""),
-        "signoff_accounts": SignOffRequest.objects.filter(placement__trainee=person)
-        .exclude(account="")
-        .update(account=""),
-    }
-    counts.update(_erase_ce(person))
+    counts = _erase_ce(person)
     counts["shares_stopped"] = (
         CertificateShare.objects.active()
         .filter(certificate__trainee=person)
@@ -261,25 +160,4 @@ def erase(person) -> dict[str, int]:
     return counts
 
 
-def purge(cutoff) -> dict[str, int]:
-    """Practicum drafts untouched since `cutoff` (never signed), each with an audit event."""
-    drafts = PracticumEntry.objects.filter(
-        status=PracticumEntry.Status.DRAFT, created_at__lt=cutoff, content_hash=""
-    )
-    draft_count = 0
-    for draft in drafts.select_related("activity"):
-        record_event(
-            actor=None,
-            action="entry.purged",
-            obj=draft,
-            before={"status": draft.status, "date": draft.date, "minutes": draft.minutes},
-        )
-        draft.domains.clear()
-        draft.delete()
-        draft_count += 1
-    return {"drafts": draft_count}
-
-
-registry.register(
-    "certification", export=export, erase=erase, purge=purge, keeps_account=("placements",)
-)
+registry.register("certification", export=export, erase=erase)

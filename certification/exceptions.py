@@ -5,24 +5,6 @@ class CertificationError(Exception):
     pass
 
 
-class PracticumError(CertificationError):
-    """A practicum action that cannot be taken; the message is fit to show the user."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class EntryLockedError(PracticumError):
-    status = 409
-
-
-class NotYourPlacementError(PracticumError):
-    status = 404
-
-
 class CredentialError(CertificationError):
     """A credential or certificate action that cannot be taken; the message is fit to show."""
 

@@ -41,9 +41,10 @@ def on_certificate_changed(sender, certificate, change, **kwargs):
 
 
 def connect():
+    from certification.practicum.signals import practicum_signed
     from courses.signals import course_completed
 
-    from .signals import certificate_changed, practicum_signed
+    from .signals import certificate_changed
 
     practicum_signed.connect(on_practicum_signed, dispatch_uid="certification.issue.practicum")
     course_completed.connect(on_course_completed, dispatch_uid="certification.issue.course")

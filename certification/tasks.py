@@ -13,18 +13,6 @@ from .exceptions import CertificateRenderError
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def email_notifications_task(recipient_id: int) -> int:
-    """Email someone their practicum notifications unless a digest is due instead."""
-    return services.email_notifications(recipient_id=recipient_id)
-
-
-@shared_task
-def send_notification_digests_task() -> int:
-    """Weekly: one email per person with notifications still unsent."""
-    return services.send_digests()
-
-
 # Certificates. Tasks take ids, re-check, and call a service, so running one twice (a retry,
 # a redelivery after a worker died, the sweeper) changes nothing the first run did.
 

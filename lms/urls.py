@@ -14,8 +14,8 @@ from certification.organisation_urls import (
     renewal_patterns,
     sharing_patterns,
 )
+from certification.practicum.urls import practicum_patterns
 from certification.standards.urls import framework_patterns
-from certification.urls import practicum_patterns
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns

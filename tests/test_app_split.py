@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(tran
 # The last migration of certification before the split, and the apps the split created
 # (all their migrations are unapplied to reach the pre-split layout).
 CERTIFICATION_BEFORE_SPLIT = ("certification", "0012_certificate_pdf_sha256_index")
-SPLIT_APPS = ["audit", "privacy", "standards"]
+SPLIT_APPS = ["audit", "privacy", "standards", "practicum"]
 PRE_SPLIT = [CERTIFICATION_BEFORE_SPLIT, *((label, None) for label in SPLIT_APPS)]
 
 

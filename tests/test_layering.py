@@ -19,6 +19,7 @@ LAYERS = [
     ("cms",),
     ("courses",),
     ("certification.standards",),
+    ("certification.practicum",),
     ("certification",),
     ("bench",),
 ]

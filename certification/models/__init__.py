@@ -1,13 +1,9 @@
 from .certificates import Certificate, CertificateSignatory, CertificateTemplate, StatusList
 from .credentials import Attestation, CertificateName, CredentialEnrolment
-from .notifications import Notification
 from .organisations import CertificateNotice, CertificateShare
-from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
-from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
 
 __all__ = [
-    "ActivityType",
     "Attestation",
     "Certificate",
     "CertificateName",
@@ -17,13 +13,5 @@ __all__ = [
     "CertificateTemplate",
     "ContinuingEducation",
     "CredentialEnrolment",
-    "Notification",
-    "Placement",
-    "PlacementSupervisor",
-    "PracticumEntry",
-    "Rating",
-    "SignOffRating",
-    "SignOffRequest",
     "StatusList",
-    "SupervisionSession",
 ]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Competency, Domain
 from certification.standards.services import rules as standards_rules
 from lms import parsing
@@ -17,7 +19,7 @@ from lms.accounts import reauth
 from lms.accounts import services as account_services
 from lms.privacy.services import wellbeing
 
-from . import permissions, services
+from . import permissions
 from .exceptions import EntryLockedError, NotYourPlacementError, PracticumError
 from .forms import CorrectionForm, EntryForm, RatingForm, SessionForm, SignOffRequestForm
 from .models import Placement, PracticumEntry, SignOffRating, SignOffRequest
@@ -58,11 +60,11 @@ def _progress(placement):
     """Bars toward the credential (over all the trainee's placements for it) and this
     placement's own totals."""
     rules = standards_rules.credential_rules(placement.credential_code)
-    totals = services.credential_totals(
+    totals = practicum_services.credential_totals(
         trainee=placement.trainee, credential_code=placement.credential_code
     )
-    here = services.placement_totals(placement=placement)
-    achieved = services.achieved_competencies(
+    here = practicum_services.placement_totals(placement=placement)
+    achieved = supervision_services.achieved_competencies(
         trainee=placement.trainee, credential_code=placement.credential_code
     )
     required = _required_competencies(rules)
@@ -204,7 +206,7 @@ def agree(request, placement_id):
     supervised = permissions.placements_supervised_now(user).filter(pk=placement_id).exists()
     if not (own or supervised):
         return _refused(request, NotYourPlacementError(_("We could not find that placement.")))
-    services.accept_agreement(placement_id=placement_id, user=user)
+    practicum_services.accept_agreement(placement_id=placement_id, user=user)
     messages.success(request, _("You accepted the supervision agreement."))
     target = "practicum:placement" if own else "practicum:supervise"
     return redirect(target, placement_id)
@@ -252,7 +254,7 @@ def entry_form(request, placement_id, entry_id=None):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                saved = services.save_entry(
+                saved = practicum_services.save_entry(
                     trainee=request.user,
                     placement_id=placement.pk,
                     entry_id=entry.pk if entry else None,
@@ -268,7 +270,7 @@ def entry_form(request, placement_id, entry_id=None):
                 error, status = refused.message, refused.status
             else:
                 if "send" in request.POST:
-                    services.submit_entries(trainee=request.user, entry_ids=[saved.pk])
+                    practicum_services.submit_entries(trainee=request.user, entry_ids=[saved.pk])
                     messages.success(request, _("Saved and sent to your supervisor."))
                 else:
                     messages.success(request, _("Saved as a draft. Send it when you are ready."))
@@ -291,7 +293,7 @@ def submit(request, placement_id):
     if not ids:
         messages.error(request, _("Tick the entries you want to send first."))
         return redirect("practicum:placement", placement.pk)
-    sent = services.submit_entries(
+    sent = practicum_services.submit_entries(
         trainee=request.user,
         entry_ids=placement.entries.filter(pk__in=ids).values_list("pk", flat=True),
     )
@@ -317,7 +319,7 @@ def correction_form(request, placement_id, entry_id):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.correct_entry(
+                practicum_services.correct_entry(
                     trainee=request.user,
                     entry_id=entry.pk,
                     minutes=form.cleaned_data["minutes"],
@@ -356,7 +358,7 @@ def signoff_form(request, placement_id):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.request_signoff(
+                supervision_services.request_signoff(
                     trainee=request.user,
                     placement_id=placement.pk,
                     competency_id=form.cleaned_data["competency"],
@@ -451,12 +453,14 @@ def decide(request, placement_id):
         entry_ids = placement.entries.filter(pk__in=ids).values_list("pk", flat=True)
         try:
             if action == "approve":
-                done = services.approve_entries(supervisor=request.user, entry_ids=entry_ids)
+                done = practicum_services.approve_entries(
+                    supervisor=request.user, entry_ids=entry_ids
+                )
                 messages.success(
                     request, _("Approved and signed %(n)s entries.") % {"n": len(done)}
                 )
             else:
-                done = services.return_entries(
+                done = practicum_services.return_entries(
                     supervisor=request.user, entry_ids=entry_ids, comment=comment
                 )
                 messages.success(request, _("Returned %(n)s entries.") % {"n": len(done)})
@@ -484,7 +488,7 @@ def session_form(request, placement_id):
             if error is None:
                 data = form.cleaned_data
                 try:
-                    services.record_session(
+                    supervision_services.record_session(
                         supervisor=request.user,
                         placement_id=placement.pk,
                         kind=data["kind"],
@@ -526,7 +530,7 @@ def rating_form(request, placement_id, request_id):
             error = reauth.confirm(request, form.cleaned_data.get("password"))
             if error is None:
                 try:
-                    services.rate_signoff(
+                    supervision_services.rate_signoff(
                         supervisor=request.user,
                         request_id=signoff.pk,
                         rating=form.cleaned_data["rating"],

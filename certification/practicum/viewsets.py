@@ -1,4 +1,5 @@
-"""Admin for the practicum and certificates (the permissions in roles.py)."""
+"""Admin for the practicum: placements, supervisors, the ledger and the audit trail (the
+permissions in roles.py). The read-only and no-delete policies serve later apps' admin too."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,16 +11,15 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from certification.practicum.services import practicum as practicum_services
 from lms.accounts.models import Membership, User
 from lms.audit.models import AuditEvent
 from lms.audit.services.events import record_event
 from lms.fields import IdChoiceField
 
-from . import permissions, services
+from . import permissions
 from .exceptions import PracticumError
 from .models import Placement, PlacementSupervisor, PracticumEntry
-
-# Practicum ---------------------------------------------------------------------------------
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -86,7 +86,7 @@ class PlacementForm(WagtailAdminModelForm):
             return _save_audited(self, "placement.changed", commit=commit)
         data = self.cleaned_data
         try:
-            return services.create_placement(
+            return practicum_services.create_placement(
                 trainee=data["trainee"],
                 host=data["host"],
                 supervisor=data["supervisor"],
@@ -237,104 +237,3 @@ for _model in (PracticumEntry, AuditEvent):
     register_permission_policy(_model, ReadOnlyPolicy(_model))
 for _model in (Placement, PlacementSupervisor):
     register_permission_policy(_model, NoDeletePolicy(_model))
-
-
-# Credentials and certificates (registrars).
-
-from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
-
-from certification.standards.models import Credential  # noqa: E402
-
-from .credential_forms import CredentialForm  # noqa: E402
-from .models import Certificate, CertificateTemplate  # noqa: E402
-
-
-class CredentialViewSet(ModelViewSet):
-    """Credentials and their rules; saving changed rules makes a new version."""
-
-    model = Credential
-    icon = "tick"
-    menu_label = _("Credentials")
-
-    def get_form_class(self, for_update=False):
-        return CredentialForm
-
-    list_display = ["__str__", "code", "issued_by_product", "retired"]
-    list_filter = ["issued_by_product", "retired"]
-    search_fields = ["code"]
-    inspect_view_enabled = True
-
-
-class CertificateTemplateViewSet(SnippetViewSet):
-    """Certificate designs, previewable with sample data (HTML and PDF)."""
-
-    model = CertificateTemplate
-    icon = "doc-full"
-    menu_label = _("Certificate designs")
-    list_display = ["name", "issuing_organisation", "version", "is_default"]
-
-
-class CertificateViewSet(ModelViewSet):
-    """Issued and pending certificates. Read-only here: issuing goes through the service
-    (automatically, or "Issue manually" with a reason)."""
-
-    model = Certificate
-    icon = "doc-full-inverse"
-    menu_label = _("Certificates")
-    list_display = [
-        "holder_name",
-        "credential_title",
-        "status",
-        "route",
-        "issued_on",
-        "render_attempts",
-        "last_error",
-    ]
-    list_filter = ["status", "route", "credential_code"]
-    search_fields = ["holder_name", "verification_code", "credential_title"]
-    inspect_view_enabled = True
-    inspect_view_fields = [
-        "uuid",
-        "verification_code",
-        "holder_name",
-        "credential_code",
-        "credential_title",
-        "credential_version_number",
-        "status",
-        "route",
-        "issued_by",
-        "manual_reason",
-        "issued_on",
-        "expires_on",
-        "template_version",
-        "pdf_sha256",
-        "pdf_rendered_at",
-        "render_attempts",
-        "last_attempt_at",
-        "last_error",
-    ]
-    form_fields = ["status"]  # never shown: the add and edit views are not routed
-    add_to_admin_menu = False
-    inspect_template_name = "certification/admin/certificate_inspect.html"
-
-    def get_urlpatterns(self):
-        # Listing and inspecting only: a certificate is never created or edited by a form.
-        return [
-            p for p in super().get_urlpatterns() if p.name in ("index", "index_results", "inspect")
-        ]
-
-
-class CertificationViewSetGroup(ModelViewSetGroup):
-    menu_label = _("Certificates")
-    menu_icon = "doc-full-inverse"
-    menu_order = 310
-    items = (CredentialViewSet, CertificateViewSet, CertificateTemplateViewSet)
-
-
-# Certificates are listed and inspected, never added or edited here (those views are not
-# routed): a read-only policy keeps the listing's "Add" button and every edit link (the
-# inspect view, other objects' usage listings) from pointing at a URL that does not exist.
-register_permission_policy(Certificate, ReadOnlyPolicy(Certificate))
-# Every credential has versions (and enrolments) that protect it: deleting one could only
-# fail with a server error, so the admin offers no delete (retire a credential instead).
-register_permission_policy(Credential, NoDeletePolicy(Credential))

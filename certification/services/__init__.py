@@ -10,9 +10,6 @@ from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .loading import *  # noqa: F403
-from .notifications import *  # noqa: F403
 from .organisations import *  # noqa: F403
-from .practicum import *  # noqa: F403
 from .renewal import *  # noqa: F403
-from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403

@@ -11,6 +11,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certification.practicum.services.practicum import credential_totals_many
+from certification.practicum.services.supervision import achieved_competencies_many
 from certification.standards.models import Competency, Credential, CredentialVersion, Domain
 from certification.standards.services.rules import SignOffRule
 from courses.models import Attempt, CoursePage, Enrolment, LessonPage, LessonProgress, QuizPage
@@ -19,8 +21,6 @@ from lms.audit.services.outbox import enqueue_task
 
 from ..exceptions import CredentialError
 from ..models import Attestation, CertificateName, CredentialEnrolment
-from .practicum import credential_totals_many
-from .supervision import achieved_competencies_many
 
 __all__ = [
     "ATTESTATIONS",
@@ -549,7 +549,7 @@ def _attestation_lines(version, made) -> list[Requirement]:
 def credentials_for_trainee(*, trainee) -> list[Credential]:
     """Credentials to show the trainee: those Peerpath issues, and any they have a placement
     or a pinned version for."""
-    from ..models import Placement
+    from certification.practicum.models import Placement
 
     codes = set(Placement.objects.filter(trainee=trainee).values_list("credential_code", flat=True))
     codes |= set(

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ..models import ActivityType
+from certification.practicum.models import ActivityType
+
 from ..standards.services import credentials as standards_credentials
 from ..standards.services import frameworks as standards
 

@@ -84,13 +84,13 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "accounts.delete_invitation",
         # The practicum: registrars set up placements and supervisors and read the ledger and
         # the audit trail (signed records and events are never edited: see viewsets.py).
-        "certification.add_placement",
-        "certification.change_placement",
-        "certification.view_placement",
-        "certification.add_placementsupervisor",
-        "certification.change_placementsupervisor",
-        "certification.view_placementsupervisor",
-        "certification.view_practicumentry",
+        "practicum.add_placement",
+        "practicum.change_placement",
+        "practicum.view_placement",
+        "practicum.add_placementsupervisor",
+        "practicum.change_placementsupervisor",
+        "practicum.view_placementsupervisor",
+        "practicum.view_practicumentry",
         "audit.view_auditevent",
     ],
 }

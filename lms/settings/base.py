@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "certification.standards",
+    "certification.practicum",
     "certification",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

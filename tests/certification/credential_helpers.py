@@ -7,8 +7,14 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from certification import services
-from certification.models import ActivityType, PracticumEntry, Rating, SignOffRating, SignOffRequest
+from certification.practicum.models import (
+    ActivityType,
+    PracticumEntry,
+    Rating,
+    SignOffRating,
+    SignOffRequest,
+)
+from certification.practicum.services import practicum as practicum_services
 from certification.standards.models import Competency, Credential, Domain
 from certification.standards.services import credentials as standards_credentials
 from courses import services as course_services
@@ -83,7 +89,7 @@ def placement_for(trainee, credential_code="test-cert"):
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)
     MembershipFactory(user=supervisor, organisation=host, role="supervisor")
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=trainee,
         host=host,
         supervisor=supervisor,

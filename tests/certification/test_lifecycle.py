@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from certification import openbadges, pdf, services, tasks
 from certification.models import Certificate, CertificateTemplate
-from certification.signals import practicum_signed
+from certification.practicum.signals import practicum_signed
 from lms.accounts.reauth import SESSION_KEY
 from lms.audit.models import AuditEvent
 from lms.privacy.services import data_rights

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bench import loadgen
-from certification.models import Certificate, PracticumEntry
+from certification.models import Certificate
+from certification.practicum.models import PracticumEntry
 from courses.models import Attempt, Cohort, LessonProgress
 from lms.accounts.models import User
 from lms.audit.models import AuditEvent

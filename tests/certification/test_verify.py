@@ -615,7 +615,7 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
     name, pronouns, practicum accounts, supervision notes, sign-off comments, reflections,
     the issue and revocation reasons), then every public output searched for it: the page,
     the JSON, the PDF check, the PDF's text, its QR code, and the signed credential."""
-    from certification.models import (
+    from certification.practicum.models import (
         ActivityType,
         PracticumEntry,
         SignOffRating,

@@ -25,13 +25,8 @@ DEMO = {
 
 
 def _build_world() -> SimpleNamespace:
-    from certification.models import (
-        Certificate,
-        ContinuingEducation,
-        Placement,
-        PracticumEntry,
-        SignOffRequest,
-    )
+    from certification.models import Certificate, ContinuingEducation
+    from certification.practicum.models import Placement, PracticumEntry, SignOffRequest
     from certification.standards.models import Competency
     from courses import services as course_services
     from courses.exceptions import CoursesError

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from .harness import Target, choice, dates, ints, junk_or, text, times
 
-PRACTICUM = ("certification.PracticumEntry", "audit.AuditEvent")
-SESSIONS = ("certification.SupervisionSession", "audit.AuditEvent")
+PRACTICUM = ("practicum.PracticumEntry", "audit.AuditEvent")
+SESSIONS = ("practicum.SupervisionSession", "audit.AuditEvent")
 SIGNOFFS = (
-    "certification.SignOffRequest",
-    "certification.SignOffRating",
+    "practicum.SignOffRequest",
+    "practicum.SignOffRating",
     "audit.AuditEvent",
 )
 

@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
-from certification.models import Notification, PracticumEntry, SignOffRequest, SupervisionSession
+from certification.practicum.models import (
+    Notification,
+    PracticumEntry,
+    SignOffRequest,
+    SupervisionSession,
+)
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Competency
 from courses.models import Reflection
 from lms.accounts.models import ErasureRequest, User
@@ -30,10 +37,10 @@ REFLECTION = "Writing this down helps me notice when I over-share."
 @pytest.fixture
 def person(site, roles):
     practicum = build_practicum(week_of_entries=True)
-    services.approve_entries(
+    practicum_services.approve_entries(
         supervisor=practicum.supervisor, entry_ids=[e.pk for e in practicum.entries[:2]]
     )
-    services.record_session(
+    supervision_services.record_session(
         supervisor=practicum.supervisor,
         placement_id=practicum.placement.pk,
         kind="individual",
@@ -42,7 +49,7 @@ def person(site, roles):
         minutes=60,
         private_notes=NOTES,
     )
-    request = services.request_signoff(
+    request = supervision_services.request_signoff(
         trainee=practicum.trainee,
         placement_id=practicum.placement.pk,
         competency_id=Competency.objects.get(
@@ -50,7 +57,7 @@ def person(site, roles):
         ).pk,
         account="Shared a little of my story in group, briefly and on purpose.",
     )
-    services.rate_signoff(
+    supervision_services.rate_signoff(
         supervisor=practicum.supervisor, request_id=request.pk, rating="competent", comment="Yes."
     )
     CourseIndexPageFactory(parent=site)

@@ -34,13 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import pdf, services, tasks
-from certification.models import (
-    ActivityType,
-    Certificate,
-    CertificateTemplate,
-    PracticumEntry,
-    SignOffRequest,
-)
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.models import ActivityType, PracticumEntry, SignOffRequest
 from certification.standards.models import Competency
 from courses import services as course_services
 from lms.accounts.models import ErasureRequest
@@ -364,7 +359,7 @@ def story(site, roles, captured, tmp_path):
         errors["500 (the wellbeing page)"] = broken.get(reverse("wellbeing:home"))
     broken.force_login(supervisor)
     with mock.patch(
-        "certification.views_practicum.render", side_effect=RuntimeError("template exploded")
+        "certification.practicum.views.render", side_effect=RuntimeError("template exploded")
     ):
         errors["500 (the supervise page)"] = broken.get(supervise)
     for label, response in errors.items():

@@ -160,7 +160,7 @@ def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practi
     client.force_login(practicum.other_supervisor)
     assert client.get(url).status_code == 404
     # Once the placement is long over, the flag is no longer shown to anyone.
-    from certification.models import Placement
+    from certification.practicum.models import Placement
 
     Placement.objects.filter(pk=practicum.placement.pk).update(
         starts_on=timezone.localdate() - timedelta(days=400),

@@ -18,7 +18,10 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.models import Page
 
 from certification import services
-from certification.models import Certificate, CertificateTemplate, SupervisionSession
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.models import SupervisionSession
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.services.lifecycle import sign_certificate
 from certification.standards.models import Competency, Credential, Framework, QuestionAlignment
 from courses import services as course_services
@@ -86,16 +89,18 @@ def build_world() -> World:
     practicum = build_practicum(week_of_entries=True)
     trainee, supervisor = practicum.trainee, practicum.supervisor
     services.confirm_certificate_name(user=trainee, name=TRAINEE_NAME)
-    approved = services.approve_entry(supervisor=supervisor, entry_id=practicum.entries[0].pk)
+    approved = practicum_services.approve_entry(
+        supervisor=supervisor, entry_id=practicum.entries[0].pk
+    )
     draft = log_entry(practicum.placement, days_ago=8)
     competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="III.3")
-    signoff = services.request_signoff(
+    signoff = supervision_services.request_signoff(
         trainee=trainee,
         placement_id=practicum.placement.pk,
         competency_id=competency.pk,
         account=SIGNOFF_ACCOUNT,
     )
-    session = services.record_session(
+    session = supervision_services.record_session(
         supervisor=supervisor,
         placement_id=practicum.placement.pk,
         kind=SupervisionSession.Kind.values[0],
@@ -237,9 +242,9 @@ def build_world() -> World:
         "standards.domain": competency.domain,
         "standards.competency": competency,
         "standards.questionalignment": alignment,
-        "certification.placement": practicum.placement,
-        "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
-        "certification.practicumentry": approved,
+        "practicum.placement": practicum.placement,
+        "practicum.placementsupervisor": practicum.placement.supervisor_links.first(),
+        "practicum.practicumentry": approved,
         "audit.auditevent": AuditEvent.objects.order_by("pk").first(),
         "standards.credential": Credential.objects.get(code=certificate.credential_code),
         "certification.certificatetemplate": template,

@@ -24,6 +24,7 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        db_table = "certification_notification"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "emailed_at"])]
 

@@ -26,6 +26,7 @@ class ActivityType(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "certification_activitytype"
         ordering = ["sort_order"]
 
     def __str__(self):
@@ -41,6 +42,9 @@ class PlacementQuerySet(models.QuerySet):
 class Placement(models.Model):
     """A trainee's supervised practice at a placement host, counting toward a credential.
     No hours count until the trainee and a supervisor have both accepted the agreement."""
+
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.placement"
 
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements"
@@ -74,6 +78,7 @@ class Placement(models.Model):
     objects = PlacementQuerySet.as_manager()
 
     class Meta:
+        db_table = "certification_placement"
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -98,6 +103,9 @@ class Placement(models.Model):
 class PlacementSupervisor(models.Model):
     """A supervisor on a placement, with the qualification shown on what they sign."""
 
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.placementsupervisor"
+
     placement = models.ForeignKey(
         Placement, on_delete=models.CASCADE, related_name="supervisor_links"
     )
@@ -108,6 +116,7 @@ class PlacementSupervisor(models.Model):
     qualification_expires = models.DateField(null=True, blank=True)
 
     class Meta:
+        db_table = "certification_placementsupervisor"
         constraints = [
             models.UniqueConstraint(
                 fields=["placement", "supervisor"], name="certification_supervisor_once"
@@ -120,6 +129,9 @@ class PlacementSupervisor(models.Model):
 
 class PracticumEntry(models.Model):
     """One logged stretch of practice. Locked once approved; corrected by new entries."""
+
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.practicumentry"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -171,6 +183,7 @@ class PracticumEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "certification_practicumentry"
         ordering = ["-date", "-start_time"]
         verbose_name_plural = _("practicum entries")
         indexes = [models.Index(fields=["placement", "status"])]

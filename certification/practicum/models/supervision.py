@@ -24,12 +24,15 @@ class SupervisionSession(models.Model):
     """A supervision session the supervisor held with the trainee. Recording it also adds an
     approved supervision entry to the hours ledger (`entry`), so totals count it once."""
 
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.supervisionsession"
+
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual supervision")
         GROUP = "group", _("Group supervision")
 
     placement = models.ForeignKey(
-        "certification.Placement", on_delete=models.PROTECT, related_name="sessions"
+        "practicum.Placement", on_delete=models.PROTECT, related_name="sessions"
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -44,7 +47,7 @@ class SupervisionSession(models.Model):
         help_text=_("Seen only by you and the trainee. Never shown to anyone else."),
     )
     entry = models.OneToOneField(
-        "certification.PracticumEntry",
+        "practicum.PracticumEntry",
         on_delete=models.PROTECT,
         related_name="session",
         null=True,
@@ -60,6 +63,7 @@ class SupervisionSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "certification_supervisionsession"
         ordering = ["-date", "-pk"]
 
     def __str__(self):
@@ -91,8 +95,11 @@ class SupervisionSession(models.Model):
 class SignOffRequest(models.Model):
     """A trainee asks for a competency to be signed off on a placement."""
 
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.signoffrequest"
+
     placement = models.ForeignKey(
-        "certification.Placement", on_delete=models.PROTECT, related_name="signoff_requests"
+        "practicum.Placement", on_delete=models.PROTECT, related_name="signoff_requests"
     )
     competency = models.ForeignKey(
         "standards.Competency", on_delete=models.PROTECT, related_name="signoff_requests"
@@ -103,6 +110,7 @@ class SignOffRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "certification_signoffrequest"
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -117,6 +125,9 @@ class Rating(models.TextChoices):
 
 class SignOffRating(models.Model):
     """One supervisor's signed rating of a sign-off request. Never edited or deleted."""
+
+    # The name the audit trail has recorded since before this model moved app.
+    audit_label = "certification.signoffrating"
 
     request = models.ForeignKey(SignOffRequest, on_delete=models.PROTECT, related_name="ratings")
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -133,6 +144,7 @@ class SignOffRating(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        db_table = "certification_signoffrating"
         ordering = ["created_at", "pk"]
 
     def __str__(self):

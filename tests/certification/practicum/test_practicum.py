@@ -8,8 +8,14 @@ import pytest
 from django.utils import timezone
 
 from certification import services
-from certification.exceptions import EntryLockedError, NotYourPlacementError, PracticumError
-from certification.models import ActivityType, PracticumEntry
+from certification.practicum.exceptions import (
+    EntryLockedError,
+    NotYourPlacementError,
+    PracticumError,
+)
+from certification.practicum.models import ActivityType, PracticumEntry
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Domain
 from lms.accounts.models import Membership, Organisation
 from lms.privacy.identifying import identifying_details
@@ -26,7 +32,7 @@ def ledger(db):
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)
     MembershipFactory(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=trainee,
         host=host,
         supervisor=supervisor,
@@ -38,8 +44,8 @@ def ledger(db):
 
 
 def agree(placement, trainee, supervisor):
-    services.accept_agreement(placement_id=placement.pk, user=trainee)
-    services.accept_agreement(placement_id=placement.pk, user=supervisor)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=trainee)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=supervisor)
 
 
 def log(
@@ -52,7 +58,7 @@ def log(
     activity="one_to_one",
     description="Supported a person to prepare for a housing appointment.",
 ):
-    return services.save_entry(
+    return practicum_services.save_entry(
         trainee=trainee,
         placement_id=placement.pk,
         date=timezone.localdate() - timedelta(days=day),
@@ -69,22 +75,22 @@ def test_no_hours_count_before_both_accept_the_agreement(ledger):
     placement, trainee, supervisor = ledger
     with pytest.raises(PracticumError, match="supervision agreement"):
         log(placement, trainee)
-    services.accept_agreement(placement_id=placement.pk, user=trainee)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=trainee)
     with pytest.raises(PracticumError, match="supervision agreement"):
         log(placement, trainee)
-    services.accept_agreement(placement_id=placement.pk, user=supervisor)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=supervisor)
     assert log(placement, trainee).status == PracticumEntry.Status.DRAFT
     with pytest.raises(NotYourPlacementError):
-        services.accept_agreement(placement_id=placement.pk, user=UserFactory())
+        practicum_services.accept_agreement(placement_id=placement.pk, user=UserFactory())
 
 
 def test_state_machine_draft_submitted_returned_resubmitted_approved_locked(ledger):
     placement, trainee, supervisor = ledger
     agree(placement, trainee, supervisor)
     entry = log(placement, trainee)
-    assert services.submit_entries(trainee=trainee, entry_ids=[entry.pk]) == 1
+    assert practicum_services.submit_entries(trainee=trainee, entry_ids=[entry.pk]) == 1
     with pytest.raises(EntryLockedError):  # with the supervisor: the trainee cannot edit it
-        services.save_entry(
+        practicum_services.save_entry(
             trainee=trainee,
             placement_id=placement.pk,
             entry_id=entry.pk,
@@ -96,12 +102,12 @@ def test_state_machine_draft_submitted_returned_resubmitted_approved_locked(ledg
             description="x",
         )
     with pytest.raises(PracticumError, match="Say what needs changing"):
-        services.return_entry(supervisor=supervisor, entry_id=entry.pk, comment=" ")
-    returned = services.return_entry(
+        practicum_services.return_entry(supervisor=supervisor, entry_id=entry.pk, comment=" ")
+    returned = practicum_services.return_entry(
         supervisor=supervisor, entry_id=entry.pk, comment="Please add the domain."
     )
     assert returned.status == PracticumEntry.Status.RETURNED
-    services.save_entry(
+    practicum_services.save_entry(
         trainee=trainee,
         placement_id=placement.pk,
         entry_id=entry.pk,
@@ -112,13 +118,13 @@ def test_state_machine_draft_submitted_returned_resubmitted_approved_locked(ledg
         activity=entry.activity,
         description=entry.description,
     )
-    services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
-    approved = services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
+    approved = practicum_services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
     assert approved.status == PracticumEntry.Status.APPROVED and approved.minutes == 90
     assert approved.signed_qualification == "Certified Peer Supervisor"
     assert approved.content_hash == approved.compute_hash() and len(approved.content_hash) == 64
     with pytest.raises(EntryLockedError, match="approved and locked"):
-        services.save_entry(
+        practicum_services.save_entry(
             trainee=trainee,
             placement_id=placement.pk,
             entry_id=entry.pk,
@@ -130,7 +136,7 @@ def test_state_machine_draft_submitted_returned_resubmitted_approved_locked(ledg
             description="x",
         )
     with pytest.raises(EntryLockedError):
-        services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
+        practicum_services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
 
 
 def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
@@ -140,7 +146,7 @@ def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
     admin = log(placement, trainee, day=2, minutes=60, activity="documentation")
     with pytest.raises(PracticumError, match="recorded by your supervisor"):
         log(placement, trainee, day=3, minutes=60, activity="supervision_individual")
-    services.record_session(
+    supervision_services.record_session(
         supervisor=supervisor,
         placement_id=placement.pk,
         kind="individual",
@@ -150,30 +156,32 @@ def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
         private_notes="Talked through a hard week.",
     )
     pending = log(placement, trainee, day=4, minutes=30)
-    services.submit_entries(trainee=trainee, entry_ids=[direct.pk, admin.pk, pending.pk])
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[direct.pk, admin.pk, pending.pk])
     for entry in (direct, admin):
-        services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
-    totals = services.placement_totals(placement=placement)
+        practicum_services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
+    totals = practicum_services.placement_totals(placement=placement)
     assert (totals["minutes"], totals["direct_minutes"], totals["supervision_minutes"]) == (
         240,
         120,
         60,
     )
 
-    amend = services.correct_entry(
+    amend = practicum_services.correct_entry(
         trainee=trainee,
         entry_id=direct.pk,
         minutes=90,
         description="Corrected: the session ran 90 minutes.",
     )
-    reverse = services.correct_entry(
+    reverse = practicum_services.correct_entry(
         trainee=trainee, entry_id=admin.pk, minutes=0, description="Logged twice by mistake."
     )
-    assert services.placement_totals(placement=placement)["minutes"] == 240  # not yet approved
-    services.submit_entries(trainee=trainee, entry_ids=[amend.pk, reverse.pk])
-    services.approve_entry(supervisor=supervisor, entry_id=amend.pk)
-    services.approve_entry(supervisor=supervisor, entry_id=reverse.pk)
-    totals = services.placement_totals(placement=placement)
+    assert (
+        practicum_services.placement_totals(placement=placement)["minutes"] == 240
+    )  # not yet approved
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[amend.pk, reverse.pk])
+    practicum_services.approve_entry(supervisor=supervisor, entry_id=amend.pk)
+    practicum_services.approve_entry(supervisor=supervisor, entry_id=reverse.pk)
+    totals = practicum_services.placement_totals(placement=placement)
     assert (totals["minutes"], totals["direct_minutes"], totals["supervision_minutes"]) == (
         150,
         90,
@@ -243,18 +251,20 @@ def test_no_one_signs_for_themselves_or_for_trainees_who_are_not_theirs(ledger):
     placement, trainee, supervisor = ledger
     agree(placement, trainee, supervisor)
     entry = log(placement, trainee)
-    services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
     other_supervisor = UserFactory()
     with pytest.raises(NotYourPlacementError):
-        services.approve_entry(supervisor=other_supervisor, entry_id=entry.pk)
+        practicum_services.approve_entry(supervisor=other_supervisor, entry_id=entry.pk)
     with pytest.raises(NotYourPlacementError):
-        services.approve_entry(supervisor=trainee, entry_id=entry.pk)  # not a supervisor here
+        practicum_services.approve_entry(
+            supervisor=trainee, entry_id=entry.pk
+        )  # not a supervisor here
     # A trainee who is also listed as a supervisor on their own placement still cannot sign.
     placement.supervisor_links.create(supervisor=trainee, qualification="Peer mentor")
     with pytest.raises(PracticumError, match="your own records"):
-        services.approve_entry(supervisor=trainee, entry_id=entry.pk)
+        practicum_services.approve_entry(supervisor=trainee, entry_id=entry.pk)
     with pytest.raises(PracticumError, match="cannot supervise their own"):
-        services.create_placement(
+        practicum_services.create_placement(
             trainee=trainee,
             host=placement.host,
             supervisor=trainee,
@@ -269,14 +279,14 @@ def test_an_expired_placement_cannot_be_signed(ledger):
     placement, trainee, supervisor = ledger
     agree(placement, trainee, supervisor)
     entry = log(placement, trainee)
-    services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[entry.pk])
     type(placement).objects.filter(pk=placement.pk).update(
         starts_on=timezone.localdate() - timedelta(days=90),
         ends_on=timezone.localdate() - timedelta(days=30),
         grace_days=14,
     )
     with pytest.raises(PracticumError, match="sign-off period is over"):
-        services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
+        practicum_services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
 
 
 def test_a_session_that_overlaps_a_logged_entry_is_refused(ledger):
@@ -284,7 +294,7 @@ def test_a_session_that_overlaps_a_logged_entry_is_refused(ledger):
     agree(placement, trainee, supervisor)
     log(placement, trainee, day=2, start=time(9, 0), minutes=120)
     with pytest.raises(PracticumError, match="overlaps an entry the trainee logged"):
-        services.record_session(
+        supervision_services.record_session(
             supervisor=supervisor,
             placement_id=placement.pk,
             kind="individual",

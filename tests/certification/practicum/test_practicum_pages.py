@@ -9,9 +9,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
-from certification.exceptions import PracticumError
-from certification.models import Notification, PracticumEntry, SignOffRating
+from certification.practicum.exceptions import PracticumError
+from certification.practicum.models import Notification, PracticumEntry, SignOffRating
+from certification.practicum.services import notifications as notification_services
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Competency
 from lms.accounts.reauth import SESSION_KEY
 from lms.audit.models import AuditEvent
@@ -49,7 +51,7 @@ def entry_post(**overrides):
 
 
 def activity_pk(code):
-    from certification.models import ActivityType
+    from certification.practicum.models import ActivityType
 
     return str(ActivityType.objects.get(code=code).pk)
 
@@ -111,7 +113,7 @@ def test_locked_and_waiting_entries_cannot_be_edited_through_the_form(client, pr
     response = client.post(edit, entry_post(activity=activity_pk("group"), minutes="30"))
     assert response.status_code == 409
     assert "with your supervisor" in response.content.decode()
-    services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
+    practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
     response = client.post(edit, entry_post(activity=activity_pk("group"), minutes="30"))
     assert response.status_code == 409
     assert "approved and locked" in response.content.decode()
@@ -121,7 +123,7 @@ def test_locked_and_waiting_entries_cannot_be_edited_through_the_form(client, pr
 
 def test_a_correction_counts_once_approved(client, practicum):
     entry = practicum.entries[0]
-    services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
+    practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
     signed_in(client, practicum.trainee)
     url = reverse("practicum:entry_correct", args=[practicum.placement.pk, entry.pk])
     response = client.post(url, {"minutes": "60", "description": "It was one hour, not two."})
@@ -130,8 +132,8 @@ def test_a_correction_counts_once_approved(client, practicum):
     client.post(
         reverse("practicum:submit", args=[practicum.placement.pk]), {"entry": [correction.pk]}
     )
-    services.approve_entry(supervisor=practicum.supervisor, entry_id=correction.pk)
-    assert services.placement_totals(placement=practicum.placement)["minutes"] == 60
+    practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=correction.pk)
+    assert practicum_services.placement_totals(placement=practicum.placement)["minutes"] == 60
 
 
 # Supervisor --------------------------------------------------------------------------------
@@ -195,7 +197,9 @@ def test_a_trainee_who_is_also_a_supervisor_cannot_sign_their_own_records(client
         decide(client, practicum, [practicum.entries[0].pk], password=PASSWORD).status_code == 404
     )
     with pytest.raises(PracticumError, match="your own records"):
-        services.approve_entry(supervisor=practicum.trainee, entry_id=practicum.entries[0].pk)
+        practicum_services.approve_entry(
+            supervisor=practicum.trainee, entry_id=practicum.entries[0].pk
+        )
     assert not PracticumEntry.objects.filter(status=PracticumEntry.Status.APPROVED).exists()
 
 
@@ -252,7 +256,10 @@ def test_session_notes_stay_with_the_pair(client, practicum, django_capture_on_c
     )
     assert notes in trainee_page.content.decode()
     # Supervision hours now count; the note is in no audit event, notification or email.
-    assert services.placement_totals(placement=practicum.placement)["supervision_minutes"] == 60
+    assert (
+        practicum_services.placement_totals(placement=practicum.placement)["supervision_minutes"]
+        == 60
+    )
     assert not AuditEvent.objects.filter(after__icontains="relapse").exists()
     assert not Notification.objects.filter(message__icontains="relapse").exists()
     assert all("relapse" not in m.body for m in mail.outbox)
@@ -301,7 +308,7 @@ def test_several_raters_each_keep_their_own_rating_and_the_rule_decides(client, 
     signed_in(client, practicum.other_supervisor)
     assert client.post(rate, {"rating": "competent", "comment": "Good."}).status_code == 302
     code = "samhsa-pw-2015/III.3"
-    achieved = services.achieved_competencies
+    achieved = supervision_services.achieved_competencies
     assert code not in achieved(trainee=practicum.trainee, credential_code="peer-foundations")
     signed_in(client, practicum.supervisor)
     assert client.post(rate, {"rating": "developing", "comment": "Nearly."}).status_code == 302
@@ -318,7 +325,7 @@ def test_several_raters_each_keep_their_own_rating_and_the_rule_decides(client, 
 
 def test_a_rating_needs_a_comment_and_a_valid_choice(client, practicum):
     competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="IX.5")
-    request = services.request_signoff(
+    request = supervision_services.request_signoff(
         trainee=practicum.trainee,
         placement_id=practicum.placement.pk,
         competency_id=competency.pk,
@@ -344,14 +351,14 @@ def test_first_notification_emails_at_once_then_the_weekly_digest_gathers_the_re
     assert "5 practicum entries are waiting" in to_supervisor[0].body
     more = log_entry(practicum.placement, days_ago=7, start=time(14, 0))
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_entries(trainee=practicum.trainee, entry_ids=[more.pk])
+        practicum_services.submit_entries(trainee=practicum.trainee, entry_ids=[more.pk])
     assert len([m for m in mail.outbox if m.to == [practicum.supervisor.email]]) == 1
-    assert services.send_digests() >= 1
+    assert notification_services.send_digests() >= 1
     digest = [m for m in mail.outbox if m.to == [practicum.supervisor.email]][-1]
     assert "this week" in digest.subject
     assert "1 practicum entry is waiting" in digest.body
     assert "housing appointment" not in digest.body  # descriptions never go by email
-    assert services.send_digests() == 0  # nothing left to send
+    assert notification_services.send_digests() == 0  # nothing left to send
 
 
 @pytest.mark.parametrize("page", ["practicum:placement", "practicum:supervise", "practicum:home"])
@@ -368,13 +375,17 @@ def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(client, 
             assert client.get(reverse(page, args=args)).status_code == 200
         return len(queries)
 
-    services.approve_entries(
+    practicum_services.approve_entries(
         supervisor=practicum.supervisor, entry_ids=[e.pk for e in practicum.entries[:3]]
     )
     count()  # the first request creates the site's settings rows
     small = count()
     more = [log_entry(practicum.placement, days_ago=d) for d in range(10, 30)]
-    services.submit_entries(trainee=practicum.trainee, entry_ids=[e.pk for e in more[:10]])
-    services.approve_entries(supervisor=practicum.supervisor, entry_ids=[e.pk for e in more[:5]])
+    practicum_services.submit_entries(
+        trainee=practicum.trainee, entry_ids=[e.pk for e in more[:10]]
+    )
+    practicum_services.approve_entries(
+        supervisor=practicum.supervisor, entry_ids=[e.pk for e in more[:5]]
+    )
     assert count() == small
     assert small <= 30

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from certification.models import Notification
+from certification.practicum.models import Notification
 from tests.factories import build_practicum
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -3,8 +3,8 @@ anything was tampered with, so it can run from cron or CI."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certification.models import PracticumEntry, SignOffRating, SupervisionSession
-from certification.models.supervision import text_digest
+from certification.practicum.models import PracticumEntry, SignOffRating, SupervisionSession
+from certification.practicum.models.supervision import text_digest
 from lms.audit.services.events import verify_audit_chain
 
 
