@@ -1,10 +1,10 @@
-"""Certification services. `frameworks`: loading and alignment; `practicum`: placements and
-the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the chained
-trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs;
-`credentials`: credential versions and eligibility; `certificates`: issuance and PDFs;
-`organisations`: rosters, sharing, watch lists and notices; `renewal`: continuing education
-and renewing; `outbox`: tasks sent
-through the outbox, so a broker that is away loses none."""
+"""Certification services still to split into the credentials, verification and
+organisations apps (issue 15): `loading`: the frameworks file, each app's part;
+`credentials`: eligibility and the name on certificates; `certificates`: issuance and PDFs;
+`lifecycle`: revoke, suspend, replace; `organisations`: rosters, sharing, watch lists and
+notices; `renewal`: continuing education and renewing; `verification`: public records.
+(Moved out already: lms.audit, lms.privacy, certification.standards, certification.practicum,
+each imported by module.)"""
 
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
