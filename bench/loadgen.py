@@ -224,40 +224,12 @@ class Batcher:
 # --- Answers -----------------------------------------------------------------------------------
 
 
-def _answer(snapshot: dict, order: dict, rng: random.Random, right: bool):
-    """A stored (validated) answer to one item: the key when `right`, else a random one."""
-    kind = snapshot["type"]
-    if kind == "single_choice":
-        options = [o["id"] for o in snapshot["options"]]
-        correct = next(o["id"] for o in snapshot["options"] if o["correct"])
-        return correct if right else rng.choice(options)
-    if kind == "multiple_response":
-        if right:
-            return sorted(o["id"] for o in snapshot["options"] if o["correct"])
-        picked = [o["id"] for o in snapshot["options"] if rng.random() < 0.5]
-        return sorted(picked) or [snapshot["options"][0]["id"]]
-    if kind == "true_false":
-        return bool(snapshot["answer"]) if right else rng.random() < 0.5
-    if kind in ("ordering", "scenario_judgement"):
-        ids = [item["id"] for item in snapshot["items" if kind == "ordering" else "options"]]
-        if not right:
-            ids = ids[:]
-            rng.shuffle(ids)
-        return ids
-    if kind == "matching":
-        pair_ids = [p["id"] for p in snapshot["pairs"]]
-        rights = order.get("right") or pair_ids
-        targets = pair_ids[:] if right else rng.sample(pair_ids, len(pair_ids))
-        return {
-            left: f"r{rights.index(target)}" for left, target in zip(pair_ids, targets, strict=True)
-        }
-    if kind == "written_response":
-        return WRITTEN_ANSWER
-    if kind == "choice_with_justification":
-        options = [o["id"] for o in snapshot["options"]]
-        correct = next(o["id"] for o in snapshot["options"] if o["correct"])
-        return {"choice": correct if right else rng.choice(options), "reason": WRITTEN_ANSWER}
-    raise LoadDataError(f"No answer generator for question type {kind!r}.")
+def _answer(cls, snapshot: dict, order: dict, rng: random.Random, right: bool):
+    """A stored (validated) answer to one item of type `cls`: the key when `right`, else a
+    random one."""
+    if right:
+        return cls.answer_key(snapshot, order, written=WRITTEN_ANSWER)
+    return cls.random_answer(snapshot, order, rng, written=WRITTEN_ANSWER)
 
 
 # --- The generator -----------------------------------------------------------------------------
@@ -462,7 +434,7 @@ class Generator:
 
     def _attempts(self) -> None:
         from courses.models import Attempt, Mark, Response
-        from courses.models.questions import question_class, rubric_max
+        from courses.models.questions import rubric_max, snapshot_class
 
         variants = {
             quiz.pk: self.item_variants(quiz)
@@ -507,12 +479,11 @@ class Generator:
                 rows = []
                 for position, item in enumerate(items):
                     snapshot = item["snapshot"]
+                    cls = snapshot_class(snapshot)
                     answer = _answer(
-                        snapshot, item["order"], rng, rng.random() < 0.35 + 0.6 * skill
+                        cls, snapshot, item["order"], rng, rng.random() < 0.35 + 0.6 * skill
                     )
-                    grade = question_class(snapshot["type"]).grade_snapshot(
-                        snapshot, answer, item["order"]
-                    )
+                    grade = cls.grade_snapshot(snapshot, answer, item["order"])
                     response = Response(
                         id=responses.take(),
                         attempt_id=attempt.pk,

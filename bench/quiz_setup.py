@@ -184,27 +184,15 @@ def answer_key(quiz) -> list[dict]:
 
 def correct_form(attempt) -> dict:
     """The form a learner who knows every answer would send (as tests/courses/test_attempts)."""
+    from courses.models import snapshot_class
+
     data = {}
     for position, item in enumerate(attempt.items):
-        s, prefix, order = item["snapshot"], f"q{position}", item["order"]
-        kind = s["type"]
-        if kind == "single_choice":
-            data[prefix] = next(o["id"] for o in s["options"] if o["correct"])
-        elif kind == "multiple_response":
-            data[prefix] = [o["id"] for o in s["options"] if o["correct"]]
-        elif kind == "true_false":
-            data[prefix] = "true" if s["answer"] else "false"
-        elif kind == "ordering":
-            for rank, it in enumerate(s["items"], start=1):
-                data[f"{prefix}-{it['id']}"] = str(rank)
-        elif kind == "scenario_judgement":
-            for rank, it in enumerate(s["options"], start=1):
-                data[f"{prefix}-{it['id']}"] = str(rank)
-        elif kind == "matching":
-            rights = order.get("right") or [p["id"] for p in s["pairs"]]
-            for pair in s["pairs"]:
-                data[f"{prefix}-{pair['id']}"] = f"r{rights.index(pair['id'])}"
-    return data
+        cls = snapshot_class(item["snapshot"])
+        key = cls.answer_key(item["snapshot"], item["order"])
+        for name, value in cls.form_fields(key, f"q{position}"):
+            data.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
 
 
 def count_submission_queries(quiz, *, email: str) -> dict:
@@ -255,7 +243,7 @@ def grading_linearity(course_slug: str, questions: list, *, attempts: int) -> di
     from django.test.utils import CaptureQueriesContext
 
     from courses import services
-    from courses.models import CoursePage, question_class
+    from courses.models import CoursePage, snapshot_class
     from lms.accounts.models import User
 
     course = CoursePage.objects.live().get(slug=course_slug)
@@ -271,7 +259,7 @@ def grading_linearity(course_slug: str, questions: list, *, attempts: int) -> di
             for name, value in correct_form(attempt).items():
                 form.setlist(name, value if isinstance(value, list) else [value])
             for position, item in enumerate(attempt.items):
-                cls = question_class(item["snapshot"]["type"])
+                cls = snapshot_class(item["snapshot"])
                 services.save_answer(
                     user=user,
                     key=attempt.key,

@@ -214,52 +214,39 @@ GRADUATE = {
 }
 
 
+# The graduate's text for every written part (written responses and the reasons for choices).
+DEMO_WRITTEN_ANSWER = (
+    "I would name the boundary kindly and clearly, explain why it protects both of "
+    "us, offer what I can do instead, keep the person's choice at the centre, and take it "
+    "to supervision."
+)
+
+
 def _correct_form(attempt):
     """The answers a learner who knows every answer would send, as form data."""
     from django.http import QueryDict
 
+    from courses.models import snapshot_class
+
     data = QueryDict(mutable=True)
     for position, item in enumerate(attempt.items):
-        snapshot, prefix, order = item["snapshot"], f"q{position}", item.get("order") or {}
-        kind = snapshot["type"]
-        if kind == "single_choice":
-            data[prefix] = next(o["id"] for o in snapshot["options"] if o["correct"])
-        elif kind == "multiple_response":
-            data.setlist(prefix, [o["id"] for o in snapshot["options"] if o["correct"]])
-        elif kind == "true_false":
-            data[prefix] = "true" if snapshot["answer"] else "false"
-        elif kind == "ordering":
-            for rank, entry in enumerate(snapshot["items"], start=1):
-                data[f"{prefix}-{entry['id']}"] = str(rank)
-        elif kind == "scenario_judgement":
-            for rank, entry in enumerate(snapshot["options"], start=1):
-                data[f"{prefix}-{entry['id']}"] = str(rank)
-        elif kind == "matching":
-            rights = order.get("right") or [p["id"] for p in snapshot["pairs"]]
-            for pair in snapshot["pairs"]:
-                data[f"{prefix}-{pair['id']}"] = f"r{rights.index(pair['id'])}"
-        elif kind == "written_response":
-            data[prefix] = (
-                "I would name the boundary kindly and clearly, explain why it protects both of "
-                "us, offer what I can do instead, and take it to supervision."
-            )
-        elif kind == "choice_with_justification":
-            data[f"{prefix}-choice"] = next(o["id"] for o in snapshot["options"] if o["correct"])
-            data[f"{prefix}-reason"] = (
-                "It keeps the person's choice at the centre and stays within my role."
-            )
+        snapshot, order = item["snapshot"], item.get("order") or {}
+        cls = snapshot_class(snapshot)
+        key = cls.answer_key(snapshot, order, written=DEMO_WRITTEN_ANSWER)
+        for name, value in cls.form_fields(key, f"q{position}"):
+            data.appendlist(name, value)
     return data
 
 
 def _pass_quiz(user, quiz, marker):
     from courses import services as course_services
     from courses.models import Attempt, Response
-    from courses.models.questions import question_class
+    from courses.models.questions import snapshot_class
 
     attempt = course_services.start_attempt(user=user, quiz=quiz)
     form = _correct_form(attempt)
     payloads = {
-        position: question_class(item["snapshot"]["type"]).payload_from_form(form, f"q{position}")
+        position: snapshot_class(item["snapshot"]).payload_from_form(form, f"q{position}")
         for position, item in enumerate(attempt.items)
     }
     course_services.save_answers(user=user, key=attempt.key, payloads=payloads)

@@ -1,18 +1,14 @@
-"""Errors raised by certification services."""
+"""Errors raised by certification services: a message fit to show, and an HTTP status."""
+
+from lms.exceptions import ServiceError
 
 
-class CertificationError(Exception):
+class CertificationError(ServiceError):
     pass
 
 
 class CredentialError(CertificationError):
     """A credential or certificate action that cannot be taken; the message is fit to show."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class NotEligibleError(CredentialError):
@@ -36,14 +32,6 @@ class OrganisationError(CertificationError):
     """A roster, sharing or watch-list action that cannot be taken; the message is fit to
     show the user."""
 
-    status = 400
-
-    def __init__(self, message, status=None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
-
 
 class RosterError(OrganisationError):
     """The roster file as a whole cannot be checked (too big, not a CSV, too many rows)."""
@@ -64,11 +52,3 @@ class RenewalError(OrganisationError):
 class VerificationError(CertificationError):
     """A public verification request that cannot be answered as asked (a file that is not a
     PDF, or too large); the message is fit to show the user."""
-
-    status = 400
-
-    def __init__(self, message, *, status=None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status

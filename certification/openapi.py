@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from lms.site import absolute_url
+
 STATES = ["valid", "expired", "revoked", "replaced", "not_yet_valid", "suspended"]
 
 DATE = {"type": "string", "format": "date"}
@@ -138,7 +140,7 @@ def openapi_document() -> dict:
             "(Cache-Control: no-store). The signed Open Badges 3.0 credential and the "
             "revocation status list are published under /issuer/.",
         },
-        "servers": [{"url": settings.SITE_URL.rstrip("/")}],
+        "servers": [{"url": absolute_url()}],
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "paths": {
             "/verify/{code}.json": {

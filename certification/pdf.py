@@ -15,7 +15,6 @@ import mimetypes
 import os
 import posixpath
 import re
-import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,6 +24,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from lms.site import absolute_url
 
 from .exceptions import CertificateRenderError
 
@@ -226,7 +227,7 @@ def sample_context(template) -> dict:
         template_version=template.version,
         design=design_snapshot(template) if template.pk else design_snapshot(template, []),
         grouped_code="SAMPL-E0000-00000-00000-00000",
-        verification_url=f"{settings.SITE_URL.rstrip('/')}/verify/SAMPLE/",
+        verification_url=absolute_url("/verify/SAMPLE/"),
         uuid="00000000-0000-0000-0000-000000000000",
         sample=True,
     )
@@ -270,9 +271,6 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     state = process_state()
-    delay = float(getattr(settings, "PEERPATH_TEST_RENDER_DELAY_SECONDS", 0) or 0)
-    if delay:  # tests only: hold the render open long enough to kill the worker in it
-        time.sleep(delay)
     if len(state.image_cache) > 64:
         state.image_cache.clear()
     try:
@@ -324,7 +322,7 @@ def warm_up() -> None:
         template_version=1,
         design={},
         grouped_code="WARMU-P0000-00000-00000-00000",
-        verification_url=f"{settings.SITE_URL.rstrip('/')}/verify/WARMUP/",
+        verification_url=absolute_url("/verify/WARMUP/"),
         uuid="00000000-0000-0000-0000-000000000000",
         sample=True,
     )

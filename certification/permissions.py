@@ -5,6 +5,7 @@ in `certification.practicum.permissions`)."""
 from django.http import Http404
 
 from lms.accounts.models import Membership
+from lms.accounts.permissions import is_registrar
 
 # Credentials and certificates.
 
@@ -18,12 +19,7 @@ def can_view_certificate(user, certificate) -> bool:
 
 def can_manage_certificates(user) -> bool:
     """Registrars (and superusers): issue manually, see pending renders and their errors."""
-    return user.is_authenticated and user.has_perm("certification.add_certificate")
-
-
-def can_edit_credentials(user) -> bool:
-    """Registrars edit credential rules (each change a new version)."""
-    return user.is_authenticated and user.has_perm("standards.change_credential")
+    return is_registrar(user)
 
 
 # Organisations: rosters and watch lists; holders sharing; renewal.

@@ -30,14 +30,17 @@ def on_course_completed(sender, user, course, **kwargs):
 
 
 def on_certificate_changed(sender, certificate, change, **kwargs):
-    """A revoked or replaced certificate that organisations watch: tell them, on commit."""
+    """A revoked or replaced certificate that organisations watch: tell them, through the
+    outbox (written with the change, sent on commit; the sweeper sends it if Redis is away)."""
+    from lms.audit.services.outbox import enqueue_task
+
     from .models import CertificateShare
     from .tasks import notify_watchers_task
 
     if change in ("revoked", "replaced") and (
         CertificateShare.objects.filter(certificate=certificate).exists()
     ):
-        notify_watchers_task.delay_on_commit(certificate.pk, change)
+        enqueue_task(notify_watchers_task, certificate.pk, change)
 
 
 def connect():

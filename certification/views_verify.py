@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cms import page_cache
 from lms.ratelimit import Limit, RateLimitedError
+from lms.site import absolute_url
 
 from . import services, verify_cache, verify_pdf
 from .exceptions import VerificationError
@@ -142,7 +143,7 @@ def _day(value: str | None) -> date | None:
 
 def _relative(url: str) -> str:
     """A link on our own site as a path (the record's URLs are absolute, for the JSON)."""
-    site = settings.SITE_URL.rstrip("/")
+    site = absolute_url()
     return url[len(site) :] if url.startswith(site + "/") else url
 
 

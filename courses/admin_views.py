@@ -1,6 +1,8 @@
 """Admin views for the question bank: the "choose a question type" screen, the listing of
 every type at once, where a question is used, and a delete that explains why a question in
-use stays. The viewsets in `viewsets.py` put them together; nothing here registers itself.
+use stays; and the organisation scoping of the cohort and accommodation views (their views,
+forms and filters ask `permissions.py`). The viewsets in `viewsets.py` put them together;
+nothing here registers itself.
 
 A question's admin URLs live under its type's viewset, named `question_<type_key>`, so every
 link to a question goes through `question_url()` with the question's real type.
@@ -9,9 +11,11 @@ link to a question goes through `question_url()` with the question's real type.
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, ProtectedError, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -29,11 +33,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.permissions import policy_registry
 
-from .models import QUESTION_TYPES, Question, QuizPage, Response
+from . import permissions
+from .models import QUESTION_TYPES, Accommodation, Cohort, CoursePage, Question, QuizPage, Response
 
 # -- Naming and looking up a question's type ------------------------------------------------
 
@@ -573,3 +579,196 @@ class QuestionChooseResultsView(QuestionChooseViewMixin, chooser_views.ChooseRes
 class QuestionChosenView(chooser_views.ChosenView):
     def get_display_title(self, instance):
         return display_title(instance)
+
+
+# -- Organisation scoping: cohorts and accommodations ----------------------------------------
+# The model's permission policy (`permissions.OrganisationScopedPolicy`, registered in
+# wagtail_hooks.py) says which rows a user may act on; these mixins make every view ask it.
+
+ANY_ACTION = ["add", "change", "delete", "view"]
+
+
+class ScopedIndexMixin:
+    """A listing of only the rows of the user's organisations."""
+
+    def get_base_queryset(self):
+        allowed = self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ANY_ACTION
+        )
+        return super().get_base_queryset().filter(pk__in=allowed.values("pk"))
+
+
+class ScopedObjectMixin:
+    """One row: outside the user's organisations it is not found, for a holder of the model
+    permission (anyone else gets Wagtail's own refusal, as before)."""
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        policy, user = self.permission_policy, self.request.user
+        if policy.user_has_any_permission(
+            user, ANY_ACTION
+        ) and not policy.user_has_any_permission_for_instance(user, ANY_ACTION, instance):
+            raise Http404
+        return instance
+
+
+class ScopedFormMixin(ScopedObjectMixin):
+    """Create and edit: the form narrows its choices to the user's organisations."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["for_user"] = self.request.user
+        return kwargs
+
+
+class ScopedIndexView(ScopedIndexMixin, generic.IndexView):
+    pass
+
+
+class ScopedCreateView(ScopedFormMixin, generic.CreateView):
+    pass
+
+
+class ScopedCopyView(ScopedFormMixin, generic.CopyView):
+    pass
+
+
+class ScopedEditView(ScopedFormMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ScopedHistoryView(ScopedObjectMixin, HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, UsageView):
+    pass
+
+
+def _with_current(queryset, pk):
+    """`queryset`, plus the row already chosen (so an unchanged value stays valid)."""
+    if pk is None:
+        return queryset
+    model = queryset.model
+    return model._default_manager.filter(Q(pk__in=queryset.values("pk")) | Q(pk=pk))
+
+
+class CohortAdminForm(forms.ModelForm):
+    """A cohort, as one user may set it: training providers, trainers and learners are only
+    those the user may choose (permissions.py). The trainer and the provider are fixed for
+    anyone who may not assign trainers in the cohort's organisation: a trainer never puts
+    themself, or a colleague, in charge of a cohort."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_user = user = for_user
+        instance = self.instance
+        organisation = self.fields["organisation"]
+        organisation.required = True
+        organisation.queryset = _with_current(
+            permissions.organisations_for_cohorts(user), instance.organisation_id
+        )
+        self.assigns = permissions.organisations_assigning_trainers(user)
+        if instance.pk and instance.organisation_id:
+            self.assigns = self.assigns.filter(pk=instance.organisation_id)
+        trainer = self.fields["trainer"]
+        trainer.queryset = _with_current(
+            permissions.trainers_assignable_by(user), instance.trainer_id
+        )
+        if not self.assigns.exists():
+            trainer.disabled = organisation.disabled = True
+            trainer.help_text = _(
+                "Set by an organisation admin or a registrar, never by the trainer."
+            )
+        self.fields["learners"].queryset = permissions.learners_addable_by(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation is None:
+            return cleaned
+        trainer = cleaned.get("trainer")
+        if (
+            trainer is not None
+            and not self.fields["trainer"].disabled
+            and not permissions.trainers_assignable_by(self.for_user, organisation)
+            .filter(pk=trainer.pk)
+            .exists()
+        ):
+            self.add_error(
+                "trainer",
+                _("Choose a trainer of %(organisation)s (other than yourself).")
+                % {"organisation": organisation},
+            )
+        learners = cleaned.get("learners")
+        if learners is not None:
+            allowed = permissions.learners_addable_by(self.for_user, organisation)
+            outside = learners.exclude(pk__in=allowed.values("pk"))
+            if outside.exists():
+                self.add_error(
+                    "learners",
+                    _("Only trainees of %(organisation)s can be learners in its cohorts.")
+                    % {"organisation": organisation},
+                )
+        return cleaned
+
+
+def cohort_courses(request=None):
+    return CoursePage.objects.order_by("title")
+
+
+def cohort_trainers(request):
+    """Trainers of the cohorts the user may see: the filter never lists anyone else."""
+    cohorts = permissions.cohorts_managed_by(request.user) if request else Cohort.objects.none()
+    return get_user_model().objects.filter(cohorts_taught__in=cohorts).distinct()
+
+
+class CohortFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=cohort_courses)
+    trainer = django_filters.ModelChoiceFilter(label=_("Trainer"), queryset=cohort_trainers)
+
+    class Meta:
+        model = Cohort
+        fields = ["course", "trainer"]
+
+
+class AccommodationAdminForm(forms.ModelForm):
+    """An accommodation for a learner of the user's organisations (permissions.learners_of)."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_user = for_user
+        self.fields["user"].queryset = _with_current(
+            permissions.learners_of(for_user).filter(is_active=True), self.instance.user_id
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        learner = cleaned.get("user")
+        if learner is not None and not permissions.can_accommodate(self.for_user, learner=learner):
+            self.add_error("user", _("Choose a learner of your own organisation."))
+        return cleaned
+
+
+def accommodation_quizzes(request):
+    """Quizzes of the accommodations the user may see."""
+    if request is None:
+        return QuizPage.objects.none()
+    scope = permissions.accommodations_managed_by(request.user)
+    return QuizPage.objects.filter(accommodations__in=scope).distinct().order_by("title")
+
+
+class AccommodationFilterSet(WagtailFilterSet):
+    quiz = django_filters.ModelChoiceFilter(label=_("Quiz"), queryset=accommodation_quizzes)
+
+    class Meta:
+        model = Accommodation
+        fields = ["quiz"]

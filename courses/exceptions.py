@@ -2,14 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.exceptions import ServiceError
 
-class CoursesError(Exception):
-    status = 400  # the HTTP status a view answers with
-    message = _("That could not be done.")
 
-    def __init__(self, message=None):
-        self.message = message or self.message
-        super().__init__(self.message)
+class CoursesError(ServiceError):
+    pass
 
 
 class EnrolmentError(CoursesError):

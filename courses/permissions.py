@@ -1,8 +1,25 @@
-"""Who may do what with courses and cohorts. Views, exports and admin ask here."""
+"""Who may do what with courses and cohorts. Views, exports and admin ask here.
 
-from lms.accounts.models import Membership
+Cohorts belong to a training provider (`Cohort.organisation`). A trainer acts only on the
+cohorts, learners, quizzes, marking and accommodations of the organisations they teach for
+(their trainer memberships); registrars and superusers act on every organisation. Who teaches
+a cohort is set by an organisation admin, a registrar or a superuser, never by a trainer for
+themself. Each question below is one function, asked by the teaching pages, the marking queue,
+release, statistics, the cohort CSV and the admin (`OrganisationScopedPolicy`)."""
 
-from .models import Cohort, Enrolment
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from lms.accounts import permissions as accounts_permissions
+from lms.accounts.models import Membership, Organisation
+from lms.accounts.roles import TRAINERS
+
+from .models import Accommodation, Cohort, Enrolment
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
 
 
 def enrolment_for(*, user, course):
@@ -14,27 +31,115 @@ def enrolment_for(*, user, course):
 
 def is_trainer(user) -> bool:
     """Trainers (by Wagtail group or organisation role) and superusers."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.groups.filter(name="Trainers").exists()
-        or user.memberships.filter(role=Membership.Role.TRAINER).exists()
-    )
+    return accounts_permissions.is_trainer(user)
+
+
+def manages_every_organisation(user) -> bool:
+    """Registrars and superusers: platform staff, not bound to one organisation."""
+    return accounts_permissions.is_registrar(user)
+
+
+def teaching_organisations(user):
+    """The training providers the user teaches for (trainer memberships)."""
+    if not _active(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.TRAINING_PROVIDER,
+        memberships__user=user,
+        memberships__role=Membership.Role.TRAINER,
+    ).distinct()
+
+
+def organisations_for_cohorts(user):
+    """The training providers whose cohorts the user may manage in the admin: every one for
+    registrars and superusers; those they teach for or administer otherwise."""
+    providers = Organisation.objects.of_kind(Organisation.Kind.TRAINING_PROVIDER)
+    if manages_every_organisation(user):
+        return providers
+    if not _active(user):
+        return providers.none()
+    return providers.filter(
+        memberships__user=user,
+        memberships__role__in=(Membership.Role.TRAINER, Membership.Role.ORG_ADMIN),
+    ).distinct()
+
+
+def organisations_assigning_trainers(user):
+    """Training providers in which the user may choose who teaches a cohort: organisation
+    admins for their own, registrars and superusers for all. Never a plain trainer."""
+    providers = Organisation.objects.of_kind(Organisation.Kind.TRAINING_PROVIDER)
+    if manages_every_organisation(user):
+        return providers
+    if not _active(user):
+        return providers.none()
+    return providers.filter(pk__in=Organisation.objects.administered_by(user).values("pk"))
+
+
+def cohorts_managed_by(user):
+    """Cohorts the user may list, open and (with the model permission) change in the admin."""
+    if manages_every_organisation(user):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(organisation__in=organisations_for_cohorts(user))
 
 
 def cohorts_visible_to(user):
-    """Cohorts a user may see the progress of: their own as trainer; all for superusers."""
-    if not user.is_authenticated or not user.is_active:
+    """Cohorts a user may see the progress, marking and CSV of: those they teach, in an
+    organisation they still teach for; all for superusers."""
+    if not _active(user):
         return Cohort.objects.none()
     if user.is_superuser:
         return Cohort.objects.all()
-    return Cohort.objects.taught_by(user)
+    return Cohort.objects.taught_by(user).filter(organisation__in=teaching_organisations(user))
 
 
 def can_view_cohort(user, cohort) -> bool:
     return cohorts_visible_to(user).filter(pk=cohort.pk).exists()
+
+
+def trainers_assignable_by(user, organisation=None):
+    """People the user may make the trainer of a cohort: trainer members of the training
+    providers in which the user assigns trainers (of `organisation` only, when given), and
+    never the user themself unless a superuser."""
+    organisations = organisations_assigning_trainers(user)
+    if organisation is not None:
+        organisations = organisations.filter(pk=organisation.pk)
+    people = get_user_model().objects.filter(
+        is_active=True,
+        memberships__role=Membership.Role.TRAINER,
+        memberships__organisation__in=organisations,
+    )
+    if not user.is_superuser:
+        people = people.exclude(pk=user.pk)
+    return people.distinct()
+
+
+def learners_addable_by(user, organisation=None):
+    """Accounts the user may add to a cohort as learners: trainees of the organisations whose
+    cohorts they manage (of `organisation` only, when given). Never anyone else, so a cohort's
+    CSV can never hold an account from outside its organisation."""
+    organisations = organisations_for_cohorts(user)
+    if organisation is not None:
+        organisations = organisations.filter(pk=organisation.pk)
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.TRAINEE,
+            memberships__organisation__in=organisations,
+        )
+        .distinct()
+    )
+
+
+def _in_cohorts(queryset, cohorts):
+    """Rows of `queryset` (with `user` and `quiz`) of a learner of one of `cohorts`, on a quiz
+    of that cohort's course."""
+    condition = Q()
+    for cohort in cohorts.select_related("course"):
+        condition |= Q(user__cohorts=cohort, quiz__path__startswith=cohort.course.path)
+    if not condition:
+        return queryset.none()
+    return queryset.filter(condition).distinct()
 
 
 def attempts_visible_to_marker(user):
@@ -42,24 +147,11 @@ def attempts_visible_to_marker(user):
     course); every attempt for superusers. Never their own."""
     from .models import Attempt
 
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return Attempt.objects.none()
     if user.is_superuser:
         return Attempt.objects.exclude(user=user)
-    return _attempts_in_cohorts(Cohort.objects.taught_by(user)).exclude(user=user)
-
-
-def _attempts_in_cohorts(cohorts):
-    from django.db.models import Q
-
-    from .models import Attempt
-
-    condition = Q()
-    for cohort in cohorts.select_related("course"):
-        condition |= Q(user__cohorts=cohort, quiz__path__startswith=cohort.course.path)
-    if not condition:
-        return Attempt.objects.none()
-    return Attempt.objects.filter(condition).distinct()
+    return _in_cohorts(Attempt.objects.all(), cohorts_visible_to(user)).exclude(user=user)
 
 
 def responses_to_mark(user):
@@ -78,17 +170,82 @@ def attempts_to_release(user):
     )
 
 
+def learners_of(user):
+    """The learners the user acts for outside one cohort (accommodations): trainees of the
+    organisations whose cohorts they manage, and the learners of those cohorts; everyone for
+    registrars and superusers."""
+    people = get_user_model().objects.all()
+    if manages_every_organisation(user):
+        return people
+    if not _active(user):
+        return people.none()
+    return people.filter(
+        Q(
+            memberships__role=Membership.Role.TRAINEE,
+            memberships__organisation__in=organisations_for_cohorts(user),
+        )
+        | Q(cohorts__in=cohorts_managed_by(user))
+    ).distinct()
+
+
+def accommodations_managed_by(user):
+    """Accommodations the user may list and change: those of the learners they act for."""
+    if manages_every_organisation(user):
+        return Accommodation.objects.all()
+    return Accommodation.objects.filter(user__in=learners_of(user).values("pk"))
+
+
+def can_accommodate(user, *, learner) -> bool:
+    """Whether the user may give `learner` extra time or attempts (on any quiz: the
+    curriculum is shared; the learner is what an organisation owns)."""
+    return learners_of(user).filter(pk=learner.pk).exists()
+
+
 def can_view_quiz_statistics(user, quiz) -> bool:
-    """Item statistics show the keyed answers, so only superusers, the Trainers group, and
-    trainers of a cohort on the quiz's course may see them."""
+    """Item statistics show the keyed answers and figures over every attempt (no learner is
+    named), so: superusers, the Trainers group (who author the shared question bank), and
+    trainers of a cohort on the quiz's course in an organisation they still teach for."""
     from .models import CoursePage
 
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
-    if user.is_superuser or user.groups.filter(name="Trainers").exists():
+    if accounts_permissions.has_staff_role(user, TRAINERS):
         return True
     return (
-        Cohort.objects.taught_by(user)
+        cohorts_visible_to(user)
         .filter(course__in=CoursePage.objects.ancestor_of(quiz).values("pk"))
         .exists()
     )
+
+
+class OrganisationScopedPolicy(ModelPermissionPolicy):
+    """Wagtail's model permissions (the groups in roles.py), narrowed to the objects of the
+    organisations the user may act for: `scope(user)` is the queryset of those. Every admin
+    view, listing and chooser of the model asks this policy, so a trainer of one provider
+    never sees or reaches another provider's rows."""
+
+    def __init__(self, model, *, scope):
+        super().__init__(model)
+        self.scope = scope
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return self.scope(user)
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.instances_user_has_any_permission_for(user, [action])
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return (
+            self.instances_user_has_any_permission_for(user, actions)
+            .filter(pk=instance.pk)
+            .exists()
+        )
+
+
+cohort_policy = OrganisationScopedPolicy(Cohort, scope=cohorts_managed_by)
+accommodation_policy = OrganisationScopedPolicy(Accommodation, scope=accommodations_managed_by)

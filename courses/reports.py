@@ -6,18 +6,14 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
+from lms.exports import csv_safe as csv_safe  # the cohort export calls reports.csv_safe
+
 from .models import Cohort, Enrolment, LessonPage, LessonProgress
 from .outline import LESSON_FIELDS, percent
 
 # Learners per page of the progress table: the page stays quick to render for cohorts of
 # thousands (bench/growth.py), while the lesson totals always cover the whole cohort.
 LEARNERS_PER_PAGE = 100
-
-
-def csv_safe(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def bar_geometry(bars, *, bar_x: int, scale: int, row: int = 24) -> list[dict]:

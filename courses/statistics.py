@@ -26,11 +26,18 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attempt, Mark, Question, QuizPage, QuizQuestion, Response, question_class
-
-CHOICE_TYPES = frozenset(
-    {"single_choice", "multiple_response", "true_false", "choice_with_justification"}
+from .models import (
+    QUESTION_TYPES,
+    Attempt,
+    Mark,
+    Question,
+    QuizPage,
+    QuizQuestion,
+    Response,
+    question_class,
+    snapshot_class,
 )
+
 HARD_BELOW = 0.3  # facility under this: most attempts got it wrong
 EASY_ABOVE = 0.95  # facility over this: it tells trainers little
 LOW_DISCRIMINATION = 0.2  # r under this: the item does not track the rest of the quiz
@@ -135,7 +142,7 @@ class ItemStatistics:
 
     @property
     def has_options(self) -> bool:
-        return self.type_key in CHOICE_TYPES
+        return _has_options(self.type_key)
 
 
 @dataclass
@@ -212,18 +219,12 @@ class _Accumulator:
         if applied == self._last_applied:
             return
         self._last_applied = applied
-        if self.type_key == "true_false":
-            for value, label in ((True, _("True")), (False, _("False"))):
-                key = "true" if value else "false"
-                option = self.options.setdefault(key, OptionFrequency(key, str(label), False))
-                option.correct = bool(snapshot.get("answer")) == value
-            return
-        for raw in snapshot.get("options") or []:
-            option = self.options.setdefault(raw["id"], OptionFrequency(raw["id"], "", False))
-            option.text, option.correct = raw.get("text", ""), bool(raw.get("correct"))
+        for option_id, text, correct in snapshot_class(snapshot).snapshot_options(snapshot):
+            option = self.options.setdefault(option_id, OptionFrequency(option_id, "", False))
+            option.text, option.correct = text, correct
 
     def count_choices(self, answer) -> None:
-        for option_id in chosen_option_ids(self.type_key, answer):
+        for option_id in question_class(self.type_key).chosen_option_ids(answer):
             option = self.options.get(option_id)
             if option is None:  # not in any snapshot: show the id rather than drop the count
                 option = self.options[option_id] = OptionFrequency(option_id, option_id, False)
@@ -232,7 +233,7 @@ class _Accumulator:
     def result(self, title: str) -> ItemStatistics:
         n = len(self.scores)
         pairs = [(s, r) for s, r in zip(self.scores, self.rests, strict=True) if r is not None]
-        options = list(self.options.values()) if self.type_key in CHOICE_TYPES else []
+        options = list(self.options.values()) if _has_options(self.type_key) else []
         for option in options:
             option.responses = n
         return ItemStatistics(
@@ -248,20 +249,11 @@ class _Accumulator:
         )
 
 
-def chosen_option_ids(type_key: str, answer) -> list[str]:
-    """The option ids a saved answer picked, for the choice-based types."""
-    if answer is None:
-        return []
-    if type_key == "single_choice":
-        return [answer]
-    if type_key == "multiple_response":
-        return list(answer)
-    if type_key == "true_false":
-        return ["true" if answer else "false"]
-    if type_key == "choice_with_justification":
-        choice = answer.get("choice") if isinstance(answer, dict) else None
-        return [choice] if choice else []
-    return []
+def _has_options(type_key: str) -> bool:
+    """Whether the item's type counts how often each option was chosen (an unknown type, from
+    a snapshot of a type since removed, does not)."""
+    cls = QUESTION_TYPES.get(type_key)
+    return bool(cls and cls.has_options)
 
 
 def _is_unanswered(answer) -> bool:
@@ -342,7 +334,7 @@ def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
             acc.positions += position
             if _is_unanswered(answer):
                 acc.unanswered += 1
-            if acc.type_key in CHOICE_TYPES:
+            if _has_options(acc.type_key):
                 acc.add_snapshot_options(snapshot)
                 acc.count_choices(answer)
 

@@ -18,7 +18,7 @@ from lms import parsing
 
 from . import permissions, services
 from .exceptions import AssessmentError, CoursesError
-from .models import AnswerError, Attempt, QuizPage, Response, question_class
+from .models import AnswerError, Attempt, QuizPage, Response, snapshot_class
 
 MAX_ANSWER_BYTES = 64 * 1024
 
@@ -63,7 +63,7 @@ def _items_for_display(attempt: Attempt, responses: dict[int, Response], reveal:
     rows = []
     for position, item in enumerate(attempt.items):
         snapshot = item["snapshot"]
-        cls = question_class(snapshot["type"])
+        cls = snapshot_class(snapshot)
         response = responses.get(position)
         row = {
             "position": position,
@@ -111,7 +111,7 @@ def attempt_page(request, key):
         check = request.POST.get("check", "")
         payloads = {}
         for position, item in enumerate(attempt.items):
-            cls = question_class(item["snapshot"]["type"])
+            cls = snapshot_class(item["snapshot"])
             prefix = f"q{position}"
             if not any(k == prefix or k.startswith(prefix + "-") for k in request.POST):
                 continue
@@ -158,7 +158,9 @@ def attempt_page(request, key):
         for row in rows:
             if row["position"] in errors:
                 row["error"] = errors[row["position"]]
-                row["answer"] = _raw_answer(request.POST, row)
+                row["answer"] = snapshot_class(
+                    attempt.items[row["position"]]["snapshot"]
+                ).redisplay_value(request.POST, row["prefix"])
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -167,29 +169,6 @@ def attempt_page(request, key):
         "answered": sum(1 for r in responses.values() if r.answer not in (None, "", [], {})),
     }
     return render(request, "courses/attempt_page.html", context, status=400 if errors else 200)
-
-
-def _raw_answer(post, row):
-    """What the learner sent for a refused answer, shaped for the question template, so the
-    page comes back exactly as they left it."""
-    prefix, kind = row["prefix"], row["type"]
-    if kind == "written_response":
-        return post.get(prefix, "")
-    if kind == "choice_with_justification":
-        return {
-            "choice": post.get(prefix + "-choice", ""),
-            "reason": post.get(prefix + "-reason", ""),
-        }
-    if kind == "multiple_response":
-        return post.getlist(prefix)
-    if kind == "single_choice":
-        return post.get(prefix)
-    if kind == "true_false":
-        return {"true": True, "false": False}.get(post.get(prefix, ""))
-    fields = {k[len(prefix) + 1 :]: v for k, v in post.items() if k.startswith(prefix + "-")}
-    if kind in ("ordering", "scenario_judgement"):
-        return {k: n for k, v in fields.items() if (n := parsing.small_int(v)) is not None}
-    return fields
 
 
 @login_required

@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from lms.exports import csv_safe
+
 from . import permissions, statistics
 from .models import CoursePage, QuizPage
-from .reports import csv_safe
 
 
 def _visible_quiz(request, quiz_id) -> QuizPage:

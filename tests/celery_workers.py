@@ -49,7 +49,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "lms",
+                "tests.celery_test_app",  # the project's app plus the hooks tests ask for
                 "worker",
                 "--pool=prefork",
                 f"--concurrency={concurrency}",

@@ -14,6 +14,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, PreviewableMixin
 
+from lms.site import absolute_url
+
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hexadecimal digits, e.g. #1f4e5f.")
 )
@@ -320,7 +322,7 @@ class Certificate(models.Model):
 
     @property
     def verification_url(self) -> str:
-        return f"{settings.SITE_URL.rstrip('/')}/verify/{self.verification_code}/"
+        return absolute_url(f"/verify/{self.verification_code}/")
 
     @property
     def ready(self) -> bool:

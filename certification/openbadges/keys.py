@@ -31,6 +31,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from lms.site import absolute_url
+
 from .contexts import MULTIKEY_V1
 from .exceptions import (
     MultibaseError,
@@ -127,7 +129,7 @@ def keys_dir() -> Path:
 
 def issuer_id() -> str:
     """The issuer profile's URL (also the controller of every key)."""
-    return settings.PEERPATH_ISSUER_ID or f"{settings.SITE_URL.rstrip('/')}/issuer/"
+    return settings.PEERPATH_ISSUER_ID or absolute_url("/issuer/")
 
 
 def issuer_url() -> str:

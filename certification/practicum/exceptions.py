@@ -1,14 +1,10 @@
-"""Errors raised by practicum services; the message is fit to show the user."""
+"""Errors raised by practicum services: a message fit to show, and an HTTP status."""
+
+from lms.exceptions import ServiceError
 
 
-class PracticumError(Exception):
+class PracticumError(ServiceError):
     """A practicum action that cannot be taken; the message is fit to show the user."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class EntryLockedError(PracticumError):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lms.accounts.models import Membership
 
-from .models import Placement, PlacementSupervisor
+from .models import Placement
 
 
 def placements_supervised_now(user, *, today=None):
@@ -62,15 +62,3 @@ def may_supervise_at(user, host) -> bool:
     return Membership.objects.filter(
         user=user, organisation=host, role=Membership.Role.SUPERVISOR
     ).exists()
-
-
-def can_read_session_notes(user, session) -> bool:
-    """Only the pair: the trainee and the supervisor who recorded the session."""
-    return user.is_authenticated and user.pk in (
-        session.placement.trainee_id,
-        session.supervisor_id,
-    )
-
-
-def supervisor_links_for(user):
-    return PlacementSupervisor.objects.filter(supervisor=user)

@@ -12,7 +12,6 @@ import logging
 import secrets
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -20,10 +19,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certification.standards.models import Credential
 from lms.audit.services.events import record_event
 from lms.audit.services.outbox import enqueue_task
+from lms.site import absolute_url
 
 from ..exceptions import (
     CertificateRenderError,
@@ -33,7 +34,7 @@ from ..exceptions import (
 )
 from ..models import Certificate, CertificateName, CertificateTemplate, CredentialEnrolment
 from .credentials import check_eligibility, pin_credential
-from .lifecycle import sign_certificate
+from .lifecycle import sign_certificate, transition_certificate
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def generate_verification_code() -> str:
     """An unguessable code: 125 bits from `secrets`, as 25 Crockford base32 characters."""
     number = secrets.randbits(CODE_BITS)
     chars = []
-    for _ in range(CODE_LENGTH):
+    for _position in range(CODE_LENGTH):
         number, index = divmod(number, 32)
         chars.append(CROCKFORD[index])
     return "".join(reversed(chars))
@@ -133,10 +134,11 @@ def issue_certificate(
     with transaction.atomic():
         credential = Credential.objects.filter(code=credential_code).first()
         if credential is None:
-            raise CredentialError("We could not find that credential.")
+            raise CredentialError(_("We could not find that credential."))
         if not credential.issued_by_product:
             raise CredentialError(
-                f"Peerpath tracks progress toward {credential} but does not issue it."
+                _("Peerpath tracks progress toward %(credential)s but does not issue it.")
+                % {"credential": credential}
             )
         enrolment = pin_credential(trainee=trainee, credential=credential)
         # The lock that serialises issuing for this trainee and credential (a no-op on SQLite,
@@ -156,13 +158,15 @@ def issue_certificate(
         eligibility = check_eligibility(trainee=trainee, credential_code=credential_code)
         manual = bool(reason)
         if manual and not getattr(actor, "pk", None):
-            raise CredentialError("A manual issue needs the registrar who makes it.")
+            raise CredentialError(_("A manual issue needs the registrar who makes it."))
         if not manual and not eligibility.met:
-            raise NotEligibleError(f"Not every requirement is met: {eligibility.summary()}.")
+            raise NotEligibleError(
+                _("Not every requirement is met: %(missing)s.") % {"missing": eligibility.summary()}
+            )
         name = CertificateName.objects.filter(user=trainee).first()
         if name is None:
             raise NameNotConfirmedError(
-                "The holder has not confirmed how their name appears on certificates yet."
+                _("The holder has not confirmed how their name appears on certificates yet.")
             )
         version = enrolment.version
         template = _template_for(credential)
@@ -255,29 +259,22 @@ def store_certificate_pdf(*, certificate_id: int) -> bool:
         if default_storage.exists(name):
             default_storage.delete(name)
         saved = default_storage.save(name, ContentFile(data))
-        locked.pdf.name = saved
-        locked.pdf_sha256 = digest
-        locked.status = Certificate.Status.ISSUED
-        locked.pdf_rendered_at = timezone.now()
-        locked.last_error = ""
         sign_certificate(locked)  # its Open Badges credential and status-list bit
-        locked.save(
-            update_fields=[
-                "pdf",
-                "pdf_sha256",
-                "status",
-                "pdf_rendered_at",
-                "last_error",
-                "status_index",
-                "signed_credential",
-            ]
-        )
-        record_event(
+        transition_certificate(
+            locked,
+            move="issue",
             actor=None,
-            action="certificate.pdf_stored",
-            obj=locked,
+            changes={
+                "pdf": saved,
+                "pdf_sha256": digest,
+                "status": Certificate.Status.ISSUED,
+                "pdf_rendered_at": timezone.now(),
+                "last_error": "",
+                "status_index": locked.status_index,
+                "signed_credential": locked.signed_credential,
+            },
             before={"status": Certificate.Status.PENDING},
-            after={"status": locked.status, "sha256": digest, "bytes": len(data)},
+            after={"status": Certificate.Status.ISSUED, "sha256": digest, "bytes": len(data)},
         )
         from ..tasks import email_certificate_ready_task
 
@@ -312,7 +309,7 @@ def email_certificate_ready(*, certificate_id: int) -> bool:
         )
         if certificate is None or not certificate.ready or certificate.ready_emailed_at:
             return False
-        link = settings.SITE_URL.rstrip("/") + certificate.get_absolute_url()
+        link = absolute_url(certificate.get_absolute_url())
         context = {"certificate": certificate, "link": link, "user": certificate.trainee}
         send_mail(
             subject="Your Peerpath certificate is ready",

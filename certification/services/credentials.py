@@ -69,7 +69,9 @@ def pin_credential(*, trainee, credential: Credential) -> CredentialEnrolment:
         return existing
     version = credential.current_version
     if version is None:
-        raise CredentialError(f"The credential {credential.code} has no rules yet.")
+        raise CredentialError(
+            _("The credential %(code)s has no rules yet.") % {"code": credential.code}
+        )
     try:
         with transaction.atomic():
             enrolment = CredentialEnrolment.objects.create(
@@ -90,7 +92,7 @@ def pin_credential(*, trainee, credential: Credential) -> CredentialEnrolment:
 def move_to_version(*, registrar, trainee, credential: Credential, version: CredentialVersion):
     """A registrar moves a trainee to another version of a credential (audited)."""
     if version.credential_id != credential.pk:
-        raise CredentialError("That version belongs to another credential.")
+        raise CredentialError(_("That version belongs to another credential."))
     enrolment = pin_credential(trainee=trainee, credential=credential)
     enrolment = CredentialEnrolment.objects.select_for_update().get(pk=enrolment.pk)
     before = enrolment.version.number
@@ -121,11 +123,15 @@ def proposed_certificate_name(user) -> str:
 def _clean_name(name: str) -> str:
     name = " ".join(str(name or "").split())
     if not name:
-        raise CredentialError("Type your name as it should appear on your certificate.")
+        raise CredentialError(_("Type your name as it should appear on your certificate."))
     if len(name) > 200:
-        raise CredentialError("That name is too long for a certificate (200 characters at most).")
+        raise CredentialError(
+            _("That name is too long for a certificate (200 characters at most).")
+        )
     if any(ch in name for ch in "<>{}\\") or any(ord(ch) < 32 for ch in name):
-        raise CredentialError("A name on a certificate can only contain letters and punctuation.")
+        raise CredentialError(
+            _("A name on a certificate can only contain letters and punctuation.")
+        )
     return name
 
 
@@ -139,7 +145,7 @@ def confirm_certificate_name(*, user, name: str) -> CertificateName:
     current = CertificateName.objects.select_for_update().filter(user=user).first()
     if current and current.name != name and Certificate.objects.filter(trainee=user).exists():
         raise CredentialError(
-            "Your certificate already carries your name. To change it, ask a registrar."
+            _("Your certificate already carries your name. To change it, ask a registrar.")
         )
     before = {"confirmed": bool(current)}
     if current is None:
@@ -176,7 +182,7 @@ def set_certificate_name(*, registrar, user, name: str) -> CertificateName:
 def attest(*, trainee, code: str) -> Attestation:
     """Record the trainee's attestation, once."""
     if code not in ATTESTATIONS:
-        raise CredentialError("We do not know that attestation.")
+        raise CredentialError(_("We do not know that attestation."))
     attestation, created = Attestation.objects.get_or_create(trainee=trainee, code=code)
     if created:
         record_event(
@@ -427,7 +433,7 @@ def check_eligibility(*, trainee, credential_code: str) -> Eligibility:
     fixed number of queries however much the trainee has done."""
     found = check_eligibility_many(trainee=trainee, codes=[credential_code])
     if not found:
-        raise CredentialError("We could not find that credential.")
+        raise CredentialError(_("We could not find that credential."))
     return found[0]
 
 

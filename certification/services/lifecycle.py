@@ -1,16 +1,22 @@
 """A certificate after issue: its signed Open Badges credential and its bit in the
-revocation status list; revocation, replacement (corrections) and the holder hiding it.
-Every change is atomic, audited, and re-signs the status list in the same transaction."""
+revocation status list; revocation, suspension, replacement (corrections), renewal and the
+holder hiding it. Every change goes through `transition_certificate`: an allowed-moves table,
+the row lock, the save, the status-list bit, one audit event and the change signal, in one
+transaction (django-oscar's `set_status`)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lms.audit.services.events import record_event
 from lms.audit.services.outbox import enqueue_task
+from lms.site import absolute_url
 
 from .. import openbadges
 from ..exceptions import CertificationError
@@ -27,23 +33,19 @@ __all__ = [
     "suspend_certificate",
     "signed_status_list",
     "status_list_url",
+    "transition_certificate",
+    "MOVES",
 ]
 
 REVOCATION = "revocation"
 
 
 class LifecycleError(CertificationError):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
-
-
-def _site() -> str:
-    return settings.SITE_URL.rstrip("/")
+    """A certificate lifecycle move that cannot be made (a refused move is a 409)."""
 
 
 def status_list_url() -> str:
-    return _site() + reverse("issuer:status_list", kwargs={"purpose": REVOCATION})
+    return absolute_url(reverse("issuer:status_list", kwargs={"purpose": REVOCATION}))
 
 
 def _status_list(*, lock: bool) -> StatusList:
@@ -90,13 +92,14 @@ def sign_certificate(certificate: Certificate) -> None:
     alignments = tuple(
         openbadges.Alignment(
             target_name=item.get("text", "") or item.get("code", ""),
-            target_url=_site()
-            + reverse(
-                "frameworks:node",
-                kwargs={
-                    "framework": item["code"].partition("/")[0],
-                    "code": item["code"].partition("/")[2],
-                },
+            target_url=absolute_url(
+                reverse(
+                    "frameworks:node",
+                    kwargs={
+                        "framework": item["code"].partition("/")[0],
+                        "code": item["code"].partition("/")[2],
+                    },
+                )
             ),
             target_code=item["code"],
             target_framework=item["code"].partition("/")[0],
@@ -107,8 +110,9 @@ def sign_certificate(certificate: Certificate) -> None:
     data = openbadges.CredentialInput(
         credential_id=certificate.verification_url,
         holder_name=certificate.holder_name,
-        achievement_id=_site()
-        + reverse("credentials:detail", kwargs={"code": certificate.credential_code}),
+        achievement_id=absolute_url(
+            reverse("credentials:detail", kwargs={"code": certificate.credential_code})
+        ),
         achievement_name=certificate.credential_title,
         achievement_description=certificate.alignment_statement
         or f"{certificate.credential_title}, version {certificate.credential_version_number}.",
@@ -155,11 +159,125 @@ def _set_bit(certificate: Certificate) -> None:
         _sign_list(status_list)
 
 
-def _locked(certificate_id) -> Certificate:
-    certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+def _locked(certificate_id, **filters) -> Certificate:
+    certificate = (
+        Certificate.objects.select_for_update().filter(pk=certificate_id, **filters).first()
+    )
     if certificate is None:
-        raise LifecycleError("We could not find that certificate.", status=404)
+        raise LifecycleError(_("We could not find that certificate."), status=404)
     return certificate
+
+
+# The guarded transition.
+
+SUSPENDED = "suspended"  # an issued certificate with `suspended_at` set
+ANY_STATE = frozenset({*Certificate.Status.values, SUSPENDED})
+
+
+def certificate_state(certificate: Certificate) -> str:
+    """The state the moves table reads: the status, with an issued certificate under
+    suspension told apart (suspension is reversible, so it is a flag, not a status)."""
+    if certificate.status == Certificate.Status.ISSUED and certificate.suspended_at:
+        return SUSPENDED
+    return certificate.status
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset  # the states the move may start from
+    refusal: str  # why it is refused from any other state, fit to show
+    action: str  # the audit event's action
+    change: str | None  # the `certificate_changed` signal's change (None: no signal)
+    sets_bit: bool = False  # the credential stops being current in the status list
+
+
+MOVES: dict[str, Move] = {
+    "issue": Move(
+        frozenset({Certificate.Status.PENDING}),
+        gettext_lazy("Only a certificate being prepared can be issued."),
+        "certificate.pdf_stored",
+        None,  # nobody watches a certificate before it is issued; caches follow the save
+    ),
+    "revoke": Move(
+        frozenset({Certificate.Status.ISSUED, SUSPENDED}),
+        gettext_lazy("Only an issued certificate can be revoked."),
+        "certificate.revoked",
+        "revoked",
+        sets_bit=True,
+    ),
+    "suspend": Move(
+        frozenset({Certificate.Status.ISSUED}),
+        gettext_lazy("Only an issued, unsuspended certificate can be suspended."),
+        "certificate.suspended",
+        "suspended",
+    ),
+    "reinstate": Move(
+        frozenset({SUSPENDED}),
+        gettext_lazy("Only a suspended certificate can be reinstated."),
+        "certificate.reinstated",
+        "reinstated",
+    ),
+    "replace": Move(
+        frozenset({Certificate.Status.ISSUED, SUSPENDED}),
+        gettext_lazy("Only an issued certificate can be replaced."),
+        "certificate.replaced",
+        "replaced",
+        sets_bit=True,
+    ),
+    "renew": Move(
+        frozenset({Certificate.Status.ISSUED}),
+        gettext_lazy("Only an issued certificate can be renewed."),
+        "certificate.renewed",
+        "replaced",  # watchers hear of a renewal as of any replacement
+        sets_bit=True,
+    ),
+    "hide": Move(ANY_STATE, "", "certificate.hidden", "hidden"),
+    "show": Move(ANY_STATE, "", "certificate.shown", "shown"),
+}
+
+
+def check_move(certificate: Certificate, move: str, *, error=LifecycleError) -> Move:
+    """The move's rule, or `error` (status 409) with its refusal if the certificate's state
+    does not allow it. Writes nothing."""
+    rule = MOVES[move]
+    if certificate_state(certificate) not in rule.sources:
+        raise error(str(rule.refusal), status=409)
+    return rule
+
+
+def transition_certificate(
+    certificate: Certificate,
+    *,
+    move: str,
+    actor,
+    changes: dict,
+    before: dict | None = None,
+    after: dict | None = None,
+    successor: Callable[[Certificate], Certificate] | None = None,
+    error=LifecycleError,
+) -> Certificate | None:
+    """The one way a certificate's status changes. `certificate` is locked by the caller
+    (`select_for_update`, in this transaction). Refuses a move the table does not allow from
+    the current state, writing nothing; otherwise saves `changes`, lets `successor` create
+    the certificate that replaces this one (after the save, so the one-active constraint
+    holds) and links it, sets the status-list bit if the move revokes the credential,
+    records one audit event and sends `certificate_changed`. Returns the successor, if any."""
+    rule = check_move(certificate, move, error=error)
+    for name, value in changes.items():
+        setattr(certificate, name, value)
+    certificate.save(update_fields=list(changes))
+    new = None
+    if successor is not None:
+        new = successor(certificate)
+        Certificate.objects.filter(pk=certificate.pk).update(replaced_by=new)
+        certificate.replaced_by = new
+    if rule.sets_bit:
+        _set_bit(certificate)
+    after = {**(after or {}), **({"replaced_by": new.pk} if new is not None else {})}
+    record_event(actor=actor, action=rule.action, obj=certificate, before=before, after=after)
+    if rule.change is not None:
+        certificate_changed.send(sender=Certificate, certificate=certificate, change=rule.change)
+    return new
 
 
 @transaction.atomic
@@ -168,23 +286,21 @@ def revoke_certificate(*, registrar, certificate_id: int, reason: str) -> Certif
     the date. The status list is re-signed in this transaction."""
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Give the reason for the record (it is never shown publicly).")
+        raise LifecycleError(_("Give the reason for the record (it is never shown publicly)."))
     certificate = _locked(certificate_id)
-    if certificate.status != Certificate.Status.ISSUED:
-        raise LifecycleError("Only an issued certificate can be revoked.", status=409)
-    certificate.status = Certificate.Status.REVOKED
-    certificate.revoked_at, certificate.revoked_by = timezone.now(), registrar
-    certificate.revocation_reason = reason
-    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
-    _set_bit(certificate)
-    record_event(
+    transition_certificate(
+        certificate,
+        move="revoke",
         actor=registrar,
-        action="certificate.revoked",
-        obj=certificate,
+        changes={
+            "status": Certificate.Status.REVOKED,
+            "revoked_at": timezone.now(),
+            "revoked_by": registrar,
+            "revocation_reason": reason,
+        },
         before={"status": Certificate.Status.ISSUED},
-        after={"status": certificate.status, "status_index": certificate.status_index},
+        after={"status": Certificate.Status.REVOKED, "status_index": certificate.status_index},
     )
-    certificate_changed.send(sender=Certificate, certificate=certificate, change="revoked")
     return certificate
 
 
@@ -197,62 +313,51 @@ def replace_certificate(*, actor, certificate_id: int, reason: str, holder_name=
 
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Say what the replacement corrects (kept for registrars).")
+        raise LifecycleError(_("Say what the replacement corrects (kept for registrars)."))
     old = _locked(certificate_id)
-    if old.status != Certificate.Status.ISSUED:
-        raise LifecycleError("Only an issued certificate can be replaced.", status=409)
+    check_move(old, "replace")
     snapshot = {name: getattr(old, name) for name in Certificate.SNAPSHOT_FIELDS}
     snapshot.pop("uuid")
     snapshot["verification_code"] = generate_verification_code()
     if holder_name:
         snapshot["holder_name"] = holder_name.strip()
-    old.status = Certificate.Status.REPLACED
-    old.replaced_at = timezone.now()
-    old.save(update_fields=["status", "replaced_at"])
-    new = Certificate.objects.create(
-        trainee=old.trainee,
-        credential_version=old.credential_version,
-        template=old.template,
-        route=Certificate.Route.MANUAL,
-        issued_by=actor,
-        manual_reason=f"Replaces {old.grouped_code}: {reason}",
-        **snapshot,
-    )
-    Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
-    old.replaced_by = new
-    _set_bit(old)
-    record_event(
+
+    def corrected_copy(old):
+        return Certificate.objects.create(
+            trainee=old.trainee,
+            credential_version=old.credential_version,
+            template=old.template,
+            route=Certificate.Route.MANUAL,
+            issued_by=actor,
+            manual_reason=f"Replaces {old.grouped_code}: {reason}",
+            **snapshot,
+        )
+
+    new = transition_certificate(
+        old,
+        move="replace",
         actor=actor,
-        action="certificate.replaced",
-        obj=old,
+        changes={"status": Certificate.Status.REPLACED, "replaced_at": timezone.now()},
         before={"status": Certificate.Status.ISSUED},
-        after={"status": old.status, "replaced_by": new.pk},
+        after={"status": Certificate.Status.REPLACED},
+        successor=corrected_copy,
     )
     record_event(actor=actor, action="certificate.issued", obj=new, after={"replaces": old.pk})
     enqueue_task(render_certificate_task, new.pk)
-    certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
     return new
 
 
 @transaction.atomic
 def hide_certificate(*, holder, certificate_id: int, hidden: bool) -> Certificate:
     """The holder hides their certificate from public verification, or shows it again."""
-    certificate = (
-        Certificate.objects.select_for_update().filter(pk=certificate_id, trainee=holder).first()
-    )
-    if certificate is None:
-        raise LifecycleError("We could not find that certificate.", status=404)
-    if certificate.hidden != hidden:
-        certificate.hidden = hidden
-        certificate.save(update_fields=["hidden"])
-        record_event(
+    certificate = _locked(certificate_id, trainee=holder)
+    if certificate.hidden != hidden:  # asking again changes nothing and records nothing
+        transition_certificate(
+            certificate,
+            move="hide" if hidden else "show",
             actor=holder,
-            action="certificate.hidden" if hidden else "certificate.shown",
-            obj=certificate,
+            changes={"hidden": hidden},
             after={"hidden": hidden},
-        )
-        certificate_changed.send(
-            sender=Certificate, certificate=certificate, change="hidden" if hidden else "shown"
         )
     return certificate
 
@@ -263,32 +368,28 @@ def suspend_certificate(*, registrar, certificate_id: int, reason: str) -> Certi
     sees "suspended" and the date, never the reason)."""
     reason = (reason or "").strip()
     if not reason:
-        raise LifecycleError("Give the reason for the record (it is never shown publicly).")
+        raise LifecycleError(_("Give the reason for the record (it is never shown publicly)."))
     certificate = _locked(certificate_id)
-    if certificate.status != Certificate.Status.ISSUED or certificate.suspended_at:
-        raise LifecycleError("Only an issued, unsuspended certificate can be suspended.", 409)
-    certificate.suspended_at, certificate.suspension_reason = timezone.now(), reason
-    certificate.save(update_fields=["suspended_at", "suspension_reason"])
-    record_event(
-        actor=registrar, action="certificate.suspended", obj=certificate, after={"suspended": True}
+    transition_certificate(
+        certificate,
+        move="suspend",
+        actor=registrar,
+        changes={"suspended_at": timezone.now(), "suspension_reason": reason},
+        after={"suspended": True},
     )
-    certificate_changed.send(sender=Certificate, certificate=certificate, change="suspended")
     return certificate
 
 
 @transaction.atomic
 def reinstate_certificate(*, registrar, certificate_id: int) -> Certificate:
+    """Lift a suspension: the certificate verifies as issued again."""
     certificate = _locked(certificate_id)
-    if certificate.suspended_at is None or certificate.status != Certificate.Status.ISSUED:
-        raise LifecycleError("Only a suspended certificate can be reinstated.", status=409)
-    certificate.suspended_at = None
-    certificate.save(update_fields=["suspended_at"])
-    record_event(
+    transition_certificate(
+        certificate,
+        move="reinstate",
         actor=registrar,
-        action="certificate.reinstated",
-        obj=certificate,
+        changes={"suspended_at": None},
         before={"suspended": True},
         after={"suspended": False},
     )
-    certificate_changed.send(sender=Certificate, certificate=certificate, change="reinstated")
     return certificate

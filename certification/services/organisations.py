@@ -13,16 +13,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.accounts.models import Membership, Organisation
 from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
+from lms.exports import csv_safe
+from lms.site import absolute_url
 
 from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
@@ -90,16 +93,6 @@ LAST_NAME_HEADERS = {"last name", "surname", "family name", "last"}
 # Rosters.
 
 
-def csv_safe(value) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection): a cell whose
-    first character (or first after spaces) could start a formula is prefixed with '."""
-    text = "" if value is None else str(value)
-    first = text.lstrip(" ")[:1]
-    if text[:1] in ("\t", "\r", "\n") or first in ("=", "+", "-", "@", "|", "%"):
-        return "'" + text
-    return text
-
-
 def _header_key(cell: str) -> str:
     cleaned = "".join(ch if ch.isalnum() else " " for ch in cell.casefold())
     return " ".join(cleaned.split())
@@ -160,8 +153,10 @@ class RosterResult:
 def _decode(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise RosterError(
-            "This is a spreadsheet workbook, not a CSV file. In your spreadsheet, choose "
-            '"Save as" and the format "CSV", then upload that file.'
+            _(
+                "This is a spreadsheet workbook, not a CSV file. In your spreadsheet, choose "
+                '"Save as" and the format "CSV", then upload that file.'
+            )
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         # Spreadsheets' "Unicode text" export: UTF-16 with a byte-order mark.
@@ -169,10 +164,10 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise RosterError(
-                "This file says it is UTF-16 text but is not. Save it again as CSV (UTF-8)."
+                _("This file says it is UTF-16 text but is not. Save it again as CSV (UTF-8).")
             ) from None
     if b"\x00" in data[:4096]:
-        raise RosterError("This file is not a CSV text file. Upload a .csv file.")
+        raise RosterError(_("This file is not a CSV text file. Upload a .csv file."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -222,12 +217,12 @@ def parse_roster(*, data: bytes) -> RosterResult:
     whole file raise RosterError."""
     if len(data) > ROSTER_MAX_BYTES:
         raise RosterError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-            f"{ROSTER_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            _("The file is %(size).1f MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": len(data) / 1024 / 1024, "limit": ROSTER_MAX_BYTES // 1024 // 1024}
         )
     text = _decode(data)
     if not text.strip():
-        raise RosterError("The file is empty. Put one certificate code on each line.")
+        raise RosterError(_("The file is empty. Put one certificate code on each line."))
     first_line = text.lstrip().split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
     records = []
@@ -238,13 +233,18 @@ def parse_roster(*, data: bytes) -> RosterResult:
                 records.append((line_number, cells))
             if len(records) > ROSTER_MAX_ROWS + 1:
                 raise RosterError(
-                    f"The file has more than {ROSTER_MAX_ROWS:,} rows. Split it into files "
-                    f"of at most {ROSTER_MAX_ROWS:,} rows."
+                    _(
+                        "The file has more than %(rows)s rows. Split it into files of at most "
+                        "%(rows)s rows."
+                    )
+                    % {"rows": f"{ROSTER_MAX_ROWS:,}"}
                 )
     except csv.Error as error:
-        raise RosterError(f"We could not read the file as CSV ({error}).") from error
+        raise RosterError(
+            _("We could not read the file as CSV (%(error)s).") % {"error": error}
+        ) from error
     if not records:
-        raise RosterError("The file is empty. Put one certificate code on each line.")
+        raise RosterError(_("The file is empty. Put one certificate code on each line."))
 
     header = _columns(records[0][1])
     ignored = []
@@ -260,8 +260,10 @@ def parse_roster(*, data: bytes) -> RosterResult:
         positions, ignored = header
         if "code" not in positions:
             raise RosterError(
-                'The first row looks like a header, but no column is called "code". Name '
-                'the column of certificate codes "Code".'
+                _(
+                    'The first row looks like a header, but no column is called "code". Name '
+                    'the column of certificate codes "Code".'
+                )
             )
         header_width = len(records[0][1])
         body = records[1:]
@@ -269,11 +271,14 @@ def parse_roster(*, data: bytes) -> RosterResult:
         positions, header_width, body = None, None, records
     if len(body) > ROSTER_MAX_ROWS:
         raise RosterError(
-            f"The file has more than {ROSTER_MAX_ROWS:,} rows ({len(body):,}). Split it into "
-            f"files of at most {ROSTER_MAX_ROWS:,} rows."
+            _(
+                "The file has more than %(rows)s rows (%(count)s). Split it into files of at "
+                "most %(rows)s rows."
+            )
+            % {"rows": f"{ROSTER_MAX_ROWS:,}", "count": f"{len(body):,}"}
         )
     if not body:
-        raise RosterError("The file has a header but no rows under it.")
+        raise RosterError(_("The file has a header but no rows under it."))
 
     has_names = positions is not None and bool({"name", "first", "last"} & set(positions))
     code_column = None
@@ -403,8 +408,11 @@ def roster_rate_limit(*, user, organisation) -> None:
         count = 1
     if count > ROSTER_UPLOADS_PER_HOUR:
         raise RosterRateLimitError(
-            f"You have checked {ROSTER_UPLOADS_PER_HOUR} rosters in the last hour. Please "
-            "wait a little and try again, or put more codes in one file."
+            _(
+                "You have checked %(n)s rosters in the last hour. Please wait a little and try "
+                "again, or put more codes in one file."
+            )
+            % {"n": ROSTER_UPLOADS_PER_HOUR}
         )
 
 
@@ -424,16 +432,18 @@ def share_certificate(*, holder, certificate_id: int, organisation_id: int) -> C
         Certificate.objects.select_for_update().filter(pk=certificate_id, trainee=holder).first()
     )
     if certificate is None:
-        raise SharingError("We could not find that certificate.", status=404)
+        raise SharingError(_("We could not find that certificate."), status=404)
     if certificate.status != Certificate.Status.ISSUED:
         raise SharingError(
-            "Only an issued certificate can be shared. A certificate being prepared can be "
-            "shared once it is ready.",
+            _(
+                "Only an issued certificate can be shared. A certificate being prepared can be "
+                "shared once it is ready."
+            ),
             status=409,
         )
     organisation = sharing_organisations().filter(pk=organisation_id).first()
     if organisation is None:
-        raise SharingError("Choose one of the organisations in the list.")
+        raise SharingError(_("Choose one of the organisations in the list."))
     existing = CertificateShare.objects.active().filter(
         certificate=certificate, organisation=organisation
     )
@@ -466,7 +476,7 @@ def stop_sharing(*, holder, share_id: int) -> CertificateShare:
         .first()
     )
     if share is None:
-        raise SharingError("We could not find that sharing.", status=404)
+        raise SharingError(_("We could not find that sharing."), status=404)
     if share.stopped_at is None:
         share.stopped_at = timezone.now()
         share.save(update_fields=["stopped_at"])
@@ -561,8 +571,9 @@ def notify_watchers(*, certificate_id: int, change: str) -> int:
                 .values_list("organisation_id", flat=True)
             )
         )
-    for organisation_id in organisation_ids:
-        send_certificate_notice_task.delay(certificate_id, change, organisation_id)
+        # Written with the shares they follow; sent on commit or by the sweeper.
+        for organisation_id in organisation_ids:
+            enqueue_task(send_certificate_notice_task, certificate_id, change, organisation_id)
     return len(organisation_ids)
 
 
@@ -707,7 +718,7 @@ def send_certificate_notice(
                 )
         except IntegrityError:
             return False  # already sent (by an earlier run or another worker)
-        site = settings.SITE_URL.rstrip("/")
+        site = absolute_url()
         record = public_record(certificate)
         context = {
             "kind": kind,

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certification.standards.models import CredentialVersion
 from lms.audit.services.events import record_event
@@ -26,8 +27,8 @@ from lms.audit.services.outbox import enqueue_task
 from ..exceptions import RenewalError
 from ..models import Certificate, CertificateName, ContinuingEducation
 from ..permissions import can_manage_certificates
-from ..signals import certificate_changed
 from .certificates import generate_verification_code
+from .lifecycle import check_move, transition_certificate
 from .organisations import carry_shares_forward
 
 logger = logging.getLogger(__name__)
@@ -98,26 +99,28 @@ def validate_ce_hours(value) -> Decimal:
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as error:
-        raise ValidationError("Give the hours as a number, for example 1.5.") from error
+        raise ValidationError(_("Give the hours as a number, for example 1.5.")) from error
     if not hours.is_finite():
-        raise ValidationError("Give the hours as a number, for example 1.5.")
+        raise ValidationError(_("Give the hours as a number, for example 1.5."))
     if hours <= 0:
-        raise ValidationError("Hours must be more than zero.")
+        raise ValidationError(_("Hours must be more than zero."))
     if hours < Decimal("0.25"):
-        raise ValidationError("Give at least a quarter of an hour (0.25).")
+        raise ValidationError(_("Give at least a quarter of an hour (0.25)."))
     if hours > Decimal("100"):
-        raise ValidationError("One record can be at most 100 hours; split longer courses.")
+        raise ValidationError(_("One record can be at most 100 hours; split longer courses."))
     if hours != hours.quantize(Decimal("0.01")):
-        raise ValidationError("Give hours to at most two decimal places.")
+        raise ValidationError(_("Give hours to at most two decimal places."))
     return hours
 
 
 def validate_ce_date(value: date, *, today: date | None = None) -> date:
     today = today or timezone.localdate()
     if value > today:
-        raise ValidationError("The date cannot be in the future: add it once you have done it.")
+        raise ValidationError(_("The date cannot be in the future: add it once you have done it."))
     if value < _add_months(today, -12 * CE_OLDEST_YEARS):
-        raise ValidationError(f"The date is more than {CE_OLDEST_YEARS} years ago.")
+        raise ValidationError(
+            _("The date is more than %(years)s years ago.") % {"years": CE_OLDEST_YEARS}
+        )
     return value
 
 
@@ -125,22 +128,25 @@ def validate_evidence_file(upload) -> None:
     """A PDF, PNG or JPEG of at most 5 MB, whose content matches its name."""
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-            f"{EVIDENCE_MAX_BYTES // 1024 // 1024} MB. A photo or scan at a lower "
-            "resolution is fine."
+            _(
+                "The file is %(size).1f MB; the limit is %(limit)s MB. A photo or scan at a "
+                "lower resolution is fine."
+            )
+            % {"size": upload.size / 1024 / 1024, "limit": EVIDENCE_MAX_BYTES // 1024 // 1024}
         )
     if upload.size == 0:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_("The file is empty."))
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in EVIDENCE_TYPES:
-        raise ValidationError("Upload a PDF, PNG or JPEG file.")
+        raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not head.startswith(EVIDENCE_TYPES[extension]):
         raise ValidationError(
-            f"This file does not look like a {extension.upper()}. Upload a PDF, PNG or JPEG."
+            _("This file does not look like a %(type)s. Upload a PDF, PNG or JPEG.")
+            % {"type": extension.upper()}
         )
 
 
@@ -166,16 +172,16 @@ def add_ce_record(
     try:
         hours = validate_ce_hours(hours)
         if completed_on is None:
-            raise ValidationError("Give the date you completed it.")
+            raise ValidationError(_("Give the date you completed it."))
         validate_ce_date(completed_on, today=today)
         if evidence_file is not None:
             validate_evidence_file(evidence_file)
     except ValidationError as error:
         raise RenewalError(" ".join(error.messages)) from error
     if topic not in topics:
-        raise RenewalError("Choose a topic from the list.")
+        raise RenewalError(_("Choose a topic from the list."))
     if not (title or "").strip():
-        raise RenewalError("Say what you did, for example the course or workshop title.")
+        raise RenewalError(_("Say what you did, for example the course or workshop title."))
     record = ContinuingEducation(
         holder=holder,
         title=title.strip(),
@@ -209,10 +215,10 @@ def delete_ce_record(*, holder, record_id: int) -> None:
         ContinuingEducation.objects.select_for_update().filter(pk=record_id, holder=holder).first()
     )
     if record is None:
-        raise RenewalError("We could not find that record.", status=404)
+        raise RenewalError(_("We could not find that record."), status=404)
     if record.used_for_id:
         raise RenewalError(
-            "This record counted toward a renewal, so it is kept as its evidence.", status=409
+            _("This record counted toward a renewal, so it is kept as its evidence."), status=409
         )
     record_event(
         actor=holder,
@@ -357,7 +363,6 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     counted are marked as used by it; shares move to it; the PDF is rendered on commit;
     watching organisations hear of the replacement. Returns the new certificate."""
     from ..tasks import render_certificate_task
-    from .lifecycle import _set_bit  # the lead's status-list update, shared on purpose
 
     today = today or timezone.localdate()
     old = (
@@ -367,31 +372,33 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
         .first()
     )
     if old is None or not (old.trainee_id == actor.pk or can_manage_certificates(actor)):
-        raise RenewalError("We could not find that certificate.", status=404)
+        raise RenewalError(_("We could not find that certificate."), status=404)
     if old.status == Certificate.Status.REPLACED:
-        raise RenewalError("This certificate has already been renewed or replaced.", status=409)
-    if old.status != Certificate.Status.ISSUED:
-        raise RenewalError("Only an issued certificate can be renewed.", status=409)
-    if old.suspended_at is not None:
+        raise RenewalError(_("This certificate has already been renewed or replaced."), status=409)
+    if old.status == Certificate.Status.ISSUED and old.suspended_at is not None:
         raise RenewalError(
-            "This certificate is suspended. It can be renewed once a registrar reinstates it.",
+            _("This certificate is suspended. It can be renewed once a registrar reinstates it."),
             status=409,
         )
+    check_move(old, "renew", error=RenewalError)
     check = renewal_check(certificate=old, today=today)
     if not check.renewable:
         raise RenewalError(check.reason, status=409)
     if not check.met:
-        raise RenewalError(f"Not every renewal rule is met: {check.summary()}.", status=409)
+        raise RenewalError(
+            _("Not every renewal rule is met: %(missing)s.") % {"missing": check.summary()},
+            status=409,
+        )
     if today < check.opens_on:
         raise RenewalError(
-            f"Renewal opens on {check.opens_on:%-d %B %Y}, {RENEWAL_OPENS_DAYS} days before "
-            "the certificate expires.",
+            _("Renewal opens on %(day)s, %(days)s days before the certificate expires.")
+            % {"day": f"{check.opens_on:%-d %B %Y}", "days": RENEWAL_OPENS_DAYS},
             status=409,
         )
     if today > check.closes_on:
         raise RenewalError(
-            "The renewal period ended on "
-            f"{check.closes_on:%-d %B %Y}. Ask a registrar about certifying again.",
+            _("The renewal period ended on %(day)s. Ask a registrar about certifying again.")
+            % {"day": f"{check.closes_on:%-d %B %Y}"},
             status=409,
         )
     version = old.credential_version
@@ -399,38 +406,39 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     snapshot = {name_: getattr(old, name_) for name_ in Certificate.SNAPSHOT_FIELDS}
     for fresh in ("uuid", "verification_code", "issued_on", "expires_on", "holder_name"):
         snapshot.pop(fresh)
-    old.status = Certificate.Status.REPLACED
-    old.replaced_at = timezone.now()
-    old.save(update_fields=["status", "replaced_at"])
-    new = Certificate(
-        trainee_id=old.trainee_id,
-        credential_version=version,
-        template_id=old.template_id,
-        route=Certificate.Route.AUTOMATIC,
-        verification_code=generate_verification_code(),
-        holder_name=name.name if name else old.holder_name,
-        issued_on=today,
-        expires_on=_add_months(today, version.validity_months or 24),
-        **snapshot,
-    )
-    new.full_clean()
-    new.save()
-    Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
-    old.replaced_by = new
-    _set_bit(old)  # the old credential reads as no longer current in the status list
+
+    def renewed_copy(old):
+        # Saved after the old one leaves "issued": one active certificate per credential.
+        new = Certificate(
+            trainee_id=old.trainee_id,
+            credential_version=version,
+            template_id=old.template_id,
+            route=Certificate.Route.AUTOMATIC,
+            verification_code=generate_verification_code(),
+            holder_name=name.name if name else old.holder_name,
+            issued_on=today,
+            expires_on=_add_months(today, version.validity_months or 24),
+            **snapshot,
+        )
+        new.full_clean()
+        new.save()
+        ContinuingEducation.objects.filter(pk__in=used).update(used_for=new)
+        return new
+
     used = [record.pk for record in check.records]
-    ContinuingEducation.objects.filter(pk__in=used).update(used_for=new)
-    record_event(
+    new = transition_certificate(
+        old,
+        move="renew",
         actor=actor,
-        action="certificate.renewed",
-        obj=old,
+        changes={"status": Certificate.Status.REPLACED, "replaced_at": timezone.now()},
         before={"status": Certificate.Status.ISSUED, "expires_on": old.expires_on},
         after={
-            "status": old.status,
-            "replaced_by": new.pk,
+            "status": Certificate.Status.REPLACED,
             "ce_records": used,
             "checklist": {item.key: str(item.done) for item in check.items},
         },
+        successor=renewed_copy,
+        error=RenewalError,
     )
     record_event(
         actor=actor,
@@ -440,5 +448,4 @@ def renew_certificate(*, actor, certificate_id: int, today: date | None = None) 
     )
     carry_shares_forward(certificate=old, actor=actor)
     enqueue_task(render_certificate_task, new.pk)
-    certificate_changed.send(sender=Certificate, certificate=old, change="replaced")
     return new

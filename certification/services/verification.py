@@ -6,9 +6,10 @@ indistinguishable: `find_certificate` returns None for all of them."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+
+from lms.site import absolute_url
 
 from ..models import Certificate
 from .certificates import normalise_code
@@ -112,15 +113,11 @@ def find_certificates(codes) -> dict[str, Certificate]:
     return {c.verification_code: c for c in found}
 
 
-def _site() -> str:
-    return settings.SITE_URL.rstrip("/")
-
-
 def _alignment(item: dict) -> dict:
     """A competency on the certificate, with its stable public framework page."""
     framework, _sep, code = str(item.get("code", "")).partition("/")
     url = (
-        _site() + reverse("frameworks:node", kwargs={"framework": framework, "code": code})
+        absolute_url(reverse("frameworks:node", kwargs={"framework": framework, "code": code}))
         if framework and code
         else ""
     )

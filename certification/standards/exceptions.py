@@ -1,7 +1,9 @@
-"""Errors raised by the standards services."""
+"""Errors raised by the standards services: a message fit to show, and an HTTP status."""
+
+from lms.exceptions import ServiceError
 
 
-class StandardsError(Exception):
+class StandardsError(ServiceError):
     """A standards action that cannot be taken; the message says why."""
 
 

@@ -20,6 +20,7 @@ from .questions import (
     TrueFalseQuestion,
     WrittenResponseQuestion,
     question_class,
+    snapshot_class,
 )
 from .quizzes import Accommodation, Attempt, Mark, QuizPage, QuizQuestion, Response
 
@@ -43,6 +44,7 @@ __all__ = [
     "TrueFalseQuestion",
     "WrittenResponseQuestion",
     "question_class",
+    "snapshot_class",
     "Cohort",
     "ContentNoteChoice",
     "CourseIndexPage",

@@ -8,7 +8,14 @@ Each type knows three things about itself:
 - `grade_snapshot(snapshot, answer)`: a `Grade` with a score from 0 to 1, feedback, and
   whether a trainer must mark it.
 `Question.grade(answer)` grades against the question as it is now. Types register themselves
-by `type_key` so an attempt can grade a snapshot without the live row.
+by `type_key` so an attempt can grade a snapshot without the live row: `snapshot_class(snapshot)`
+is the one way from a frozen snapshot back to its type.
+
+Everything else that differs by type is a method here too, never an `if kind == ...` at the
+caller: reading the answer from a form (`payload_from_form`) and writing it back
+(`form_fields`), showing a refused answer again (`redisplay_value`), the options it counts
+(`has_options`, `snapshot_options`, `chosen_option_ids`), and the key (`answer_key`) or a
+random valid answer (`random_answer`) for demos, load data, benchmarks and tests.
 """
 
 from __future__ import annotations
@@ -130,6 +137,7 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
     type_key = ""
     type_label = ""
     auto_graded = True
+    has_options = False  # item statistics count how often each option was chosen
 
     title = models.CharField(
         _("short name"),
@@ -241,6 +249,45 @@ class Question(PolymorphicModel, ClusterableModel, index.Indexed):
         return values if len(values) != 1 else values[0]
 
     @classmethod
+    def form_fields(cls, answer, prefix: str) -> list[tuple[str, str]]:
+        """The form fields (name, value) that `payload_from_form` reads back as `answer` (a
+        validated answer): what the attempt page would send for it."""
+        if answer in (None, "", []):
+            return []
+        values = answer if isinstance(answer, list) else [answer]
+        return [(prefix, str(value)) for value in values]
+
+    @classmethod
+    def redisplay_value(cls, post, prefix: str):
+        """What the learner sent for a refused answer, shaped for the question template, so
+        the page comes back exactly as they left it."""
+        return post.get(prefix)
+
+    @classmethod
+    def snapshot_options(cls, snapshot: dict) -> list[tuple[str, str, bool]]:
+        """(id, text, correct) of every option a learner could choose; [] for types without
+        options (`has_options` False)."""
+        return []
+
+    @classmethod
+    def chosen_option_ids(cls, answer) -> list[str]:
+        """The option ids a saved (validated) answer picked; [] for types without options."""
+        return []
+
+    @classmethod
+    def answer_key(cls, snapshot: dict, order: dict, *, written: str = "") -> object:
+        """The validated answer that earns every automatically graded point of the item as the
+        attempt shows it (`order`); `written` is the text for a written part."""
+        raise NotImplementedError
+
+    @classmethod
+    def random_answer(
+        cls, snapshot: dict, order: dict, rng: random.Random, *, written: str = ""
+    ) -> object:
+        """A valid answer picked with `rng`, right or wrong, for load data."""
+        raise NotImplementedError
+
+    @classmethod
     def learner_template(cls) -> str:
         return f"courses/questions/{cls.type_key}.html"
 
@@ -251,6 +298,24 @@ def _ids(snapshot, key="options"):
 
 def _option_text(snapshot, key="options"):
     return {item["id"]: item["text"] for item in snapshot[key]}
+
+
+def _correct_ids(snapshot):
+    return [item["id"] for item in snapshot["options"] if item["correct"]]
+
+
+def _rank_fields(answer, prefix):
+    """Rank selects for an ordered list of ids: `<prefix>-<id>` holds its position (1 first)."""
+    return [(f"{prefix}-{item}", str(rank)) for rank, item in enumerate(answer or [], start=1)]
+
+
+def _ranks_sent(post, prefix):
+    """The positions a learner typed into rank selects, the unreadable ones left out."""
+    return {
+        key[len(prefix) + 1 :]: rank
+        for key, value in post.items()
+        if key.startswith(prefix + "-") and (rank := small_int(value)) is not None
+    }
 
 
 def _as_list(payload):
@@ -268,6 +333,7 @@ class SingleChoiceQuestion(Question):
 
     type_key = "single_choice"
     type_label = _("Single choice")
+    has_options = True
 
     options = StreamField([("option", OptionBlock())], verbose_name=_("options"))
 
@@ -317,6 +383,25 @@ class SingleChoiceQuestion(Question):
         correct = bool(chosen and chosen["correct"])
         return Grade(1.0 if correct else 0.0, chosen["feedback"] if chosen else "", correct=correct)
 
+    @classmethod
+    def snapshot_options(cls, snapshot):
+        return [
+            (o["id"], o.get("text", ""), bool(o.get("correct")))
+            for o in snapshot.get("options") or []
+        ]
+
+    @classmethod
+    def chosen_option_ids(cls, answer):
+        return [] if answer is None else [answer]
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return _correct_ids(snapshot)[0]
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        return rng.choice(_ids(snapshot))
+
 
 class MultipleResponseQuestion(Question):
     """Several correct options. Score = (correct picks - wrong picks) / number correct,
@@ -324,6 +409,7 @@ class MultipleResponseQuestion(Question):
 
     type_key = "multiple_response"
     type_label = _("Multiple response")
+    has_options = True
 
     options = StreamField([("option", OptionBlock())], verbose_name=_("options"))
 
@@ -335,6 +421,24 @@ class MultipleResponseQuestion(Question):
     snapshot_content = SingleChoiceQuestion.snapshot_content
     shuffle = SingleChoiceQuestion.shuffle
     public_view = SingleChoiceQuestion.public_view
+    snapshot_options = SingleChoiceQuestion.snapshot_options
+
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return post.getlist(prefix)
+
+    @classmethod
+    def chosen_option_ids(cls, answer):
+        return [] if answer is None else list(answer)
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return sorted(_correct_ids(snapshot))
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        picked = [o["id"] for o in snapshot["options"] if rng.random() < 0.5]
+        return sorted(picked) or [snapshot["options"][0]["id"]]
 
     @classmethod
     def validate_answer(cls, snapshot, payload):
@@ -364,6 +468,7 @@ class TrueFalseQuestion(Question):
 
     type_key = "true_false"
     type_label = _("True or false")
+    has_options = True
 
     correct_answer = models.BooleanField(_("the statement is true"))
     explanation = models.TextField(_("explanation"), blank=True)
@@ -398,6 +503,31 @@ class TrueFalseQuestion(Question):
     def grade_snapshot(cls, snapshot, answer, order=None):
         correct = answer is not None and answer == snapshot["answer"]
         return Grade(1.0 if correct else 0.0, snapshot["explanation"], correct=correct)
+
+    @classmethod
+    def form_fields(cls, answer, prefix):
+        return [] if answer is None else [(prefix, "true" if answer else "false")]
+
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return {"true": True, "false": False}.get(post.get(prefix, ""))
+
+    @classmethod
+    def snapshot_options(cls, snapshot):
+        answer = bool(snapshot.get("answer"))
+        return [("true", str(_("True")), answer), ("false", str(_("False")), not answer)]
+
+    @classmethod
+    def chosen_option_ids(cls, answer):
+        return [] if answer is None else ["true" if answer else "false"]
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return bool(snapshot["answer"])
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        return rng.random() < 0.5
 
 
 class OrderingQuestion(Question):
@@ -470,6 +600,24 @@ class OrderingQuestion(Question):
         pairs = sum(1 for a, b in zip(key, key[1:], strict=False) if position[b] == position[a] + 1)
         score = pairs / (len(key) - 1)
         return Grade(score, "", correct=answer == key, details={"pairs": pairs})
+
+    @classmethod
+    def form_fields(cls, answer, prefix):
+        return _rank_fields(answer, prefix)
+
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return _ranks_sent(post, prefix)
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return _ids(snapshot, "items")
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        ids = _ids(snapshot, "items")
+        rng.shuffle(ids)
+        return ids
 
 
 class MatchingQuestion(Question):
@@ -555,6 +703,32 @@ class MatchingQuestion(Question):
             details={"matched": matched},
         )
 
+    @classmethod
+    def form_fields(cls, answer, prefix):
+        return [(f"{prefix}-{left}", right) for left, right in (answer or {}).items()]
+
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return cls.payload_from_form(post, prefix)
+
+    @classmethod
+    def _answer_matching(cls, snapshot, order, targets):
+        # A right-hand answer is named by its place in the attempt's shuffled list (`r<n>`).
+        pair_ids = [p["id"] for p in snapshot["pairs"]]
+        rights = order.get("right") or pair_ids
+        return {
+            left: f"r{rights.index(target)}" for left, target in zip(pair_ids, targets, strict=True)
+        }
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return cls._answer_matching(snapshot, order, [p["id"] for p in snapshot["pairs"]])
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        pair_ids = [p["id"] for p in snapshot["pairs"]]
+        return cls._answer_matching(snapshot, order, rng.sample(pair_ids, len(pair_ids)))
+
 
 class ScenarioJudgementQuestion(Question):
     """A short case with options to rank from most to least appropriate. Score:
@@ -611,6 +785,19 @@ class ScenarioJudgementQuestion(Question):
         worst = (n * n) // 2
         score = 1 - distance / worst if worst else 1.0
         return Grade(score, "", correct=distance == 0, details={"distance": distance})
+
+    form_fields = OrderingQuestion.form_fields
+    redisplay_value = OrderingQuestion.redisplay_value
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return _ids(snapshot)
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        ids = _ids(snapshot)
+        rng.shuffle(ids)
+        return ids
 
 
 class RubricMixin:
@@ -684,6 +871,18 @@ class WrittenResponseQuestion(RubricMixin, Question):
             return Grade(0.0, "", needs_marking=False)
         return Grade(0.0, "", needs_marking=True)
 
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return post.get(prefix, "")
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return written
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        return written
+
 
 class ChoiceWithJustificationQuestion(RubricMixin, Question):
     """A choice plus a required written reason. The choice is graded at once and is worth
@@ -692,6 +891,7 @@ class ChoiceWithJustificationQuestion(RubricMixin, Question):
     type_key = "choice_with_justification"
     type_label = _("Choice with justification")
     auto_graded = False
+    has_options = True
 
     options = StreamField([("option", OptionBlock())], verbose_name=_("options"))
     justification_prompt = models.CharField(
@@ -758,6 +958,43 @@ class ChoiceWithJustificationQuestion(RubricMixin, Question):
             correct=choice.correct,
         )
 
+    @classmethod
+    def form_fields(cls, answer, prefix):
+        if not answer:
+            return []
+        return [
+            (f"{prefix}-choice", answer.get("choice") or ""),
+            (f"{prefix}-reason", answer.get("reason") or ""),
+        ]
+
+    @classmethod
+    def redisplay_value(cls, post, prefix):
+        return {
+            "choice": post.get(prefix + "-choice", ""),
+            "reason": post.get(prefix + "-reason", ""),
+        }
+
+    snapshot_options = SingleChoiceQuestion.snapshot_options
+
+    @classmethod
+    def chosen_option_ids(cls, answer):
+        choice = answer.get("choice") if isinstance(answer, dict) else None
+        return [choice] if choice else []
+
+    @classmethod
+    def answer_key(cls, snapshot, order, *, written=""):
+        return {"choice": _correct_ids(snapshot)[0], "reason": written}
+
+    @classmethod
+    def random_answer(cls, snapshot, order, rng, *, written=""):
+        return {"choice": rng.choice(_ids(snapshot)), "reason": written}
+
 
 def question_class(type_key: str) -> type[Question]:
     return QUESTION_TYPES[type_key]
+
+
+def snapshot_class(snapshot: dict) -> type[Question]:
+    """The question type a frozen snapshot belongs to (it carries its `type_key`), so code that
+    holds only an attempt's snapshot asks the type rather than switching on its name."""
+    return QUESTION_TYPES[snapshot["type"]]

@@ -34,7 +34,7 @@ from ..models import (
     Question,
     QuizPage,
     Response,
-    question_class,
+    snapshot_class,
 )
 from ..models.questions import rubric_max
 from .learning import lock_enrolment, refresh_course_completion
@@ -185,7 +185,7 @@ def save_answer(*, user, key, position: int, payload, check: bool = False) -> Re
     response = Response.objects.get(attempt=attempt, position=position)
     if response.checked:
         raise AnswerLockedError()
-    cls = question_class(item["snapshot"]["type"])
+    cls = snapshot_class(item["snapshot"])
     response.answer = cls.validate_answer(item["snapshot"], payload)
     update = ["answer", "saved_at"]
     if check and attempt.quiz.feedback_timing == QuizPage.FeedbackTiming.AFTER_EACH:
@@ -224,7 +224,7 @@ def save_answers(
             errors[position] = str(AnswerLockedError.message)
             continue
         item = attempt.items[position]
-        cls = question_class(item["snapshot"]["type"])
+        cls = snapshot_class(item["snapshot"])
         try:
             response.answer = cls.validate_answer(item["snapshot"], payload)
         except AnswerError as error:
@@ -244,7 +244,7 @@ def save_answers(
 
 
 def grade_response(item: dict, response: Response):
-    cls = question_class(item["snapshot"]["type"])
+    cls = snapshot_class(item["snapshot"])
     return cls.grade_snapshot(item["snapshot"], response.answer, item["order"])
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..exceptions import (
     CohortOnlyError,
@@ -150,7 +151,7 @@ def record_visit(*, user, lesson: LessonPage, enrolment: Enrolment, progress) ->
 def save_position(*, user, lesson: LessonPage, position: str) -> LessonProgress:
     """Remember the block the learner reached in a lesson."""
     enrolment = _locked_enrolment(user=user, lesson=lesson)
-    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     if progress.position != position:
         progress.position = position[:64]
         progress.save(update_fields=["position", "updated_at"])
@@ -173,7 +174,7 @@ def complete_lesson(*, user, lesson: LessonPage) -> CompletionResult:
     """Mark a lesson done, once. When it is the last one, complete the course, once, with
     its time. The enrolment row lock makes two simultaneous requests take turns."""
     enrolment = _locked_enrolment(user=user, lesson=lesson)
-    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     newly = progress.completed_at is None
     now = timezone.now()
     if newly:
@@ -245,14 +246,14 @@ def _block_ids(lesson: LessonPage, block_type: str) -> dict[str, object]:
 def choose_at_content_note(*, user, lesson: LessonPage, block_id: str, choice: str):
     """Record the learner's choice at a content note (and their place, at the note)."""
     if block_id not in _block_ids(lesson, "content_note"):
-        raise LessonError("That content note is not part of this lesson.")
+        raise LessonError(_("That content note is not part of this lesson."))
     if choice not in ContentNoteChoice.Choice.values:
-        raise LessonError("Choose continue, skip for now, or take a break.")
+        raise LessonError(_("Choose continue, skip for now, or take a break."))
     _locked_enrolment(user=user, lesson=lesson)
     ContentNoteChoice.objects.update_or_create(
         user=user, lesson=lesson, block_id=block_id, defaults={"choice": choice}
     )
-    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     progress.position = block_id
     progress.save(update_fields=["position", "updated_at"])
 
@@ -262,18 +263,21 @@ def save_reflection(*, user, lesson: LessonPage, block_id: str, text: str) -> Re
     """Save the learner's private answer to a reflection prompt; an empty answer deletes it."""
     blocks = _block_ids(lesson, "reflection")
     if block_id not in blocks:
-        raise LessonError("That reflection prompt is not part of this lesson.")
+        raise LessonError(_("That reflection prompt is not part of this lesson."))
     text = text.strip()
     if len(text) > REFLECTION_MAX_CHARS:
         raise LessonError(
-            f"Your reflection is {len(text):,} characters long; the limit is "
-            f"{REFLECTION_MAX_CHARS:,}. Shorten it and save again: your text is still here."
+            _(
+                "Your reflection is %(n)s characters long; the limit is %(max)s. Shorten it "
+                "and save again: your text is still here."
+            )
+            % {"n": f"{len(text):,}", "max": f"{REFLECTION_MAX_CHARS:,}"}
         )
     _locked_enrolment(user=user, lesson=lesson)
     if not text:
         Reflection.objects.filter(user=user, lesson=lesson, block_id=block_id).delete()
         return None
-    reflection, _ = Reflection.objects.update_or_create(
+    reflection, _created = Reflection.objects.update_or_create(
         user=user,
         lesson=lesson,
         block_id=block_id,
@@ -284,5 +288,5 @@ def save_reflection(*, user, lesson: LessonPage, block_id: str, text: str) -> Re
 
 def delete_reflection(*, user, reflection_id: int) -> bool:
     """Delete one of the learner's own reflections. Returns whether one was deleted."""
-    deleted, _ = Reflection.objects.filter(user=user, pk=reflection_id).delete()
+    deleted, _by_model = Reflection.objects.filter(user=user, pk=reflection_id).delete()
     return bool(deleted)

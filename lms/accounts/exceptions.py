@@ -2,14 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.exceptions import ServiceError
 
-class AccountsError(Exception):
-    status = 400  # the HTTP status a view answers with
+
+class AccountsError(ServiceError):
     message = _("Something went wrong with your account request.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class InvitationInvalidError(AccountsError):

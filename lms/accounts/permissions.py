@@ -1,7 +1,7 @@
 """Who may do what with people and organisations. Views, admin and exports ask here."""
 
 from .models import Membership
-from .roles import REGISTRARS
+from .roles import REGISTRARS, TRAINERS
 
 
 def has_role(user, role, organisation=None) -> bool:
@@ -14,6 +14,27 @@ def has_role(user, role, organisation=None) -> bool:
     return memberships.exists()
 
 
+def has_staff_role(user, group: str) -> bool:
+    """Active superusers, and active members of the staff group `group` (roles.TRAINERS,
+    roles.REGISTRARS): the site-wide roles `sync_roles` keeps."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=group).exists()
+
+
+def is_registrar(user) -> bool:
+    """The one answer to "is a registrar": the Registrars group, and superusers."""
+    return has_staff_role(user, REGISTRARS)
+
+
+def is_trainer(user) -> bool:
+    """The one answer to "is a trainer": the Trainers group (site-wide), a trainer of an
+    organisation, and superusers."""
+    return has_staff_role(user, TRAINERS) or (
+        user.is_authenticated and user.is_active and has_role(user, Membership.Role.TRAINER)
+    )
+
+
 def can_manage_organisation(user, organisation) -> bool:
     """Organisation admins manage members and invitations of their own organisation;
     superusers manage every organisation."""
@@ -22,10 +43,3 @@ def can_manage_organisation(user, organisation) -> bool:
     if user.is_superuser:
         return True
     return has_role(user, Membership.Role.ORG_ADMIN, organisation)
-
-
-def is_registrar(user) -> bool:
-    """Registrars (the group) and superusers, while their account is active."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=REGISTRARS).exists()

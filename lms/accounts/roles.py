@@ -1,6 +1,7 @@
 """Wagtail groups for staff roles, as data. `python manage.py sync_roles` applies them.
 
-Trainers author curricula and run cohorts; registrars manage organisations, credentials and
+Trainers author curricula and run the cohorts of the organisations they teach for;
+registrars manage organisations, cohorts (and who teaches them), credentials and
 certificates. Neither may change site settings or user accounts (that stays with superusers).
 Later apps add their permissions here so one command keeps every site in step.
 """
@@ -42,7 +43,8 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
-        "courses.add_cohort",
+        # Cohorts of the organisations they teach for (courses/permissions.py scopes them).
+        # No add_cohort: who teaches a cohort is set by an organisation admin or a registrar.
         "courses.change_cohort",
         "courses.view_cohort",
         # The question bank: the base model (the all-questions listing) and each type.
@@ -72,6 +74,10 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "certification.view_certificatetemplate",
         "certification.add_certificate",
         "certification.view_certificate",
+        # Cohorts of every provider: registrars set them up and choose their trainers.
+        "courses.add_cohort",
+        "courses.change_cohort",
+        "courses.view_cohort",
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.view_organisation",

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lms.site import absolute_url
+
 from . import totp
 from .exceptions import (
     InvitationEmailMismatchError,
@@ -19,6 +21,7 @@ from .exceptions import (
     TwoFactorError,
 )
 from .models import Invitation, Membership, Organisation, TOTPDevice, User
+from .permissions import is_registrar
 
 
 def register_trainee(
@@ -90,7 +93,7 @@ def send_invitation(*, invitation_id: int) -> bool:
             return False
         context = {
             "invitation": invitation,
-            "url": settings.SITE_URL.rstrip("/") + invitation.get_absolute_url(),
+            "url": absolute_url(invitation.get_absolute_url()),
         }
         # The subject names the organisation only: never anything about the person.
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
@@ -209,7 +212,7 @@ def requires_two_factor(user) -> bool:
     issue and sign records others rely on."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.groups.filter(name="Registrars").exists():
+    if is_registrar(user):
         return True
     return user.memberships.filter(role=Membership.Role.SUPERVISOR).exists()
 

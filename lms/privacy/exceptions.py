@@ -1,14 +1,14 @@
-"""Errors raised by privacy services; each carries a message fit to show and an HTTP status."""
+"""Errors raised by privacy services: a message fit to show, and an HTTP status."""
+
+from lms.exceptions import ServiceError
 
 
-class PrivacyError(Exception):
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.message, self.status = message, status
+class PrivacyError(ServiceError):
+    """A privacy action that cannot be taken; the message is fit to show."""
 
 
 class DataRightsError(PrivacyError):
-    """An export or erasure step that cannot be taken."""
+    """A data-rights request that cannot be taken; the message is fit to show."""
 
 
 class WellbeingError(PrivacyError):

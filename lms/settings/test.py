@@ -39,9 +39,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests sign staff and supervisors in directly; the two-factor tests switch this on.
 PEERPATH_REQUIRE_TWO_FACTOR = False
 # A worker started by a test may route the tasks it queues itself (a PDF after issuing) to the
-# test's private queue, and may hold a render open so the test can kill it mid-render.
+# test's private queue. (Holding a render open is a hook of tests/celery_test_app.py.)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PEERPATH_TEST_QUEUE", "celery")
-PEERPATH_TEST_RENDER_DELAY_SECONDS = float(os.environ.get("PEERPATH_TEST_RENDER_DELAY", "0"))
 # A fixed Open Badges signing key for tests only (a known seed; never used anywhere else).
 PEERPATH_SIGNING_KEY = os.environ.get(
     "PEERPATH_SIGNING_KEY", "z3u2RDpgFe6Voz19gxWsBkueKj6XiuC9w1bSBT4FTowsWk6A"

@@ -219,3 +219,103 @@ def test_erasure_keeps_only_the_minimal_certificate_record(issued, registrar):
     assert not default_storage.exists(pdf_name)
     assert issued.pdf_sha256 and issued.verification_code  # the minimal record stays
     assert services.find_certificate(issued.verification_code) is None
+
+
+def _events(certificate):
+    return list(
+        AuditEvent.objects.filter(
+            object_type="certification.certificate", object_id=str(certificate.pk)
+        ).values_list("action", flat=True)
+    )
+
+
+def test_an_illegal_move_is_refused_with_a_clear_error_and_writes_nothing(issued):
+    """The allowed-moves table guards every status change: reinstating a certificate that is
+    not suspended, or suspending a revoked one, is refused before anything is written (no
+    field, no audit event, no status-list bit, no change signal)."""
+    from certification.exceptions import CertificationError
+    from certification.services.lifecycle import LifecycleError, transition_certificate
+    from certification.signals import certificate_changed
+
+    registrar = UserFactory(is_staff=True, is_superuser=True)
+    heard = []
+    certificate_changed.connect(
+        lambda **kw: heard.append(kw["change"]), weak=False, dispatch_uid="t"
+    )
+    try:
+        events_before = AuditEvent.objects.count()
+        with pytest.raises(LifecycleError, match="Only a suspended certificate can be reinstated"):
+            services.reinstate_certificate(registrar=registrar, certificate_id=issued.pk)
+        certificate = Certificate.objects.get(pk=issued.pk)
+        with pytest.raises(CertificationError) as refused:
+            transition_certificate(
+                certificate,
+                move="reinstate",
+                actor=registrar,
+                changes={"status": Certificate.Status.REVOKED, "revocation_reason": "x"},
+            )
+        assert refused.value.status == 409
+        assert certificate.revocation_reason == ""  # not even the instance was touched
+        services.revoke_certificate(registrar=registrar, certificate_id=issued.pk, reason="Why.")
+        listed = services.signed_status_list()
+        events_after_revoke = AuditEvent.objects.count()
+        with pytest.raises(LifecycleError, match="Only an issued, unsuspended certificate"):
+            services.suspend_certificate(registrar=registrar, certificate_id=issued.pk, reason="x")
+        with pytest.raises(LifecycleError, match="Only an issued certificate can be replaced"):
+            services.replace_certificate(actor=registrar, certificate_id=issued.pk, reason="x")
+    finally:
+        certificate_changed.disconnect(dispatch_uid="t")
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.REVOKED and issued.suspended_at is None
+    assert issued.replaced_by is None and Certificate.objects.count() == 1
+    assert events_after_revoke == events_before + 1
+    assert AuditEvent.objects.count() == events_after_revoke
+    assert services.signed_status_list() == listed
+    assert heard == ["revoked"]
+
+
+def test_each_legal_move_writes_exactly_one_audit_event(issued, django_capture_on_commit_callbacks):
+    registrar = UserFactory(is_staff=True, is_superuser=True)
+    holder = issued.trainee
+    moves = [
+        (
+            "certificate.suspended",
+            lambda: services.suspend_certificate(
+                registrar=registrar, certificate_id=issued.pk, reason="A complaint."
+            ),
+        ),
+        (
+            "certificate.reinstated",
+            lambda: services.reinstate_certificate(registrar=registrar, certificate_id=issued.pk),
+        ),
+        (
+            "certificate.hidden",
+            lambda: services.hide_certificate(holder=holder, certificate_id=issued.pk, hidden=True),
+        ),
+        (
+            "certificate.shown",
+            lambda: services.hide_certificate(
+                holder=holder, certificate_id=issued.pk, hidden=False
+            ),
+        ),
+        (
+            "certificate.replaced",
+            lambda: services.replace_certificate(
+                actor=registrar, certificate_id=issued.pk, reason="Typo."
+            ),
+        ),
+    ]
+    for action, move in moves:
+        before = _events(issued)
+        total = AuditEvent.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            move()
+        assert _events(issued) == [*before, action]
+        if action != "certificate.replaced":
+            assert AuditEvent.objects.count() == total + 1, action
+    # Hiding what is already hidden changes nothing and records nothing.
+    new = Certificate.objects.get(replaces=issued)
+    assert _events(new) == ["certificate.issued", "certificate.pdf_stored"]  # issue is a move
+    services.hide_certificate(holder=holder, certificate_id=new.pk, hidden=False)
+    services.revoke_certificate(registrar=registrar, certificate_id=new.pk, reason="Fraud.")
+    assert _events(new) == ["certificate.issued", "certificate.pdf_stored", "certificate.revoked"]

@@ -270,7 +270,8 @@ def test_the_holder_renews_a_new_certificate_replaces_the_old_with_a_new_expiry(
     renders = [c for c in callbacks if "render_certificate_task" in repr(c)]
     notices = [c for c in callbacks if "watchers_task" in repr(c)]
     assert len(renders) == 1 and len(notices) == 1
-    notices[0]()
+    with django_capture_on_commit_callbacks(execute=True):  # the notice goes via the outbox
+        notices[0]()
     [email] = mail.outbox
     assert email.to == ["tom@riverside.example"]
     assert "It was renewed" in email.body and new.grouped_code in email.body
@@ -319,3 +320,35 @@ def test_hours_count_toward_one_renewal_only():
     new.refresh_from_db()
     check = services.renewal_check(certificate=new)
     assert check.items[0].done == 0 and not check.met
+
+
+def test_renewing_writes_one_event_on_the_old_certificate_and_refuses_a_revoked_one(registrar):
+    """Renewal is one guarded move of the old certificate (one audit event naming its
+    successor); a revoked certificate is refused by the same table, writing nothing."""
+    certificate = issued_certificate("Jordan Avery Ellis")
+    expire_in(certificate, 5)
+    meet_the_rules(certificate.trainee)
+    before = list(
+        AuditEvent.objects.filter(
+            object_type="certification.certificate", object_id=str(certificate.pk)
+        )
+    )
+    new = services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
+    after = list(
+        AuditEvent.objects.filter(
+            object_type="certification.certificate", object_id=str(certificate.pk)
+        ).exclude(pk__in=[e.pk for e in before])
+    )
+    assert [e.action for e in after] == ["certificate.renewed"]
+    assert after[0].after["replaced_by"] == new.pk
+
+    revoked = issued_certificate("Sam Other")
+    expire_in(revoked, 5)
+    meet_the_rules(revoked.trainee)
+    services.revoke_certificate(registrar=registrar, certificate_id=revoked.pk, reason="Fraud.")
+    count = AuditEvent.objects.count()
+    with pytest.raises(RenewalError, match="Only an issued certificate can be renewed"):
+        services.renew_certificate(actor=registrar, certificate_id=revoked.pk)
+    assert AuditEvent.objects.count() == count
+    revoked.refresh_from_db()
+    assert revoked.status == "revoked" and revoked.replaced_by is None

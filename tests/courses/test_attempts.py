@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
-from courses.models import Attempt, Enrolment, Mark, QuizPage, Response
+from courses.models import Attempt, Enrolment, Mark, QuizPage, Response, snapshot_class
 from tests.courses.assessment_helpers import make_question, make_quiz
 from tests.factories import CohortFactory, EnrolmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+WRITTEN = "I would plan the ending together and hand over warmly."
 
 
 @pytest.fixture
@@ -49,30 +51,10 @@ def correct_form(attempt):
     """The form a learner who knows every answer would send."""
     data = {}
     for position, item in enumerate(attempt.items):
-        s, prefix = item["snapshot"], f"q{position}"
-        order = item["order"]
-        kind = s["type"]
-        if kind == "single_choice":
-            data[prefix] = next(o["id"] for o in s["options"] if o["correct"])
-        elif kind == "multiple_response":
-            data[prefix] = [o["id"] for o in s["options"] if o["correct"]]
-        elif kind == "true_false":
-            data[prefix] = "true" if s["answer"] else "false"
-        elif kind == "ordering":
-            for rank, it in enumerate(s["items"], start=1):
-                data[f"{prefix}-{it['id']}"] = str(rank)
-        elif kind == "scenario_judgement":
-            for rank, it in enumerate(s["options"], start=1):
-                data[f"{prefix}-{it['id']}"] = str(rank)
-        elif kind == "matching":
-            rights = order.get("right") or [p["id"] for p in s["pairs"]]
-            for pair in s["pairs"]:
-                data[f"{prefix}-{pair['id']}"] = f"r{rights.index(pair['id'])}"
-        elif kind == "written_response":
-            data[prefix] = "I would plan the ending together and hand over warmly."
-        elif kind == "choice_with_justification":
-            data[f"{prefix}-choice"] = next(o["id"] for o in s["options"] if o["correct"])
-            data[f"{prefix}-reason"] = "Policy keeps the relationship safe."
+        cls = snapshot_class(item["snapshot"])
+        key = cls.answer_key(item["snapshot"], item["order"], written=WRITTEN)
+        for name, value in cls.form_fields(key, f"q{position}"):
+            data.setdefault(name, []).append(value)
     return data
 
 

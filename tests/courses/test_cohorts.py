@@ -70,3 +70,15 @@ def test_cohort_report_is_only_for_its_trainer(client, cohort, trainee, organisa
 def test_cohort_report_needs_sign_in(client, cohort):
     response = client.get(reverse("teach:cohort_csv", args=[cohort.pk]))
     assert response.status_code == 302
+
+
+def test_the_progress_csv_neutralises_every_formula_start(client, trainer, cohort):
+    """The cohort export uses the strict check: a formula hidden behind spaces, or started
+    with | or %, is neutralised too (the old copy let these through)."""
+    for name in (" =cmd|' /C calc'!A0", "|calc", "%0A=1+1", "\t=1+1"):
+        cohort.learners.add(UserFactory(legal_name="Formula Learner", preferred_name=name))
+    client.force_login(trainer)
+    response = client.get(reverse("teach:cohort_csv", args=[cohort.pk]))
+    names = {row[0] for row in csv.reader(io.StringIO(response.content.decode()))}
+    for name in (" =cmd|' /C calc'!A0", "|calc", "%0A=1+1", "\t=1+1"):
+        assert "'" + name in names and name not in names, name

@@ -536,3 +536,21 @@ def test_large_quiz_statistics_are_computed_in_the_background(client, trainer, m
     _graded_attempts(quiz, questions, learner, trainer, 5, 1)
     assert "Working out the statistics" in client.get(url).content.decode()
     assert queued == [quiz.pk, quiz.pk]
+
+
+def test_the_statistics_csv_neutralises_formulas_behind_spaces_and_pipes(client, trainer, module):
+    """Titles and option texts go through the strict check (spaces, |, % before a formula)."""
+    questions = [
+        single_choice(" =HYPERLINK(1)", [("a", "|calc"), ("b", "%0A=1+1")], "a"),
+        true_false("Self-disclosure can help", True),
+        choice_with_justification("Referral", [("s", "Refer on"), ("t", "Handle alone")], "s"),
+    ]
+    quiz = make_quiz(module, "Formula quiz", questions)
+    _graded_attempts(quiz, questions, UserFactory(), trainer, 1, 4)
+    client.force_login(trainer)
+    response = client.get(reverse("teach:quiz_statistics_csv", args=[quiz.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    [first] = [r for r in rows if r["row"] == "item" and r["question_id"] == str(questions[0].pk)]
+    assert first["question"] == "' =HYPERLINK(1)"
+    options = {r["option"] for r in rows if r["row"] == "option" and r["item"] == first["item"]}
+    assert options == {"'|calc", "'%0A=1+1"}

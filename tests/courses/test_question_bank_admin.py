@@ -15,6 +15,7 @@ from courses.models import (
     QUESTION_TYPES,
     Accommodation,
     Attempt,
+    CoursePage,
     Question,
     Response,
     SingleChoiceQuestion,
@@ -23,6 +24,8 @@ from courses.models import (
 from lms.accounts.roles import QUESTION_MODELS, ROLE_GROUPS, TRAINERS
 from tests.factories import (
     QUESTION_FACTORIES,
+    CohortFactory,
+    MembershipFactory,
     QuizPageFactory,
     SingleChoiceQuestionFactory,
     TrueFalseQuestionFactory,
@@ -287,9 +290,18 @@ def test_chooser_searches_filters_and_labels_drafts(author_client):
     assert chosen["result"]["edit_url"] == reverse("question_true_false:edit", args=[draft.pk])
 
 
-def test_trainer_manages_accommodations_but_cannot_delete_them(client, trainer, site):
+def test_trainer_manages_accommodations_but_cannot_delete_them(client, trainer, organisation, site):
+    """For a learner of a cohort of the trainer's organisation, on a quiz of its course (an
+    accommodation for anyone else is refused: tests/courses/test_organisation_scoping.py)."""
     quiz = QuizPageFactory()
     learner = UserFactory()
+    MembershipFactory(user=learner, organisation=organisation, role="trainee")
+    cohort = CohortFactory(
+        course=CoursePage.objects.ancestor_of(quiz).get(),
+        trainer=trainer,
+        organisation=organisation,
+    )
+    cohort.learners.add(learner)
     client.force_login(trainer)
     response = client.post(
         reverse("accommodations:add"),

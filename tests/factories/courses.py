@@ -4,8 +4,9 @@ import factory
 from django.utils import timezone
 
 from courses.models import Cohort, CourseIndexPage, CoursePage, Enrolment, LessonPage, ModulePage
+from lms.accounts.models import Membership, Organisation
 
-from .accounts import UserFactory
+from .accounts import OrganisationFactory, UserFactory
 from .cms import WagtailPageFactory
 
 
@@ -63,14 +64,28 @@ class LessonPageFactory(WagtailPageFactory):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
+    """A cohort of a training provider, whose trainer teaches for that provider (a trainer
+    acts only on the cohorts of the organisations they teach for)."""
+
     class Meta:
         model = Cohort
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Cohort {n}")
     course = factory.SubFactory(CoursePageFactory)
     trainer = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.TRAINING_PROVIDER)
     start_date = factory.LazyFunction(lambda: timezone.localdate())
     end_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=60))
+
+    @factory.post_generation
+    def trainer_membership(cohort, create, extracted, **kwargs):
+        if create and cohort.organisation_id:
+            Membership.objects.get_or_create(
+                user=cohort.trainer,
+                organisation=cohort.organisation,
+                role=Membership.Role.TRAINER,
+            )
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from certification import services
 from certification.models import Certificate, CertificateTemplate
+from certification.practicum.services import notifications as notification_services
 from lms.audit.models import OutboxMessage
 from lms.audit.services import outbox
 from tests.certification.credential_helpers import make_credential
@@ -66,7 +67,7 @@ def test_with_the_broker_away_the_request_succeeds_and_the_sweeper_sends_later(
 ):
     # A real broker connection to a port nobody listens on: refused at once.
     away = sender_app(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
-    monkeypatch.setattr(outbox, "celery_app", lambda: away)
+    monkeypatch.setattr(outbox, "app", away)
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm_name(client, trainee)
     assert response.status_code == 302
@@ -106,3 +107,66 @@ def test_task_arguments_must_be_ids_or_codes(bad):
     with pytest.raises(ValueError, match="ids or codes"):
         outbox.enqueue_task(ISSUE, bad)
     assert not OutboxMessage.objects.exists()
+
+
+WATCHERS = "certification.tasks.notify_watchers_task"
+NOTICE = "certification.tasks.send_certificate_notice_task"
+PRACTICUM_EMAIL = "certification.tasks.email_notifications_task"
+
+
+def broker_away(monkeypatch):
+    """This process's broker is a port nobody listens on: every send is refused at once."""
+    away = sender_app(f"redis://127.0.0.1:{free_port()}/0", "nowhere")
+    monkeypatch.setattr(outbox, "app", away)
+
+
+def test_a_practicum_email_asked_for_while_the_broker_is_away_is_sent_by_the_sweeper(
+    trainee, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    broker_away(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.notify(
+            recipient=trainee, message="An entry was approved.", url="/practicum/"
+        )
+    [message] = OutboxMessage.objects.all()
+    assert (message.task, message.args, message.sent_at) == (PRACTICUM_EMAIL, [trainee.pk], None)
+    assert message.last_error == "OperationalError" and mailoutbox == []
+
+    monkeypatch.undo()  # the broker is back (in-process here)
+    assert outbox.relay_outbox(older_than=timedelta(0))["sent"] == 1
+    [email] = mailoutbox
+    assert email.to == [trainee.email]
+    assert OutboxMessage.objects.unsent().count() == 0
+
+
+def test_watcher_notices_of_a_revocation_while_the_broker_is_away_are_sent_by_the_sweeper(
+    registrar, monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
+    from tests.certification.org_helpers import employer, issued_certificate, member
+
+    riverside = employer()
+    member(riverside, "verifier", email="tom@riverside.example")
+    certificate = issued_certificate("Jordan Avery Ellis")
+    services.share_certificate(
+        holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
+    )
+    broker_away(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_certificate(
+            registrar=registrar, certificate_id=certificate.pk, reason="A private matter"
+        )
+    [message] = OutboxMessage.objects.filter(task=WATCHERS)
+    assert message.args == [certificate.pk, "revoked"] and message.sent_at is None
+    assert mailoutbox == []
+
+    # The sweeper sends it; the notice task it runs is an outbox message too, sent on commit.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.relay_outbox(older_than=timedelta(0))
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    [notice] = OutboxMessage.objects.filter(task=NOTICE)
+    assert notice.args == [certificate.pk, "revoked", riverside.pk] and notice.sent_at
+    [email] = [m for m in mailoutbox if m.to == ["tom@riverside.example"]]
+    assert certificate.grouped_code in email.body
+    assert OutboxMessage.objects.unsent().count() == 0

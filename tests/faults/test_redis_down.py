@@ -49,7 +49,7 @@ def test_redis_stopped_while_certificates_are_earned_loses_none_and_duplicates_n
     worker.wait_ready()
     # This process (the web server here) sends to the same private Redis and queue.
     sender = sender_app(private_redis.url, queue)
-    monkeypatch.setattr(outbox, "celery_app", lambda: sender)
+    monkeypatch.setattr(outbox, "app", sender)
 
     started = time.monotonic()
     private_redis.stop()

@@ -284,15 +284,22 @@ class Probe:
             w["trainee_a_email"] not in text and "Jordan" not in text,
             f"{status}",
         )
+        # Trainers do not set cohorts up: that chooses who teaches one, which is for an
+        # organisation admin or a registrar. B's trainer edits B's own cohort, whose form
+        # offers only B's trainees.
         status, head, text = outsider.get("/admin/cohorts/new/")
         self.check(
             area,
-            "B's cohort form offers no learner of provider A",
-            w["trainee_a_email"] not in text,
-            f"{status}",
+            "provider B's trainer cannot open the new-cohort form",
+            status in (302, 403, 404) and w["trainee_a_email"] not in text,
+            f"{status} {location(head)}",
         )
+        status, head, text = outsider.get(f"/admin/cohorts/edit/{w['cohort_b']}/")
         self.check(
-            area, "provider B's trainer may open the new-cohort form", status == 200, f"{status}"
+            area,
+            "B's cohort form offers no learner of provider A",
+            status == 200 and w["trainee_a_email"] not in text and "Jordan" not in text,
+            f"{status}",
         )
 
     # --- guessing --------------------------------------------------------------------------

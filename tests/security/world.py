@@ -1,7 +1,13 @@
 """One world for the access matrix: every person the matrix signs in as, and one object
 for every URL keyword of the project, built through the services and the existing
 factories and helpers. Text that identifies the trainee or is lived-experience data is
-kept in IDENTIFYING so the matrix can check that no denial shows it."""
+kept in IDENTIFYING so the matrix can check that no denial shows it.
+
+Two organisations of each kind: the roles belong to the first (provider Northside, host
+Harbour Lights, employer Riverside); the second (Southside, Eastgate Recovery Hub, Eastgate
+Employment) owns a twin of every organisation-owned object (`outside_objects`,
+`outside_kwargs`), with its own trainer, trainee, supervisor, admin and verifier, none of
+whom the matrix signs in as."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -36,10 +42,12 @@ from tests.factories import (
     QUESTION_FACTORIES,
     InvitationFactory,
     MembershipFactory,
+    OrganisationFactory,
     UserFactory,
     build_practicum,
     log_entry,
 )
+from tests.factories.practicum import QUALIFICATION
 
 ROLES = (
     "anonymous",
@@ -64,6 +72,9 @@ ENTRY_TEXT = "housing appointment"  # in every practicum entry log_entry() write
 WRITTEN_ANSWER = "I would plan the ending from my own first sessions in rehab"
 CE_EVIDENCE = "Ethics refresher attended in person"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+OUTSIDE_COHORT = "Southside winter cohort"
+OUTSIDE_TRAINEE = "Bo Beyond-Southside"
+OUTSIDE_ANSWER = "Southside answer about my own detox"
 
 
 @dataclass
@@ -73,6 +84,18 @@ class World:
     kwargs: dict  # URL keyword -> value
     identifying: list = field(default_factory=list)
     cached: dict = field(default_factory=dict)  # cache entries each test starts from
+    # The second organisation of each kind's twins of the objects above (same keys).
+    outside_objects: dict = field(default_factory=dict)
+    outside_kwargs: dict = field(default_factory=dict)
+    outside_markers: dict = field(default_factory=dict)  # text that shows an outside row
+
+    def outside(self) -> "World":
+        """This world with every organisation-owned object replaced by its outside twin."""
+        return World(
+            people=self.people,
+            objects={**self.objects, **self.outside_objects},
+            kwargs={**self.kwargs, **self.outside_kwargs},
+        )
 
     def reset_cache(self):
         """Rate limits and the like start afresh in every test; the roster stays."""
@@ -203,7 +226,7 @@ def build_world() -> World:
         }
     }
     # Wellbeing: a lived-experience statement shared with the supervisor, and a check-in.
-    from certification.services import wellbeing
+    from lms.privacy.services import wellbeing
 
     wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
     checkin = wellbeing.record_checkin(
@@ -224,6 +247,8 @@ def build_world() -> World:
         title="Placement handbook", file=SimpleUploadedFile("handbook.pdf", b"%PDF-1.4 test")
     )
     from certification.openbadges.keys import current_signing_key
+
+    outside = build_outside(course=course, quiz=quiz, written_quiz=written_quiz)
 
     people = {
         "anonymous": None,
@@ -313,5 +338,74 @@ def build_world() -> World:
         CHECKIN_NOTE,
     ]
     return World(
-        people=people, objects=objects, kwargs=kwargs, identifying=identifying, cached=cached
+        people=people,
+        objects=objects,
+        kwargs=kwargs,
+        identifying=identifying + [OUTSIDE_ANSWER],
+        cached=cached,
+        **outside,
     )
+
+
+def build_outside(*, course, quiz, written_quiz) -> dict:
+    """The second provider, host and employer, each with its people and a twin of every
+    object the first one owns: a cohort on the same course (only the organisation separates
+    it), a written answer waiting for marking, an accommodation, a placement with a draft
+    entry, an employer's roster."""
+    provider = OrganisationFactory(
+        name="Southside Peer Academy", slug="southside", kind=Organisation.Kind.TRAINING_PROVIDER
+    )
+    trainer = UserFactory(legal_name="Bea Southside", is_staff=True)
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    MembershipFactory(user=trainer, organisation=provider, role=Membership.Role.TRAINER)
+    trainee = UserFactory(legal_name=OUTSIDE_TRAINEE)
+    MembershipFactory(user=trainee, organisation=provider, role=Membership.Role.TRAINEE)
+    course_services.enrol_learner(user=trainee, course=course)
+    cohort = Cohort.objects.create(
+        name=OUTSIDE_COHORT,
+        course=course,
+        trainer=trainer,
+        organisation=provider,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + timedelta(days=60),
+    )
+    cohort.learners.add(trainee)
+    marked = course_services.start_attempt(user=trainee, quiz=written_quiz)
+    course_services.save_answer(user=trainee, key=marked.key, position=0, payload=OUTSIDE_ANSWER)
+    marked = course_services.submit_attempt(user=trainee, key=marked.key)
+    accommodation = Accommodation.objects.create(quiz=quiz, user=trainee, extra_minutes=15)
+
+    host = OrganisationFactory(
+        name="Eastgate Recovery Hub", slug="eastgate-hub", kind=Organisation.Kind.PLACEMENT_HOST
+    )
+    supervisor = member(host, role=Membership.Role.SUPERVISOR, legal_name="Sol Eastgate")
+    today = timezone.localdate()
+    placement = practicum_services.create_placement(
+        trainee=trainee,
+        host=host,
+        supervisor=supervisor,
+        qualification=QUALIFICATION,
+        starts_on=today - timedelta(days=40),
+        ends_on=today + timedelta(days=40),
+    )
+    for person in (trainee, supervisor):
+        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
+    placement.refresh_from_db()
+    draft = log_entry(placement, days_ago=8)
+
+    eastgate = employer(name="Eastgate Employment Service", slug="eastgate")
+    member(eastgate, role=Membership.Role.ORG_ADMIN, legal_name="Ezra Eastgate")
+    member(eastgate, role=Membership.Role.VERIFIER, legal_name="Vic Eastgate")
+    return {
+        "outside_objects": {"courses.cohort": cohort, "courses.accommodation": accommodation},
+        "outside_kwargs": {
+            "cohort_pk": cohort.pk,
+            "response_id": marked.responses.get().pk,
+            "attempt_id": marked.pk,
+            "placement_id": placement.pk,
+            "entry_id": draft.pk,
+            "approved_entry_id": draft.pk,
+            "slug": eastgate.slug,
+        },
+        "outside_markers": {"cohort": OUTSIDE_COHORT, "learner": OUTSIDE_TRAINEE},
+    }

@@ -1,10 +1,10 @@
 """Practicum notifications by email, without a flood: the first unsent notification goes out
-promptly (on commit, through Celery); anything that follows within a week waits for the
-weekly digest. Messages carry counts and states only, never descriptions or notes."""
+promptly (through the outbox, sent on commit, so a broker that is away only delays it);
+anything that follows within a week waits for the weekly digest. Messages carry counts and
+states only, never descriptions or notes."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lms.accounts.models import User
+from lms.audit.services.outbox import enqueue_task
+from lms.site import absolute_url
 
 from ..models import Notification
 
@@ -21,16 +23,17 @@ DIGEST_INTERVAL = timedelta(days=7)
 
 
 def notify(*, recipient, message: str, url: str) -> Notification:
-    """Record a notification and, once the transaction commits, ask for it to be emailed."""
+    """Record a notification and, in the same transaction, the outbox message that asks for it
+    to be emailed once the transaction commits."""
     from ..tasks import email_notifications_task
 
     note = Notification.objects.create(recipient=recipient, message=message, url=url)
-    email_notifications_task.delay_on_commit(recipient.pk)
+    enqueue_task(email_notifications_task, recipient.pk)
     return note
 
 
 def _send(recipient, notes, *, digest: bool) -> None:
-    base = settings.SITE_URL.rstrip("/")
+    base = absolute_url()
     context = {
         "recipient": recipient,
         "notes": [{"message": n.message, "url": base + n.url} for n in notes],

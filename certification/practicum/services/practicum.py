@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.audit.services.events import record_event
 from lms.privacy.identifying import identifying_details
@@ -52,11 +53,14 @@ def create_placement(
 ) -> Placement:
     """A placement with its first supervisor; the agreement is still to be accepted."""
     if supervisor.pk == trainee.pk:
-        raise PracticumError("A trainee cannot supervise their own placement.")
+        raise PracticumError(_("A trainee cannot supervise their own placement."))
     if not supervisor.memberships.filter(organisation=host, role="supervisor").exists():
         raise PracticumError(
-            f"{supervisor} does not have the supervisor role at {host}. Add it under "
-            "Organisations first."
+            _(
+                "%(supervisor)s does not have the supervisor role at %(host)s. Add it under "
+                "Organisations first."
+            )
+            % {"supervisor": supervisor, "host": host}
         )
     placement = Placement(
         trainee=trainee,
@@ -94,7 +98,7 @@ def accept_agreement(*, placement_id: int, user) -> Placement:
     """The trainee or one of the placement's supervisors accepts the supervision agreement."""
     placement = Placement.objects.select_for_update().filter(pk=placement_id).first()
     if placement is None:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     now = timezone.now()
     if user.pk == placement.trainee_id:
         if placement.trainee_agreed_at:
@@ -106,7 +110,7 @@ def accept_agreement(*, placement_id: int, user) -> Placement:
         placement.supervisor_agreed_at, placement.supervisor_agreed_by = now, user
         role = "supervisor"
     else:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     placement.save(
         update_fields=["trainee_agreed_at", "supervisor_agreed_at", "supervisor_agreed_by"]
     )
@@ -178,7 +182,7 @@ def save_entry(
         Placement.objects.select_for_update().filter(pk=placement_id, trainee=trainee).first()
     )
     if placement is None:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     entry = None
     if entry_id is not None:
         entry = (
@@ -187,7 +191,7 @@ def save_entry(
             .first()
         )
         if entry is None:
-            raise NotYourPlacementError("We could not find that entry.")
+            raise NotYourPlacementError(_("We could not find that entry."))
         if entry.status in (PracticumEntry.Status.APPROVED, PracticumEntry.Status.SUBMITTED):
             raise EntryLockedError(
                 "This entry is approved and locked; add a correction instead."
@@ -196,8 +200,10 @@ def save_entry(
             )
     if activity.counts_as_supervision:
         raise PracticumError(
-            "Supervision is recorded by your supervisor, so it is added to your hours for you. "
-            "Choose the activity you did."
+            _(
+                "Supervision is recorded by your supervisor, so it is added to your hours for you. "
+                "Choose the activity you did."
+            )
         )
     before = _entry_state(entry) if entry else {}
     _check_entry(
@@ -289,10 +295,12 @@ def _supervisor_entry(supervisor, entry_id) -> tuple[PracticumEntry, PlacementSu
         .first()
     )
     if entry is None:
-        raise NotYourPlacementError("We could not find that entry.")
+        raise NotYourPlacementError(_("We could not find that entry."))
     link = supervisor_link(entry.placement, supervisor)
     if entry.status != PracticumEntry.Status.SUBMITTED:
-        raise EntryLockedError("Only entries waiting for a decision can be approved or returned.")
+        raise EntryLockedError(
+            _("Only entries waiting for a decision can be approved or returned.")
+        )
     return entry, link
 
 
@@ -371,7 +379,7 @@ def return_entries(*, supervisor, entry_ids, comment: str) -> list[PracticumEntr
     """Return entries to the trainee with a comment saying what to change (all or none)."""
     comment = (comment or "").strip()
     if not comment:
-        raise PracticumError("Say what needs changing, so the trainee knows what to do.")
+        raise PracticumError(_("Say what needs changing, so the trainee knows what to do."))
     entries = [_return(supervisor, pk, comment) for pk in sorted(set(entry_ids))]
     _tell_trainees(entries, "returned")
     return entries
@@ -390,11 +398,11 @@ def correct_entry(*, trainee, entry_id: int, minutes: int, description: str) -> 
         .first()
     )
     if original is None:
-        raise NotYourPlacementError("We could not find that entry.")
+        raise NotYourPlacementError(_("We could not find that entry."))
     if not original.locked:
-        raise PracticumError("Only approved entries need corrections; edit this one instead.")
+        raise PracticumError(_("Only approved entries need corrections; edit this one instead."))
     if not 0 <= minutes <= MAX_MINUTES_PER_DAY:
-        raise PracticumError("The corrected duration must be between 0 and 16 hours.")
+        raise PracticumError(_("The corrected duration must be between 0 and 16 hours."))
     found = identifying_details(description)
     if found:
         raise PracticumError(

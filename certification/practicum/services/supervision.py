@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certification.standards.models import Competency
 from certification.standards.services.rules import SignOffRule, credential_rules
@@ -48,11 +49,11 @@ def supervisor_link(placement: Placement, supervisor, *, today=None):
         (x for x in placement.supervisor_links.all() if x.supervisor_id == supervisor.pk), None
     )
     if link is None:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     if placement.trainee_id == supervisor.pk:
-        raise PracticumError("You cannot approve or sign your own records.")
+        raise PracticumError(_("You cannot approve or sign your own records."))
     if not placement.open_for_signing(today):
-        raise PracticumError("This placement has ended and its sign-off period is over.")
+        raise PracticumError(_("This placement has ended and its sign-off period is over."))
     return link
 
 
@@ -69,7 +70,7 @@ def record_session(
     supervision entry to the trainee's hours."""
     placement = Placement.objects.select_for_update().filter(pk=placement_id).first()
     if placement is None:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     link = supervisor_link(placement, supervisor)
     problems = []
     if not placement.agreed:
@@ -161,7 +162,7 @@ def request_signoff(*, trainee, placement_id: int, competency_id: int, account: 
         .first()
     )
     if placement is None:
-        raise NotYourPlacementError("We could not find that placement.")
+        raise NotYourPlacementError(_("We could not find that placement."))
     competency = (
         Competency.objects.select_related("domain__framework")
         .filter(pk=competency_id, retired=False)
@@ -217,7 +218,7 @@ def rate_signoff(*, supervisor, request_id: int, rating: str, comment: str) -> S
         .first()
     )
     if request is None:
-        raise NotYourPlacementError("We could not find that request.")
+        raise NotYourPlacementError(_("We could not find that request."))
     link = supervisor_link(request.placement, supervisor)
     problems = []
     if rating not in Rating.values:

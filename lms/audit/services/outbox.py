@@ -15,6 +15,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from lms.celery import app
+
 from ..models.outbox import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -25,14 +27,6 @@ __all__ = ["enqueue_task", "relay_outbox"]
 # may show them.
 _CODE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 PRUNE_SENT_AFTER = timedelta(days=7)
-
-
-def celery_app():
-    """The Celery application messages are sent with (the project's; a fault test may
-    substitute one bound to its own broker)."""
-    from lms.celery import app
-
-    return app
 
 
 def _check_args(args: tuple) -> list:
@@ -56,7 +50,6 @@ def enqueue_task(task, *args) -> OutboxMessage:
 
 def _publish(name: str, args: list) -> None:
     """Hand one task to the broker, or run it here when there is none (eager mode)."""
-    app = celery_app()
     if app.conf.task_always_eager:
         # No broker (a first run, the tests): run it in-process, as `delay` would.
         app.tasks[name].apply_async(args=args)
@@ -80,7 +73,7 @@ def _mark(message_id: int, error: BaseException | None) -> None:
 
 def _send(message_id: int, name: str, args: list) -> bool:
     """Publish, then record the outcome. Returns whether the broker took it."""
-    eager = celery_app().conf.task_always_eager
+    eager = app.conf.task_always_eager
     try:
         _publish(name, args)
     except Exception as error:  # noqa: BLE001 - any failure leaves the row for the sweeper

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.accounts.models import ErasureRequest, Invitation, User
 from lms.audit.models import AuditEvent
@@ -207,11 +208,11 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
         .first()
     )
     if request is None:
-        raise DataRightsError("We could not find that request.", status=404)
+        raise DataRightsError(_("We could not find that request."), status=404)
     if request.status != ErasureRequest.Status.OPEN:
-        raise DataRightsError("This request is not open (already completed or withdrawn).", 409)
+        raise DataRightsError(_("This request is not open (already completed or withdrawn)."), 409)
     if request.user_id == registrar.pk:
-        raise DataRightsError("Another registrar must complete your own erasure request.", 403)
+        raise DataRightsError(_("Another registrar must complete your own erasure request."), 403)
     person = User.objects.select_for_update().get(pk=request.user_id)
     old_email = person.email
     counts = {}

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..exceptions import WellbeingError
 from ..models import LivedExperienceStatement, WellbeingCheckIn
@@ -41,7 +42,7 @@ def record_checkin(
 ) -> WellbeingCheckIn:
     """Record one check-in. Dates in the future are refused (a check-in is about now)."""
     if on > timezone.localdate():
-        raise WellbeingError("A check-in cannot be dated in the future.")
+        raise WellbeingError(_("A check-in cannot be dated in the future."))
     checkin = WellbeingCheckIn(
         trainee=trainee,
         date=on,
