@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: audit demo-code run serve test install install-dev check-system migrate seed worker beat lint format lock clean \
+.PHONY: audit demo-code run serve test test-fast install install-dev check-system migrate seed worker beat lint format lock clean \
 	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify \
 	bench-growth bench-learners bench-gunicorn soak probe
 
@@ -49,10 +49,20 @@ migrate: install
 seed: install
 	$(PY) manage.py seed_demo
 
-# The suite runs on every core (pytest-xdist); each file's tests stay on one worker.
+# The suite runs on every core (pytest-xdist). Each file's tests stay on one worker, except the
+# long fuzz and access-matrix files, whose tests are shared out; the longest go first
+# (tests/conftest.py: pytest_xdist_make_scheduler, pytest_collection_modifyitems).
 PYTEST_WORKERS ?= auto
+PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_DIST) $(PYTEST_ARGS)
+
+# The edit-run loop: everything but the browser, fault, fuzz, access-matrix and black-box
+# probe tests (which `make test` and CI run). A few minutes on two cores.
+test-fast: install-dev
+	$(VENV)/bin/pytest $(PYTEST_DIST) -m "not browser" --ignore=tests/faults \
+		--ignore=tests/fuzz --ignore=tests/security/test_access_matrix.py \
+		--ignore=tests/security/test_probe.py $(PYTEST_ARGS)
 
 # Benchmarks (not tests). `make bench` runs every scenario as one suite on PostgreSQL and
 # Redis (DATABASE_URL, REDIS_URL) and writes bench/results/<time>.json, .html and charts;

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -36,9 +35,7 @@ MEDIA_DIR = runner.WORK_DIR / "certificates-media"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.certificates", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("certificates", __doc__)
     parser.add_argument("--renders", type=int, default=300, help="renders for memory drift (300)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds (5)")
     parser.add_argument("--per-round", type=int, default=10, help="renders per round (10)")
@@ -70,50 +67,21 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def environment(database_url: str, redis_url: str) -> dict[str, str]:
-    """Production settings (bench.settings) with a throwaway key and the benchmark's files."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
+    """Production settings (bench.settings), Redis as cache and broker, the benchmark's files."""
+    return runner.site_environment(
+        database_url,
+        redis_url=redis_url,
+        broker=True,
         MEDIA_ROOT=str(MEDIA_DIR),
-        REDIS_URL=redis_url,
-        CELERY_BROKER_URL=redis_url,
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        PYTHONUNBUFFERED="1",
         LOG_LEVEL="WARNING",
     )
-    return env
-
-
-def redis_reachable(url: str) -> bool:
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 2):
-            return True
-    except OSError:
-        return False
 
 
 def rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         pages = int(handle.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def make_certificate():
@@ -383,20 +351,7 @@ def batch(args, env, *, processes: int) -> dict:
     log_path = runner.WORK_DIR / f"certificates-worker-{processes}.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "lms",
-                "worker",
-                "--pool=prefork",
-                f"--concurrency={processes}",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            runner.celery_worker_command(processes),
             cwd=runner.BASE_DIR,
             env=env,
             stdout=log,
@@ -471,7 +426,7 @@ def main(argv=None) -> int:
 
         shutil.rmtree(MEDIA_DIR)
     env = environment(database.url, args.redis_url)
-    setup_django(env)
+    runner.setup_django_in_process(env)
     harfbuzz = count_harfbuzz_subsets()
     certificate = make_certificate()
     print("Rendering: certificate vs a one-line document ...", flush=True)
@@ -500,7 +455,7 @@ def main(argv=None) -> int:
         "memory": memory,
     }
     if not args.skip_batch:
-        if not redis_reachable(args.redis_url):
+        if not runner.port_open(args.redis_url):
             raise runner.BenchError(
                 f"Redis is not reachable at {args.redis_url}: start redis-server, pass "
                 "--redis-url, or run with --skip-batch"

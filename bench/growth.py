@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -60,9 +59,7 @@ REPORT_LIMIT_S = 2.0  # at scale 100
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.growth", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("growth", __doc__)
     parser.add_argument("--scales", default="1,10", help="comma-separated (1,10; 1,10,100)")
     parser.add_argument("--rounds", type=int, default=20, help="requests per page (20)")
     parser.add_argument("--report-rounds", type=int, default=5, help="requests per report page (5)")
@@ -110,18 +107,9 @@ def _copy(template: runner.BenchDatabase, target: runner.BenchDatabase) -> None:
     import psycopg
     from psycopg import sql
 
-    config = dj_database_url.parse(target.url)
-    connect = {
-        "dbname": "postgres",
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "autocommit": True,
-    }
-    name = sql.Identifier(config["NAME"])
+    name = sql.Identifier(dj_database_url.parse(target.url)["NAME"])
     source = sql.Identifier(dj_database_url.parse(template.url)["NAME"])
-    with psycopg.connect(**{k: v for k, v in connect.items() if v is not None}) as conn:
+    with psycopg.connect(**target.connection_options("postgres")) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(name, source))
 
@@ -133,16 +121,9 @@ def _exists(database: runner.BenchDatabase) -> bool:
     import dj_database_url
     import psycopg
 
-    config = dj_database_url.parse(database.url)
-    connect = {
-        "dbname": config["NAME"],
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-    }
+    name = dj_database_url.parse(database.url)["NAME"]
     try:
-        psycopg.connect(**{k: v for k, v in connect.items() if v is not None}).close()
+        psycopg.connect(**database.connection_options(name)).close()
     except psycopg.OperationalError:
         return False
     return True
@@ -158,22 +139,16 @@ def _child(args: list[str], database_url: str) -> None:
 
 
 def setup_django(database_url: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
+    """Django in this process: a local cache, tasks in process, migrated by the template phase."""
+    env = runner.site_environment(
+        database_url,
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        REDIS_URL="",  # a local cache; tasks run in process
+        REDIS_URL="",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
         PEERPATH_VERIFY_RATE_LIMIT="1000000",  # one client asks for every certificate
     )
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    runner.setup_django_in_process(env, migrate=False)
 
 
 # --- Phases (child processes) ------------------------------------------------------------------

@@ -23,9 +23,7 @@ from .learners import BARE, environment, group_rss, prepare, redis_command
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.gunicorn_sweep", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("gunicorn_sweep", __doc__)
     parser.add_argument("--shapes", default="2x1,3x1,5x1,2x4,3x2", help="workers x threads")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=6, help="per endpoint per round")

@@ -25,10 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -44,9 +41,7 @@ BARE = "/healthz/"
 
 
 def parse_args(argv=None, *, name="learners", users=200, seconds=90.0) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog=f"python -m bench.{name}", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser(name, __doc__)
     parser.add_argument("--users", type=int, default=users, help=f"simulated learners ({users})")
     parser.add_argument(
         "--seconds", type=float, default=seconds, help=f"seconds of steady load ({seconds:g})"
@@ -81,21 +76,14 @@ def parse_args(argv=None, *, name="learners", users=200, seconds=90.0) -> argpar
 
 def environment(database_url: str, redis_url: str) -> dict[str, str]:
     """Production settings (bench.settings) on plain HTTP with Redis as cache and broker."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        REDIS_URL=redis_url,
-        CELERY_BROKER_URL=redis_url,
+    return runner.site_environment(
+        database_url,
+        redis_url=redis_url,
+        broker=True,
         MEDIA_ROOT=str(runner.WORK_DIR / "learners-media"),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def redis_command(url: str, command: bytes) -> bytes:
@@ -114,35 +102,14 @@ def redis_command(url: str, command: bytes) -> bytes:
 
 
 def prepare(env: dict, args) -> dict:
-    runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
-    output = runner.WORK_DIR / f"{args.name}-setup.json"
-    output.unlink(missing_ok=True)
-    log_path = runner.WORK_DIR / f"{args.name}-setup.log"
-    command = [sys.executable, "-m", "bench.learners_setup", "--output", str(output)]
-    command += ["--learners", str(args.users)]
-    with log_path.open("w") as log:
-        try:
-            result = subprocess.run(
-                command,
-                cwd=runner.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=SETUP_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise runner.BenchError(f"Setup took over {SETUP_TIMEOUT}s; see {log_path}") from error
-    if result.returncode != 0 or not output.exists():
-        tail = "\n".join(log_path.read_text().splitlines()[-30:])
-        raise runner.BenchError(f"Setup failed (see {log_path}):\n{tail}")
-    setup = json.loads(output.read_text())
-    setup["file"] = str(output)
-    print(
-        f"  set up in {sum(setup['timings_seconds'].values()):.0f}s: "
-        + ", ".join(f"{k} {v:g}s" for k, v in setup["timings_seconds"].items()),
-        flush=True,
+    setup = runner.run_setup(
+        "bench.learners_setup",
+        args.name,
+        env,
+        ["--learners", str(args.users)],
+        timeout=SETUP_TIMEOUT,
     )
+    setup["file"] = str(runner.WORK_DIR / f"{args.name}-setup.json")
     return setup
 
 
@@ -156,20 +123,7 @@ class CeleryWorker:
     def start(self) -> None:
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "lms",
-                    "worker",
-                    "--pool=prefork",
-                    f"--concurrency={self.processes}",
-                    "--loglevel=WARNING",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
+                runner.celery_worker_command(self.processes),
                 cwd=runner.BASE_DIR,
                 env=self.env,
                 stdout=log,
@@ -383,73 +337,57 @@ def main(argv=None, **defaults) -> int:
     args = parse_args(argv, **defaults)
     started = runner.utc_now()
     clock = time.monotonic()
-
-    def out_of_time(signum, frame):
-        raise runner.BenchError(f"Stopped: the run passed its time limit of {args.time_limit:.0f}s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.signal(signal.SIGTERM, out_of_time)  # the suite's time limit: stop cleanly
-    signal.alarm(int(args.time_limit))
     server = worker = sampler = None
     try:
-        database = runner.resolve_database(
-            args.database_url, runner.WORK_DIR / f"{args.name}.sqlite3"
-        )
-        if database.engine != "postgresql":
-            print("Note: not PostgreSQL; the production shape is PostgreSQL.", flush=True)
-        answer = redis_command(args.redis_url, b"FLUSHDB")
-        if b"-ERR" in answer:
-            raise runner.BenchError(f"Redis refused FLUSHDB on {args.redis_url}: {answer!r}")
-        env = environment(database.url, args.redis_url)
-        print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
-        database.reset()
-        setup = prepare(env, args)
-        server = runner.GunicornServer(
-            app="lms.wsgi",
-            env=env,
-            workers=args.workers,
-            threads=args.threads,
-            timeout=int(args.request_timeout) + 20,
-            log_path=runner.WORK_DIR / f"{args.name}-gunicorn.log",
-        )
-        server.start(ready_path=BARE)
-        worker = CeleryWorker(
-            env, args.celery_processes, runner.WORK_DIR / f"{args.name}-celery.log"
-        )
-        worker.start()
-        print(
-            f"gunicorn on 127.0.0.1:{server.port}: {server.workers} {server.worker_class} "
-            f"workers x {server.threads} thread(s); Celery worker x {args.celery_processes}.",
-            flush=True,
-        )
-        sampler = MemorySampler(server, worker, args.sample_every)
-        sampler.start()
-        print("Baseline: bare view and lesson page, closed loop ...", flush=True)
-        base = baseline(server, setup, args)
-        print(
-            f"  bare {base['bare_rps']} req/s, lesson {base['lesson_rps']} req/s "
-            f"({base['lesson_rps_ratio_to_bare']} of bare)",
-            flush=True,
-        )
-        print(
-            f"locust: {args.users} users, one action every {args.pace:g}s each, for "
-            f"{args.seconds:g}s ...",
-            flush=True,
-        )
-        # Locust's own CSV files and log: beside the suite's results, else under var/bench.
-        folder = Path(
-            runner.RESULTS_DIR if os.environ.get("BENCH_RESULTS_DIR") else runner.WORK_DIR
-        )
-        folder.mkdir(parents=True, exist_ok=True)
-        load, locust_info = run_locust(server, setup, args, folder)
-        sampler.stopping.set()
-        sampler.join(timeout=10)
-        gunicorn_errors = server.log_tail(15)
+        # SIGTERM too: the suite's time limit, so the run stops cleanly.
+        with runner.time_limit(args.time_limit, on_sigterm=True):
+            answer = redis_command(args.redis_url, b"FLUSHDB")
+            if b"-ERR" in answer:
+                raise runner.BenchError(f"Redis refused FLUSHDB on {args.redis_url}: {answer!r}")
+            database = runner.prepared_database(args.database_url, args.name)
+            if database.engine != "postgresql":
+                print("Note: not PostgreSQL; the production shape is PostgreSQL.", flush=True)
+            env = environment(database.url, args.redis_url)
+            setup = prepare(env, args)
+            server = runner.start_site(
+                env,
+                args,
+                log_name=f"{args.name}-gunicorn.log",
+                ready_path=BARE,
+                timeout=int(args.request_timeout) + 20,
+            )
+            worker = CeleryWorker(
+                env, args.celery_processes, runner.WORK_DIR / f"{args.name}-celery.log"
+            )
+            worker.start()
+            print(f"Celery worker x {args.celery_processes}.", flush=True)
+            sampler = MemorySampler(server, worker, args.sample_every)
+            sampler.start()
+            print("Baseline: bare view and lesson page, closed loop ...", flush=True)
+            base = baseline(server, setup, args)
+            print(
+                f"  bare {base['bare_rps']} req/s, lesson {base['lesson_rps']} req/s "
+                f"({base['lesson_rps_ratio_to_bare']} of bare)",
+                flush=True,
+            )
+            print(
+                f"locust: {args.users} users, one action every {args.pace:g}s each, for "
+                f"{args.seconds:g}s ...",
+                flush=True,
+            )
+            # Locust's own CSV files and log: beside the suite's results, else under var/bench.
+            folder = Path(
+                runner.RESULTS_DIR if os.environ.get("BENCH_RESULTS_DIR") else runner.WORK_DIR
+            )
+            folder.mkdir(parents=True, exist_ok=True)
+            load, locust_info = run_locust(server, setup, args, folder)
+            sampler.stopping.set()
+            sampler.join(timeout=10)
+            gunicorn_errors = server.log_tail(15)
     except runner.BenchError as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
     finally:
-        signal.alarm(0)
         if sampler is not None:
             sampler.stopping.set()
         if worker is not None:
@@ -494,12 +432,7 @@ def main(argv=None, **defaults) -> int:
                 _goal(f"{key} memory growth", memory[key]["growth_percent"], "<=", 10, " %")
             )
     results = {
-        "benchmark": args.name,
-        "started_at": started.isoformat(timespec="seconds"),
-        "duration_seconds": round(time.monotonic() - clock, 1),
-        "command": " ".join([f"python -m bench.{args.name}", *(argv or sys.argv[1:])]),
-        "revision": runner.git_revision(),
-        "machine": runner.machine(),
+        **runner.report_header(args.name, started, time.monotonic() - clock, argv),
         "database": {**setup["database"], "url": database.redacted_url},
         "server": {
             **server.describe(),
@@ -532,10 +465,7 @@ def main(argv=None, **defaults) -> int:
         "gunicorn_log_tail": gunicorn_errors,
         "goals": goals,
     }
-    path = runner.write_results(args.name, started, results)
-    print_summary(results)
-    print(f"\nWrote {path}")
-    return 0
+    return runner.finish(args.name, started, results, print_summary)
 
 
 def _get(data, *keys):

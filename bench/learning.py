@@ -18,19 +18,16 @@ view: "rps / bare" is the share of the bare view's throughput an endpoint keeps,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from . import runner
+from .runner import num, ratio
 
 COURSE = "boundaries"
 BARE = ("bare", "/healthz/")
@@ -43,34 +40,18 @@ SETUP_TIMEOUT = 600  # seconds; migrate and seed take well under a minute on two
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.learning", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--clients", type=int, default=50, help="simulated learners (50)")
-    parser.add_argument(
-        "--seconds", type=float, default=20, help="measured seconds per endpoint (20)"
-    )
-    parser.add_argument(
-        "--rounds", type=int, default=4, help="rounds the measured seconds are split into (4)"
-    )
-    parser.add_argument(
-        "--warmup",
-        type=float,
-        default=3,
-        help="unmeasured seconds before an endpoint's first round (3); 1 before later rounds",
-    )
-    runner.add_server_arguments(parser)
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=None,
-        help="stop the whole run after this many seconds (default: 300 + the load time)",
+    parser = runner.scenario_parser("learning", __doc__)
+    runner.add_closed_loop_arguments(
+        parser,
+        clients=50,
+        seconds=20,
+        rounds=4,
+        warmup=3,
+        warmup_help="unmeasured seconds before an endpoint's first round (3); 1 before the others",
+        time_limit_help="300 + the load time",
     )
     args = parser.parse_args(argv)
-    if min(args.clients, args.seconds, args.rounds, args.workers, args.threads) <= 0:
-        parser.error("--clients, --seconds, --rounds, --workers and --threads must be positive")
-    if args.warmup < 0:
-        parser.error("--warmup cannot be negative")
+    runner.check_closed_loop_arguments(parser, args)
     if args.time_limit is None:
         endpoints = len(ENDPOINTS) + 1
         load = endpoints * (args.seconds + args.warmup + (args.rounds - 1) * later_warmup(args))
@@ -87,45 +68,24 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     started = runner.utc_now()
     clock = time.monotonic()
-
-    def out_of_time(signum, frame):
-        raise runner.BenchError(f"Stopped: the run passed its time limit of {args.time_limit:.0f}s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(args.time_limit))
     server = None
     try:
-        database = runner.resolve_database(args.database_url, runner.WORK_DIR / "learning.sqlite3")
-        if database.note:
-            print(f"Note: {database.note}.")
-        env = server_environment(database.url)
-        print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
-        database.reset()
-        setup = prepare(env, clients=args.clients)
+        with runner.time_limit(args.time_limit):
+            database = runner.prepared_database(args.database_url, "learning")
+            env = server_environment(database.url)
+            setup = prepare(env, clients=args.clients)
+            server = runner.start_site(env, args, log_name="gunicorn.log", ready_path=BARE[1])
+            print(f"Signing in {args.clients} learners ...", flush=True)
+            signing_in = time.monotonic()
+            learners = setup["learners"]
+            clients = sign_in(server, learners["emails"], learners["password"], args)
+            setup["timings_seconds"]["sign_in"] = round(time.monotonic() - signing_in, 2)
 
-        server = runner.GunicornServer(
-            app="lms.wsgi",
-            env=env,
-            workers=args.workers,
-            threads=args.threads,
-            log_path=runner.WORK_DIR / "gunicorn.log",
-        )
-        server.start(ready_path=BARE[1])
-        print(
-            f"gunicorn on 127.0.0.1:{server.port}: {server.workers} {server.worker_class} "
-            f"workers x {server.threads} thread(s). Signing in {args.clients} learners ...",
-            flush=True,
-        )
-        signing_in = time.monotonic()
-        clients = sign_in(server, setup["learners"]["emails"], setup["learners"]["password"], args)
-        setup["timings_seconds"]["sign_in"] = round(time.monotonic() - signing_in, 2)
-
-        samples = measure(clients, server, args)
+            samples = measure(clients, server, args)
     except runner.BenchError as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
     finally:
-        signal.alarm(0)
         if server is not None:
             server.stop()
 
@@ -138,10 +98,7 @@ def main(argv=None) -> int:
         server=server,
         samples=samples,
     )
-    path = runner.write_results("learning", started, results)
-    print_summary(results)
-    print(f"\nWrote {path.relative_to(runner.BASE_DIR)}")
-    return 0
+    return runner.finish("learning", started, results, print_summary)
 
 
 def measure(clients, server, args) -> dict[str, list[runner.Sample]]:
@@ -175,65 +132,18 @@ def server_environment(database_url: str) -> dict[str, str]:
     """Production settings (via bench.settings) on plain HTTP, with a throwaway key. No Redis:
     the cache is each worker's local memory and Celery tasks run in-process, as on a single
     machine without a broker."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
-    if os.environ.get("BENCH_PRODUCTION_SHAPE") == "1" and os.environ.get("REDIS_URL"):
-        # In the suite: the cache (and cached sessions) in Redis, shared by the workers as in
-        # production; tasks still run in-process, since this scenario starts no worker.
-        env.update(REDIS_URL=os.environ["REDIS_URL"], CELERY_BROKER_URL="")
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    # In the suite: the cache (and cached sessions) in Redis, shared by the workers as in
+    # production; tasks still run in-process, since this scenario starts no worker.
+    shared = os.environ.get("BENCH_PRODUCTION_SHAPE") == "1"
+    return runner.site_environment(database_url, redis_url=shared and os.environ.get("REDIS_URL"))
 
 
 def prepare(env: dict[str, str], *, clients: int) -> dict:
-    runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
-    output = runner.WORK_DIR / "learning-setup.json"
-    output.unlink(missing_ok=True)
-    log_path = runner.WORK_DIR / "learning-setup.log"
-    command = [
-        sys.executable,
-        "-m",
-        "bench.learning_setup",
-        "--output",
-        str(output),
-        "--learners",
-        str(clients),
-        "--course",
-        COURSE,
-        *(f"--measure={name}={path}" for name, path in [BARE, *ENDPOINTS]),
-    ]
-    with log_path.open("w") as log:
-        try:
-            result = subprocess.run(
-                command,
-                cwd=runner.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=SETUP_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise runner.BenchError(f"Setup took over {SETUP_TIMEOUT}s; see {log_path}") from error
-    if result.returncode != 0 or not output.exists():
-        tail = "\n".join(log_path.read_text().splitlines()[-30:])
-        raise runner.BenchError(f"Setup failed (see {log_path}):\n{tail}")
-    setup = json.loads(output.read_text())
-    print(
-        f"  set up in {sum(setup['timings_seconds'].values()):.0f}s: "
-        + ", ".join(f"{k} {v:g}s" for k, v in setup["timings_seconds"].items())
+    arguments = ["--learners", str(clients), "--course", COURSE]
+    arguments += [f"--measure={name}={path}" for name, path in [BARE, *ENDPOINTS]]
+    return runner.run_setup(
+        "bench.learning_setup", "learning", env, arguments, timeout=SETUP_TIMEOUT
     )
-    return setup
 
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -276,18 +186,18 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
             entry["gunicorn_cpu_ms_per_response"] = round(1000 * cores / entry["rps"], 2)
     bare = endpoints["bare"]
     for name, entry in endpoints.items():
-        entry["rps_ratio_to_bare"] = _ratio(entry["rps"], bare["rps"])
-        entry["p95_ratio_to_bare"] = _ratio(entry["latency_ms"]["p95"], bare["latency_ms"]["p95"])
+        entry["rps_ratio_to_bare"] = ratio(entry["rps"], bare["rps"])
+        entry["p95_ratio_to_bare"] = ratio(entry["latency_ms"]["p95"], bare["latency_ms"]["p95"])
         # Round by round, each against the bare view's figure in the same round.
         entry["rps_ratio_to_bare_by_round"] = [
-            _ratio(mine.rps, theirs.rps)
+            ratio(mine.rps, theirs.rps)
             for mine, theirs in zip(samples[name], samples["bare"], strict=True)
         ]
-        entry["rps_ratio_to_bare_median_of_rounds"] = _ratio(
+        entry["rps_ratio_to_bare_median_of_rounds"] = ratio(
             statistics.median(entry["rps_ratio_to_bare_by_round"]), 1
         )
         # Server CPU per response hardly depends on what else the machine runs; rps does.
-        entry["cpu_ratio_to_bare"] = _ratio(
+        entry["cpu_ratio_to_bare"] = ratio(
             entry.get("gunicorn_cpu_ms_per_response"), bare.get("gunicorn_cpu_ms_per_response")
         )
         queries = setup["queries"].get(name)
@@ -296,23 +206,8 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
             entry["queries"] = queries["sql"]
     bare_rounds = bare["rps_by_round"]
     return {
-        "benchmark": "learning",
-        "started_at": started.isoformat(timespec="seconds"),
-        "duration_seconds": round(duration, 1),
-        "command": " ".join(["python -m bench.learning", *sys.argv[1:]]),
-        "revision": runner.git_revision(),
-        "machine": runner.machine(),
-        "database": {
-            **setup["database"],
-            "url": database.redacted_url,
-            **({"note": database.note} if database.note else {}),
-        },
-        "server": {
-            **server.describe(),
-            "settings": "bench.settings (lms.settings.production; static files in var/bench)",
-            "debug": False,
-            "cache": setup["cache"] + " (one per worker)",
-        },
+        **runner.report_header("learning", started, duration),
+        **runner.site_report(setup, database, server),
         "load": {
             "clients": args.clients,
             "seconds_per_endpoint": args.seconds,
@@ -335,7 +230,7 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
         },
         "baseline": "bare",
         "baseline_spread": {
-            "bare_rps_max_over_min": _ratio(max(bare_rounds), min(bare_rounds)),
+            "bare_rps_max_over_min": ratio(max(bare_rounds), min(bare_rounds)),
             "meaning": "how far the bare view's throughput moved between rounds: the noise "
             "of the machine during the run",
         },
@@ -350,12 +245,6 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
             for name, _path in ENDPOINTS
         },
     }
-
-
-def _ratio(value, baseline):
-    if value is None or not baseline:
-        return None
-    return round(value / baseline, 3)
 
 
 def print_summary(results: dict) -> None:
@@ -378,12 +267,12 @@ def print_summary(results: dict) -> None:
     for name, entry in results["endpoints"].items():
         lat = entry["latency_ms"]
         print(
-            f"{name:<10} {entry['rps']:>7.1f} {_num(lat['p50']):>8} {_num(lat['p95']):>8} "
-            f"{_num(lat['p99']):>8} {entry['errors']:>6} "
+            f"{name:<10} {entry['rps']:>7.1f} {num(lat['p50']):>8} {num(lat['p95']):>8} "
+            f"{num(lat['p99']):>8} {entry['errors']:>6} "
             f"{entry.get('queries_per_request', ''):>7} "
-            f"{_num(entry.get('gunicorn_cpu_ms_per_response')):>6} "
-            f"{_num(entry['rps_ratio_to_bare'], 3):>8} {_num(entry['p95_ratio_to_bare'], 2):>8} "
-            f"{_num(entry['cpu_ratio_to_bare'], 1):>8}"
+            f"{num(entry.get('gunicorn_cpu_ms_per_response')):>6} "
+            f"{num(entry['rps_ratio_to_bare'], 3):>8} {num(entry['p95_ratio_to_bare'], 2):>8} "
+            f"{num(entry['cpu_ratio_to_bare'], 1):>8}"
         )
     print(
         "cpu ms: gunicorn CPU time per response. cpu/bare compares it with the bare view's;\n"
@@ -395,10 +284,6 @@ def print_summary(results: dict) -> None:
             f"Warning: the bare view's throughput varied {spread:.2f}x between rounds; the "
             "machine was not steady (see cpu.other_processes_cores), so read the ratios as rough."
         )
-
-
-def _num(value, digits=1) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 if __name__ == "__main__":

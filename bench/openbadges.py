@@ -13,7 +13,6 @@ Prints the median, p95 and mean in milliseconds and writes bench/results/<UTC ti
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -24,16 +23,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
+from . import runner
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = runner.scenario_parser("openbadges", __doc__)
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(runner.BASE_DIR))
     import django
 
     django.setup()
@@ -117,9 +116,7 @@ def main(argv=None):
         f"verify: median {report['verify']['median_ms']} ms, p95 {report['verify']['p95_ms']} ms"
         f"\n({args.rounds} rounds each)"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-openbadges.json"
-    path.write_text(json.dumps(report, indent=2) + "\n")
+    path = runner.write_results("openbadges", runner.utc_now(), report)
     print(f"Wrote {path}")
 
 

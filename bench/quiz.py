@@ -21,10 +21,7 @@ Prints a summary and writes bench/results/<UTC time>-quiz.json.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from html.parser import HTMLParser
@@ -32,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 from . import runner
 from .learning import CSRF_FIELD, server_environment, sign_in
+from .runner import num
 
 COURSE = "boundaries"
 BARE = ("bare", "/healthz/")
@@ -40,37 +38,26 @@ SETUP_TIMEOUT = 600
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.quiz", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--clients", type=int, default=20, help="simulated learners (20)")
-    parser.add_argument(
-        "--seconds", type=float, default=15, help="measured seconds per endpoint (15)"
-    )
-    parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds the measured seconds are split into (3)"
-    )
-    parser.add_argument(
-        "--warmup", type=float, default=2, help="unmeasured seconds before each round (2)"
-    )
+    parser = runner.scenario_parser("quiz", __doc__)
     parser.add_argument(
         "--grading-attempts",
         type=int,
         default=20,
         help="attempts timed in-process per quiz size for grading linearity (20)",
     )
-    runner.add_server_arguments(parser)
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=None,
-        help="stop the whole run after this many seconds (default: 240 + the load time)",
+    runner.add_closed_loop_arguments(
+        parser,
+        clients=20,
+        seconds=15,
+        rounds=3,
+        warmup=2,
+        warmup_help="unmeasured seconds before each round (2)",
+        time_limit_help="240 + the load time",
     )
     args = parser.parse_args(argv)
-    if min(args.clients, args.seconds, args.rounds, args.workers, args.threads) <= 0:
-        parser.error("--clients, --seconds, --rounds, --workers and --threads must be positive")
-    if args.warmup < 0 or args.grading_attempts <= 0:
-        parser.error("--warmup cannot be negative and --grading-attempts must be positive")
+    runner.check_closed_loop_arguments(parser, args)
+    if args.grading_attempts <= 0:
+        parser.error("--grading-attempts must be positive")
     if args.time_limit is None:
         args.time_limit = 240 + 2 * (args.seconds + args.rounds * args.warmup)
     return args
@@ -80,46 +67,25 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     started = runner.utc_now()
     clock = time.monotonic()
-
-    def out_of_time(signum, frame):
-        raise runner.BenchError(f"Stopped: the run passed its time limit of {args.time_limit:.0f}s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(int(args.time_limit))
     server = None
     try:
-        database = runner.resolve_database(args.database_url, runner.WORK_DIR / "quiz.sqlite3")
-        if database.note:
-            print(f"Note: {database.note}.")
-        env = server_environment(database.url)
-        print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
-        database.reset()
-        setup = prepare(env, args)
+        with runner.time_limit(args.time_limit):
+            database = runner.prepared_database(args.database_url, "quiz")
+            env = server_environment(database.url)
+            setup = prepare(env, args)
+            server = runner.start_site(env, args, log_name="gunicorn-quiz.log", ready_path=BARE[1])
+            print(f"Signing in {args.clients} learners ...", flush=True)
+            signing_in = time.monotonic()
+            learners = setup["learners"]
+            clients = sign_in(server, learners["emails"], learners["password"], args)
+            tokens = [csrf_token(client, setup["quiz"]["url"]) for client in clients]
+            setup["timings_seconds"]["sign_in"] = round(time.monotonic() - signing_in, 2)
 
-        server = runner.GunicornServer(
-            app="lms.wsgi",
-            env=env,
-            workers=args.workers,
-            threads=args.threads,
-            log_path=runner.WORK_DIR / "gunicorn-quiz.log",
-        )
-        server.start(ready_path=BARE[1])
-        print(
-            f"gunicorn on 127.0.0.1:{server.port}: {server.workers} {server.worker_class} "
-            f"workers x {server.threads} thread(s). Signing in {args.clients} learners ...",
-            flush=True,
-        )
-        signing_in = time.monotonic()
-        clients = sign_in(server, setup["learners"]["emails"], setup["learners"]["password"], args)
-        tokens = [csrf_token(client, setup["quiz"]["url"]) for client in clients]
-        setup["timings_seconds"]["sign_in"] = round(time.monotonic() - signing_in, 2)
-
-        samples = measure(clients, tokens, setup["quiz"], server, args)
+            samples = measure(clients, tokens, setup["quiz"], server, args)
     except runner.BenchError as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
     finally:
-        signal.alarm(0)
         if server is not None:
             server.stop()
 
@@ -132,52 +98,13 @@ def main(argv=None) -> int:
         server=server,
         samples=samples,
     )
-    path = runner.write_results("quiz", started, results)
-    print_summary(results)
-    print(f"\nWrote {path.relative_to(runner.BASE_DIR)}")
-    return 0
+    return runner.finish("quiz", started, results, print_summary)
 
 
 def prepare(env: dict[str, str], args) -> dict:
-    runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
-    output = runner.WORK_DIR / "quiz-setup.json"
-    output.unlink(missing_ok=True)
-    log_path = runner.WORK_DIR / "quiz-setup.log"
-    command = [
-        sys.executable,
-        "-m",
-        "bench.quiz_setup",
-        "--output",
-        str(output),
-        "--learners",
-        str(args.clients),
-        "--course",
-        COURSE,
-        "--grading-attempts",
-        str(args.grading_attempts),
-    ]
-    with log_path.open("w") as log:
-        try:
-            result = subprocess.run(
-                command,
-                cwd=runner.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                timeout=SETUP_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise runner.BenchError(f"Setup took over {SETUP_TIMEOUT}s; see {log_path}") from error
-    if result.returncode != 0 or not output.exists():
-        tail = "\n".join(log_path.read_text().splitlines()[-30:])
-        raise runner.BenchError(f"Setup failed (see {log_path}):\n{tail}")
-    setup = json.loads(output.read_text())
-    print(
-        f"  set up in {sum(setup['timings_seconds'].values()):.0f}s: "
-        + ", ".join(f"{k} {v:g}s" for k, v in setup["timings_seconds"].items())
-    )
-    return setup
+    arguments = ["--learners", str(args.clients), "--course", COURSE]
+    arguments += ["--grading-attempts", str(args.grading_attempts)]
+    return runner.run_setup("bench.quiz_setup", "quiz", env, arguments, timeout=SETUP_TIMEOUT)
 
 
 def csrf_token(client: runner.Client, quiz_url: str) -> str:
@@ -353,10 +280,8 @@ def measure(clients, tokens, quiz, server, args) -> dict[str, list[runner.Sample
 # --- Report ------------------------------------------------------------------------------------
 
 
-def _ratio(value, baseline):
-    if value is None or not baseline:
-        return None
-    return round(value / baseline, 4)
+def ratio(value, baseline):
+    return runner.ratio(value, baseline, digits=4)
 
 
 def report(*, args, started, duration, database, setup, server, samples) -> dict:
@@ -374,28 +299,13 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
     submit["queries_per_request"] = queries["count"]
     submit["queries"] = queries["sql"]
     submit["rps_by_round_ratio_to_bare"] = [
-        _ratio(mine.rps, theirs.rps)
+        ratio(mine.rps, theirs.rps)
         for mine, theirs in zip(samples[SUBMIT], samples[BARE[0]], strict=True)
     ]
     bare_rounds = bare["rps_by_round"]
     return {
-        "benchmark": "quiz",
-        "started_at": started.isoformat(timespec="seconds"),
-        "duration_seconds": round(duration, 1),
-        "command": " ".join(["python -m bench.quiz", *sys.argv[1:]]),
-        "revision": runner.git_revision(),
-        "machine": runner.machine(),
-        "database": {
-            **setup["database"],
-            "url": database.redacted_url,
-            **({"note": database.note} if database.note else {}),
-        },
-        "server": {
-            **server.describe(),
-            "settings": "bench.settings (lms.settings.production; static files in var/bench)",
-            "debug": False,
-            "cache": setup["cache"] + " (one per worker)",
-        },
+        **runner.report_header("quiz", started, duration),
+        **runner.site_report(setup, database, server),
         "load": {
             "clients": args.clients,
             "seconds_per_endpoint": args.seconds,
@@ -418,26 +328,22 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
         },
         "baseline": "bare",
         "baseline_spread": {
-            "bare_rps_max_over_min": _ratio(max(bare_rounds), min(bare_rounds)),
+            "bare_rps_max_over_min": ratio(max(bare_rounds), min(bare_rounds)),
             "meaning": "how far the bare view's throughput moved between rounds",
         },
         "endpoints": endpoints,
         "ratios": {
             SUBMIT: {
-                "rps": _ratio(submit["rps"], bare["rps"]),
-                "p50": _ratio(submit["latency_ms"]["p50"], bare["latency_ms"]["p50"]),
-                "p95": _ratio(submit["latency_ms"]["p95"], bare["latency_ms"]["p95"]),
-                "rps_median_of_rounds": _ratio(
+                "rps": ratio(submit["rps"], bare["rps"]),
+                "p50": ratio(submit["latency_ms"]["p50"], bare["latency_ms"]["p50"]),
+                "p95": ratio(submit["latency_ms"]["p95"], bare["latency_ms"]["p95"]),
+                "rps_median_of_rounds": ratio(
                     statistics.median(submit["rps_by_round_ratio_to_bare"]), 1
                 ),
             }
         },
         "grading": setup["grading"],
     }
-
-
-def _num(value, digits=1) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def print_summary(results: dict) -> None:
@@ -459,10 +365,10 @@ def print_summary(results: dict) -> None:
         lat = entry["latency_ms"]
         mine = ratios.get(name, {"rps": 1.0, "p95": 1.0})
         print(
-            f"{name:<8} {entry['rps']:>7.1f} {_num(lat['p50']):>8} {_num(lat['p95']):>8} "
-            f"{_num(lat['p99']):>8} {entry['errors']:>6} "
+            f"{name:<8} {entry['rps']:>7.1f} {num(lat['p50']):>8} {num(lat['p95']):>8} "
+            f"{num(lat['p99']):>8} {entry['errors']:>6} "
             f"{entry.get('queries_per_request', ''):>7} "
-            f"{_num(mine['rps'], 3):>8} {_num(mine['p95'], 2):>8}"
+            f"{num(mine['rps'], 3):>8} {num(mine['p95'], 2):>8}"
         )
     if results["endpoints"][SUBMIT]["error_kinds"]:
         print(f"submit errors: {results['endpoints'][SUBMIT]['error_kinds']}")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import secrets
 import statistics
 import sys
 import time
@@ -27,9 +26,7 @@ from . import runner
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.roster", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("roster", __doc__)
     parser.add_argument("--codes", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -39,26 +36,16 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def setup_django(database_url: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
+    """Django in this process on a migrated database: a local cache (the roster check queues
+    no task); static files collected, since production settings serve hashed names."""
+    env = runner.site_environment(
+        database_url,
         ALLOWED_HOSTS="testserver,127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        REDIS_URL="",  # a local cache; the roster check queues no task
+        REDIS_URL="",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="WARNING",
     )
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    # Production settings serve hashed static names: the results page needs the manifest.
-    call_command("collectstatic", interactive=False, verbosity=0)
+    runner.setup_django_in_process(env, collectstatic=True)
 
 
 def seed(count: int) -> tuple[object, object, str]:

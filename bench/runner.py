@@ -8,17 +8,22 @@ CPU figures (/proc); elsewhere they are left out.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
 import platform
 import resource
+import secrets
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -34,6 +39,288 @@ WORK_DIR = BASE_DIR / "var" / "bench"
 
 class BenchError(Exception):
     """A benchmark could not run; the message says why and what to do."""
+
+
+# --- What every scenario does around its measurement ----------------------------------------
+
+
+def scenario_parser(name: str, doc: str) -> argparse.ArgumentParser:
+    """The options parser of `python -m bench.<name>`, described by the first paragraph of
+    the scenario's docstring."""
+    return argparse.ArgumentParser(prog=f"python -m bench.{name}", description=doc.split("\n\n")[0])
+
+
+def add_closed_loop_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    clients: int,
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    warmup_help: str,
+    time_limit_help: str,
+) -> None:
+    """The options of a closed-loop scenario (learning, quiz) with their defaults, the
+    server's options (add_server_arguments) and --time-limit. check_closed_loop_arguments
+    checks them once parsed."""
+    parser.add_argument(
+        "--clients", type=int, default=clients, help=f"simulated learners ({clients})"
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=seconds,
+        help=f"measured seconds per endpoint ({seconds:g})",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=rounds,
+        help=f"rounds the measured seconds are split into ({rounds})",
+    )
+    parser.add_argument("--warmup", type=float, default=warmup, help=warmup_help)
+    add_server_arguments(parser)
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help=f"stop the whole run after this many seconds (default: {time_limit_help})",
+    )
+
+
+def check_closed_loop_arguments(parser: argparse.ArgumentParser, args) -> None:
+    if min(args.clients, args.seconds, args.rounds, args.workers, args.threads) <= 0:
+        parser.error("--clients, --seconds, --rounds, --workers and --threads must be positive")
+    if args.warmup < 0:
+        parser.error("--warmup cannot be negative")
+
+
+def celery_worker_command(processes: int) -> list[str]:
+    """A Celery worker of the project with `processes` prefork children, quiet and alone
+    (no gossip, mingle or heartbeat with other workers)."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "lms",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={processes}",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+
+
+# Variables of the caller's environment a benchmarked site never inherits.
+SITE_ONLY_VARIABLES = {"REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+
+
+def site_environment(
+    database_url: str, *, redis_url: str | None = None, broker: bool = False, **settings: str
+) -> dict[str, str]:
+    """The environment of the site under benchmark: production settings (bench.settings) on
+    plain HTTP with a throwaway key and the given database. With `redis_url`, Redis is the
+    cache (and, with `broker`, the Celery broker; else tasks run in-process); without it, each
+    process caches in its own memory. `settings` adds or overrides variables."""
+    env = {k: v for k, v in os.environ.items() if k not in SITE_ONLY_VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        PYTHONUNBUFFERED="1",
+    )
+    if redis_url:
+        env.update(REDIS_URL=redis_url, CELERY_BROKER_URL=redis_url if broker else "")
+    env.update(settings)
+    return env
+
+
+def setup_django_in_process(
+    env: dict[str, str], *, migrate: bool = True, collectstatic: bool = False
+) -> None:
+    """Run Django in this process with `env` (from site_environment), on a migrated database
+    unless `migrate` is false; `collectstatic` for pages rendered with production settings
+    (hashed static names)."""
+    for name in SITE_ONLY_VARIABLES - env.keys():
+        os.environ.pop(name, None)  # as site_environment left them out
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    if collectstatic:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def prepared_database(requested: str | None, name: str) -> BenchDatabase:
+    """The scenario's database (resolve_database; SQLite var/bench/<name>.sqlite3 unless a
+    URL is given), dropped and re-created, with a line saying which."""
+    database = resolve_database(requested, WORK_DIR / f"{name}.sqlite3")
+    if database.note:
+        print(f"Note: {database.note}.")
+    print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
+    database.reset()
+    return database
+
+
+def start_site(env: dict[str, str], args, *, log_name: str, ready_path: str, **options):
+    """gunicorn serving the site with the scenario's --workers and --threads, answering
+    `ready_path`; stopped again if it does not start. `options` go to GunicornServer."""
+    server = GunicornServer(
+        app="lms.wsgi",
+        env=env,
+        workers=args.workers,
+        threads=args.threads,
+        log_path=WORK_DIR / log_name,
+        **options,
+    )
+    try:
+        server.start(ready_path=ready_path)
+    except BaseException:
+        server.stop()
+        raise
+    print(
+        f"gunicorn on 127.0.0.1:{server.port}: {server.workers} {server.worker_class} "
+        f"workers x {server.threads} thread(s).",
+        flush=True,
+    )
+    return server
+
+
+def run_setup(
+    module: str,
+    label: str,
+    env: dict[str, str],
+    arguments: list[str],
+    *,
+    timeout: float,
+    output_option: str = "--output",
+) -> dict:
+    """Prepare a scenario's data in a subprocess with the site's environment:
+    `python -m <module> <output_option> var/bench/<label>-setup.json <arguments>`, its output
+    in var/bench/<label>-setup.log. Returns the JSON it wrote; BenchError with the end of the
+    log when it fails or passes `timeout` seconds."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    output = WORK_DIR / f"{label}-setup.json"
+    output.unlink(missing_ok=True)
+    log_path = WORK_DIR / f"{label}-setup.log"
+    command = [sys.executable, "-m", module, output_option, str(output), *arguments]
+    with log_path.open("w") as log:
+        try:
+            result = subprocess.run(
+                command,
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise BenchError(f"Setup took over {timeout:.0f}s; see {log_path}") from error
+    if result.returncode != 0 or not output.exists():
+        tail = "\n".join(log_path.read_text().splitlines()[-30:])
+        raise BenchError(f"Setup failed (see {log_path}):\n{tail}")
+    setup = json.loads(output.read_text())
+    if timings := setup.get("timings_seconds"):
+        print(
+            f"  set up in {sum(timings.values()):.0f}s: "
+            + ", ".join(f"{k} {v:g}s" for k, v in timings.items()),
+            flush=True,
+        )
+    return setup
+
+
+@contextmanager
+def time_limit(seconds: float, *, on_sigterm: bool = False) -> Iterator[None]:
+    """Raise BenchError in the run when it passes `seconds` (and, with `on_sigterm`, when the
+    suite stops it), so that the scenario stops its processes and reports."""
+
+    def out_of_time(signum, frame):
+        raise BenchError(f"Stopped: the run passed its time limit of {seconds:.0f}s")
+
+    previous = {signal.SIGALRM: signal.signal(signal.SIGALRM, out_of_time)}
+    if on_sigterm:
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, out_of_time)
+    signal.alarm(max(1, int(seconds)))
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def finish(name: str, started: datetime, results: dict, print_summary: Callable) -> int:
+    """Write the results (bench/results/<time>-<name>.json), print the summary and where
+    the file is; the scenario's exit status."""
+    path = write_results(name, started, results)
+    print_summary(results)
+    shown = path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path
+    print(f"\nWrote {shown}")
+    return 0
+
+
+def report_header(name: str, started: datetime, duration: float, argv=None) -> dict:
+    """The first entries of a scenario's results: what ran, when, for how long, on which
+    revision and machine."""
+    return {
+        "benchmark": name,
+        "started_at": started.isoformat(timespec="seconds"),
+        "duration_seconds": round(duration, 1),
+        "command": " ".join([f"python -m bench.{name}", *(argv or sys.argv[1:])]),
+        "revision": git_revision(),
+        "machine": machine(),
+    }
+
+
+def site_report(setup: dict, database: BenchDatabase, server: GunicornServer) -> dict:
+    """The database and server entries of a closed-loop scenario's results (learning, quiz)."""
+    return {
+        "database": {
+            **setup["database"],
+            "url": database.redacted_url,
+            **({"note": database.note} if database.note else {}),
+        },
+        "server": {
+            **server.describe(),
+            "settings": "bench.settings (lms.settings.production; static files in var/bench)",
+            "debug": False,
+            "cache": setup["cache"] + " (one per worker)",
+        },
+    }
+
+
+def port_open(url: str, default_port: int = 6379) -> bool:
+    """Whether the server of `url` (Redis by default) accepts connections."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def ratio(value, baseline, *, digits: int = 3) -> float | None:
+    """value / baseline, rounded; None when either is missing."""
+    if value is None or not baseline:
+        return None
+    return round(value / baseline, digits)
+
+
+def num(value, digits: int = 1) -> str:
+    """A figure for a summary table; "-" when missing."""
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 # --- Database --------------------------------------------------------------------------------
@@ -56,6 +343,21 @@ class BenchDatabase:
             return urlunsplit(parts._replace(netloc=netloc))
         return self.url
 
+    def connection_options(self, dbname: str) -> dict:
+        """psycopg.connect() arguments for database `dbname` on this server, in autocommit."""
+        import dj_database_url
+
+        config = dj_database_url.parse(self.url)
+        options = {
+            "dbname": dbname,
+            "host": config.get("HOST") or None,
+            "port": config.get("PORT") or None,
+            "user": config.get("USER") or None,
+            "password": config.get("PASSWORD") or None,
+            "autocommit": True,
+        }
+        return {k: v for k, v in options.items() if v is not None}
+
     def reset(self) -> None:
         if self.engine == "sqlite":
             path = Path(urlsplit(self.url).path[1:])
@@ -67,19 +369,9 @@ class BenchDatabase:
         import psycopg
         from psycopg import sql
 
-        config = dj_database_url.parse(self.url)
-        connect = {
-            "dbname": "postgres",
-            "host": config.get("HOST") or None,
-            "port": config.get("PORT") or None,
-            "user": config.get("USER") or None,
-            "password": config.get("PASSWORD") or None,
-            "autocommit": True,
-            "connect_timeout": 10,
-        }
-        name = sql.Identifier(config["NAME"])
+        name = sql.Identifier(dj_database_url.parse(self.url)["NAME"])
         try:
-            with psycopg.connect(**{k: v for k, v in connect.items() if v is not None}) as conn:
+            with psycopg.connect(**self.connection_options("postgres"), connect_timeout=10) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
         except psycopg.Error as error:

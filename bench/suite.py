@@ -126,9 +126,7 @@ SCENARIOS = [
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.suite", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("suite", __doc__)
     parser.add_argument(
         "--quick", action="store_true", help="short runs of every scenario (about 6 minutes)"
     )

@@ -31,9 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,9 +43,7 @@ SETUP_TIMEOUT = 600
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.verify", description=__doc__.split("\n\n")[0]
-    )
+    parser = runner.scenario_parser("verify", __doc__)
     parser.add_argument(
         "--clients", default="8,32,50", help="concurrent clients, comma-separated (8,32,50)"
     )
@@ -191,50 +186,26 @@ def count_queries(code: str) -> dict:
 
 
 def environment(database_url: str, redis_url: str, *, cache_seconds: int) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        DATABASE_URL=database_url,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        PYTHONUNBUFFERED="1",
+    # Tasks are not part of this benchmark: Redis is the cache only, Celery stays eager.
+    return runner.site_environment(
+        database_url,
+        redis_url=redis_url,
         LOG_LEVEL="WARNING",
         # A limit no client reaches, so its cost (two cache operations) is measured too.
         PEERPATH_VERIFY_RATE_LIMIT="1000000000",
         PEERPATH_VERIFY_CACHE_SECONDS=str(cache_seconds),
     )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-        # Tasks are not part of this benchmark; keep Celery eager rather than on the broker.
-        env["CELERY_BROKER_URL"] = ""
-    return env
 
 
 def prepare(env: dict[str, str], count: int) -> dict:
-    output = runner.WORK_DIR / "verify-setup.json"
-    output.unlink(missing_ok=True)
-    log_path = runner.WORK_DIR / "verify-setup.log"
-    command = [sys.executable, "-m", "bench.verify", "--setup", str(output)]
-    command += ["--certificates", str(count)]
-    with log_path.open("w") as log:
-        result = subprocess.run(
-            command,
-            cwd=runner.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=SETUP_TIMEOUT,
-            check=False,
-        )
-    if result.returncode != 0 or not output.exists():
-        tail = "\n".join(log_path.read_text().splitlines()[-30:])
-        raise runner.BenchError(f"Setup failed (see {log_path}):\n{tail}")
-    return json.loads(output.read_text())
+    return runner.run_setup(
+        "bench.verify",
+        "verify",
+        env,
+        ["--certificates", str(count)],
+        timeout=SETUP_TIMEOUT,
+        output_option="--setup",
+    )
 
 
 def rotating(codes: list[str], suffix: str, offset: int):
@@ -292,8 +263,8 @@ def measure_phase(name: str, env: dict, codes: list[str], args) -> dict:
             print(flush=True)
             bare = row["bare"]
             for entry in row.values():
-                entry["rps_ratio_to_bare"] = _ratio(entry["rps"], bare["rps"])
-                entry["p95_ratio_to_bare"] = _ratio(
+                entry["rps_ratio_to_bare"] = runner.ratio(entry["rps"], bare["rps"])
+                entry["p95_ratio_to_bare"] = runner.ratio(
                     entry["latency_ms"]["p95"], bare["latency_ms"]["p95"]
                 )
             results[str(level)] = row
@@ -304,28 +275,8 @@ def measure_phase(name: str, env: dict, codes: list[str], args) -> dict:
     return {"server": server.describe(), "levels": results}
 
 
-def _ratio(value, baseline):
-    if value is None or not baseline:
-        return None
-    return round(value / baseline, 3)
-
-
 def redis_ok(url: str) -> bool:
-    if not url or url == "none":
-        return False
-    return runner_port_open(url)
-
-
-def runner_port_open(url: str) -> bool:
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 2):
-            return True
-    except OSError:
-        return False
+    return bool(url) and url != "none" and runner.port_open(url)
 
 
 def main(argv=None) -> int:
@@ -337,50 +288,48 @@ def main(argv=None) -> int:
     clock = time.monotonic()
     per_level = (1 + len(ENDPOINTS)) * (args.seconds + args.warmup)
     limit = int(300 + 2 * len(args.levels) * per_level)
-
-    def out_of_time(signum, frame):
-        raise runner.BenchError(f"Stopped: the run passed its time limit of {limit}s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(limit)
     try:
-        database = runner.resolve_database(args.database_url, runner.WORK_DIR / "verify.sqlite3")
-        if database.note:
-            print(f"Note: {database.note}.")
-        redis_url = args.redis_url if redis_ok(args.redis_url) else ""
-        if not redis_url and args.redis_url != "none":
-            print(f"Note: Redis not reachable at {args.redis_url}; each worker caches alone.")
-        runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
-        print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
-        database.reset()
-        warm_env = environment(database.url, redis_url, cache_seconds=60)
-        setup_result = prepare(warm_env, args.certificates)
-        codes = setup_result["codes"]
-        print(
-            f"  {len(codes)} certificates; queries per request (cold/warm): "
-            + ", ".join(
-                f"{name} {q['cold']['count']}/{q['warm']['count']}"
-                for name, q in setup_result["queries"].items()
-            ),
-            flush=True,
-        )
-        phases = {}
-        for name, seconds in (("cold", 0), ("warm", 60)):
-            env = environment(database.url, redis_url, cache_seconds=seconds)
-            phases[name] = measure_phase(name, env, codes, args)
+        with runner.time_limit(limit):
+            phases, setup_result, database, redis_url, codes = run(args)
     except runner.BenchError as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
-    finally:
-        signal.alarm(0)
+    results = report(args, started, clock, phases, setup_result, database, redis_url, codes)
+    return runner.finish("verify", started, results, print_summary)
 
-    results = {
-        "benchmark": "verify",
-        "started_at": started.isoformat(timespec="seconds"),
-        "duration_seconds": round(time.monotonic() - clock, 1),
-        "command": " ".join(["python -m bench.verify", *sys.argv[1:]]),
-        "revision": runner.git_revision(),
-        "machine": runner.machine(),
+
+def run(args) -> tuple:
+    """Prepare the database, then measure with the verification cache cold and warm."""
+    database = runner.resolve_database(args.database_url, runner.WORK_DIR / "verify.sqlite3")
+    if database.note:
+        print(f"Note: {database.note}.")
+    redis_url = args.redis_url if redis_ok(args.redis_url) else ""
+    if not redis_url and args.redis_url != "none":
+        print(f"Note: Redis not reachable at {args.redis_url}; each worker caches alone.")
+    runner.WORK_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Preparing {database.engine} database {database.redacted_url} ...", flush=True)
+    database.reset()
+    warm_env = environment(database.url, redis_url, cache_seconds=60)
+    setup_result = prepare(warm_env, args.certificates)
+    codes = setup_result["codes"]
+    print(
+        f"  {len(codes)} certificates; queries per request (cold/warm): "
+        + ", ".join(
+            f"{name} {q['cold']['count']}/{q['warm']['count']}"
+            for name, q in setup_result["queries"].items()
+        ),
+        flush=True,
+    )
+    phases = {}
+    for name, seconds in (("cold", 0), ("warm", 60)):
+        env = environment(database.url, redis_url, cache_seconds=seconds)
+        phases[name] = measure_phase(name, env, codes, args)
+    return phases, setup_result, database, redis_url, codes
+
+
+def report(args, started, clock, phases, setup_result, database, redis_url, codes) -> dict:
+    return {
+        **runner.report_header("verify", started, time.monotonic() - clock),
         "database": {**setup_result["database"], "url": database.redacted_url},
         "cache": {
             "backend": setup_result["cache"],
@@ -402,10 +351,6 @@ def main(argv=None) -> int:
         "queries": setup_result["queries"],
         "phases": phases,
     }
-    path = runner.write_results("verify", started, results)
-    print_summary(results)
-    print(f"\nWrote {path.relative_to(runner.BASE_DIR)}")
-    return 0
 
 
 def print_summary(results: dict) -> None:

@@ -28,7 +28,24 @@ def _person_with_email(email):
     return user
 
 
-class ManualIssueForm(forms.Form):
+class ConfirmedForm(forms.Form):
+    """A registrar's signature: the password (and authenticator code) fields that
+    `lms.accounts.reauth` asks for once its window has passed."""
+
+    password = forms.CharField(label=_("Your password"), required=False, widget=forms.PasswordInput)
+    otp = forms.CharField(label=_("Code from your authenticator app"), required=False)
+
+
+def _confirmed(request, form) -> bool:
+    """Whether the signature may go ahead now; if not, the form says why (and keeps
+    everything else that was typed)."""
+    problem = reauth.confirm(request, form.cleaned_data["password"])
+    if problem:
+        form.add_error(None, problem)
+    return problem is None
+
+
+class ManualIssueForm(ConfirmedForm):
     email = forms.EmailField(label=_("Trainee's email address"))
     credential = IdChoiceField(
         label=_("Credential"), queryset=Credential.objects.issued_by_product()
@@ -54,7 +71,9 @@ def issue_manually(request):
     form = ManualIssueForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if not form.is_valid() or not _confirmed(request, form):
+            status = 400
+        else:
             try:
                 certificate, created = services.issue_certificate(
                     trainee=form.trainee,
@@ -73,13 +92,12 @@ def issue_manually(request):
                         request, _("That trainee already holds this certificate; nothing changed.")
                     )
                 return redirect("wagtailadmin_home")
-        else:
-            status = 400
     return TemplateResponse(
         request,
         "certification/admin/issue_manually.html",
         {
             "form": form,
+            "needs_password": reauth.needs_password(request),
             "title": _("Issue a certificate"),
             "intro": _(
                 "Issue a certificate without every requirement met in Peerpath (recognition "
@@ -144,7 +162,7 @@ def change_certificate_name(request):
     )
 
 
-class LifecycleForm(forms.Form):
+class LifecycleForm(ConfirmedForm):
     ACTIONS = [
         ("revoke", _("Revoke (permanent)")),
         ("suspend", _("Suspend (reversible)")),
@@ -161,8 +179,6 @@ class LifecycleForm(forms.Form):
     holder_name = forms.CharField(
         label=_("Corrected name (replacement only)"), required=False, max_length=200
     )
-    password = forms.CharField(label=_("Your password"), required=False, widget=forms.PasswordInput)
-    otp = forms.CharField(label=_("Code from your authenticator app"), required=False)
 
 
 def certificate_lifecycle(request, pk):
@@ -174,23 +190,17 @@ def certificate_lifecycle(request, pk):
     form = LifecycleForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            problem = reauth.confirm(request, data["password"])
-            if problem:
-                form.add_error(None, problem)
-                status = 400
-            else:
-                try:
-                    result = _apply(request.user, certificate, data)
-                except LifecycleError as error:
-                    form.add_error(None, error.message)
-                    status = error.status
-                else:
-                    messages.success(request, result)
-                    return redirect("certificate:inspect", certificate.pk)
-        else:
+        if not form.is_valid() or not _confirmed(request, form):
             status = 400
+        else:
+            try:
+                result = _apply(request.user, certificate, form.cleaned_data)
+            except LifecycleError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, result)
+                return redirect("certificate:inspect", certificate.pk)
     return TemplateResponse(
         request,
         "certification/admin/certificate_lifecycle.html",

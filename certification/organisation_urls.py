@@ -23,7 +23,7 @@ sharing_patterns = (
     [
         path("<uuid:uuid>/", views_organisations.share, name="certificate"),
         path(
-            "<uuid:uuid>/stop/<int:share_id>/",
+            "<uuid:uuid>/stop/<id:share_id>/",
             views_organisations.stop_sharing,
             name="stop",
         ),
@@ -34,8 +34,8 @@ sharing_patterns = (
 renewal_patterns = (
     [
         path("", views_renewal.home, name="home"),
-        path("records/<int:pk>/delete/", views_renewal.delete_record, name="delete_record"),
-        path("records/<int:pk>/evidence/", views_renewal.evidence, name="evidence"),
+        path("records/<id:pk>/delete/", views_renewal.delete_record, name="delete_record"),
+        path("records/<id:pk>/evidence/", views_renewal.evidence, name="evidence"),
         path("<uuid:uuid>/", views_renewal.certificate, name="certificate"),
         path("<uuid:uuid>/renew/", views_renewal.renew, name="renew"),
     ],

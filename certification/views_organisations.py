@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -57,7 +56,6 @@ def _roster_page(request, organisation, form, *, result=None, token="", status=2
 
 
 @login_required
-@never_cache
 def roster(request, slug):
     """Upload a roster (or paste codes) and see each row's status, with per-row problems."""
     organisation = organisation_for_verifying(request.user, slug)
@@ -83,7 +81,6 @@ def roster(request, slug):
 
 
 @login_required
-@never_cache
 def roster_csv(request, slug, token):
     """The checked roster as CSV (statuses as of now), safe to open in a spreadsheet."""
     organisation = organisation_for_verifying(request.user, slug)
@@ -101,7 +98,6 @@ def roster_csv(request, slug, token):
 
 
 @login_required
-@never_cache
 def watch(request, slug):
     """Certificates holders shared with the organisation, with their live status."""
     organisation = organisation_for_verifying(request.user, slug)

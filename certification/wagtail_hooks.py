@@ -17,7 +17,7 @@ def register_manual_issue_url():
     return [
         path("certificates/issue/", issue_manually, name="certification_issue_manually"),
         path(
-            "certificates/<int:pk>/lifecycle/",
+            "certificates/<id:pk>/lifecycle/",
             certificate_lifecycle,
             name="certification_certificate_lifecycle",
         ),

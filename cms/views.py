@@ -1,9 +1,11 @@
 """Site-wide pages that are not Wagtail pages: support resources and error pages."""
 
 import sys
+from functools import wraps
 from itertools import groupby
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
@@ -48,3 +50,17 @@ def server_error(request):
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 - the error page must never raise
         return HttpResponseServerError(loader.get_template("500_minimal.html").render())
+
+
+def debug_only(view):
+    """The view when DEBUG is on; "not found" otherwise. For Wagtail's deliberate test error
+    (/admin/failwhale/): in production it is a way for any staff member to fill the error
+    log and alerting with 500s on demand."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.DEBUG:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

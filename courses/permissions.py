@@ -92,10 +92,6 @@ def cohorts_visible_to(user):
     return Cohort.objects.taught_by(user).filter(organisation__in=teaching_organisations(user))
 
 
-def can_view_cohort(user, cohort) -> bool:
-    return cohorts_visible_to(user).filter(pk=cohort.pk).exists()
-
-
 def trainers_assignable_by(user, organisation=None):
     """People the user may make the trainer of a cohort: trainer members of the training
     providers in which the user assigns trainers (of `organisation` only, when given), and

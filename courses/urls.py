@@ -5,31 +5,31 @@ from . import views, views_assessment, views_statistics
 learn_patterns = (
     [
         path("", views.dashboard, name="dashboard"),
-        path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
-        path("lessons/<int:lesson_id>/position/", views.save_position, name="position"),
-        path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete"),
-        path("lessons/<int:lesson_id>/break/", views.take_break, name="take_break"),
+        path("courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
+        path("lessons/<id:lesson_id>/position/", views.save_position, name="position"),
+        path("lessons/<id:lesson_id>/complete/", views.complete_lesson, name="complete"),
+        path("lessons/<id:lesson_id>/break/", views.take_break, name="take_break"),
         path(
-            "lessons/<int:lesson_id>/notes/<str:block_id>/",
+            "lessons/<id:lesson_id>/notes/<str:block_id>/",
             views.content_note,
             name="content_note",
         ),
         path(
-            "lessons/<int:lesson_id>/reflections/<str:block_id>/",
+            "lessons/<id:lesson_id>/reflections/<str:block_id>/",
             views.reflection,
             name="reflection",
         ),
-        path("quizzes/<int:quiz_id>/start/", views_assessment.start_attempt, name="start_attempt"),
+        path("quizzes/<id:quiz_id>/start/", views_assessment.start_attempt, name="start_attempt"),
         path("attempts/<uuid:key>/", views_assessment.attempt_page, name="attempt"),
         path(
-            "attempts/<uuid:key>/answers/<int:position>/",
+            "attempts/<uuid:key>/answers/<id:position>/",
             views_assessment.save_answer,
             name="save_answer",
         ),
         path("attempts/<uuid:key>/result/", views_assessment.attempt_result, name="attempt_result"),
         path("break/", views.break_page, name="break"),
         path("reflections/", views.reflections, name="reflections"),
-        path("reflections/<int:pk>/delete/", views.delete_reflection, name="delete_reflection"),
+        path("reflections/<id:pk>/delete/", views.delete_reflection, name="delete_reflection"),
     ],
     "learn",
 )
@@ -37,20 +37,18 @@ learn_patterns = (
 teach_patterns = (
     [
         path("", views.cohorts, name="cohorts"),
-        path("cohorts/<int:pk>/", views.cohort_progress, name="cohort"),
-        path("cohorts/<int:pk>/progress.csv", views.cohort_progress_csv, name="cohort_csv"),
+        path("cohorts/<id:pk>/", views.cohort_progress, name="cohort"),
+        path("cohorts/<id:pk>/progress.csv", views.cohort_progress_csv, name="cohort_csv"),
         path("marking/", views_assessment.marking_queue, name="marking"),
-        path("marking/<int:response_id>/", views_assessment.mark, name="mark"),
+        path("marking/<id:response_id>/", views_assessment.mark, name="mark"),
+        path("marking/attempts/<id:attempt_id>/release/", views_assessment.release, name="release"),
         path(
-            "marking/attempts/<int:attempt_id>/release/", views_assessment.release, name="release"
-        ),
-        path(
-            "quizzes/<int:quiz_id>/statistics/",
+            "quizzes/<id:quiz_id>/statistics/",
             views_statistics.quiz_statistics,
             name="quiz_statistics",
         ),
         path(
-            "quizzes/<int:quiz_id>/statistics.csv",
+            "quizzes/<id:quiz_id>/statistics.csv",
             views_statistics.quiz_statistics_csv,
             name="quiz_statistics_csv",
         ),

@@ -1,8 +1,6 @@
 """Quiz pages for learners (start, answer, submit, result) and marking pages for trainers.
 Thin: parse, check permission, call `courses.services`, render."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -180,7 +178,12 @@ def save_answer(request, key, position):
     if len(request.body) > MAX_ANSWER_BYTES:
         return JsonResponse({"error": _("That answer is too long to save.")}, status=413)
     try:
-        body = json.loads(request.body or b"{}")
+        body = parsing.json_value(request.body or b"{}")
+    except parsing.TooDeepError:
+        return JsonResponse(
+            {"error": _("That answer is nested too deeply to be an answer, so it was not saved.")},
+            status=400,
+        )
     except (ValueError, UnicodeDecodeError):
         return JsonResponse({"error": _("We could not read that answer. Try again.")}, status=400)
     if not isinstance(body, dict):

@@ -121,7 +121,7 @@ class QuestionViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("new/", self.select_type_view, name="add"),
-            path("edit/<int:pk>/", admin_views.edit_specific_question, name="edit"),
+            path("edit/<id:pk>/", admin_views.edit_specific_question, name="edit"),
         ]
 
 

@@ -6,8 +6,17 @@ None instead, so a view can answer with a message rather than a server error."""
 
 from __future__ import annotations
 
+import json
+
 ASCII_DIGITS = frozenset("0123456789")
 MAX_ID = 2**31 - 1  # the largest value every id column holds on SQLite and PostgreSQL
+# Far deeper than any answer (a matching answer is a list of pairs), far shallower than
+# Python's recursion limit, which the decoder and every later walk of the value would hit.
+MAX_JSON_DEPTH = 32
+
+
+class TooDeepError(ValueError):
+    """JSON nested past MAX_JSON_DEPTH."""
 
 
 def small_int(value, *, maximum: int = MAX_ID) -> int | None:
@@ -40,4 +49,22 @@ def without_nul(value):
         return [without_nul(item) for item in value]
     if isinstance(value, dict):
         return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
+def json_value(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH):
+    """Submitted JSON decoded, refusing (TooDeepError) what is nested past `max_depth`, before
+    anything walks it recursively; ValueError or UnicodeDecodeError for what is not JSON."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:  # deeper than the decoder can go at all
+        raise TooDeepError("nested too deeply") from None
+    stack = [(value, 1)]  # a loop, not recursion: depth is what is being measured
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > max_depth:
+                raise TooDeepError("nested too deeply")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
     return value

@@ -8,7 +8,8 @@ ProxyFix rule); anything further left was written by the client and is never tru
 request that did not pass through all N proxies (too few entries) is counted by REMOTE_ADDR.
 
 Counting is a fixed window: at most `limit` hits per address per `window` seconds. Addresses
-are hashed before they become cache keys, so the cache never holds one in clear."""
+(and the email addresses some limits count by) are hashed before they become cache keys, so
+the cache never holds one in clear."""
 
 from __future__ import annotations
 
@@ -61,17 +62,17 @@ class Limit:
     limit: int  # hits allowed per window; 0 switches the limit off
     window: int  # seconds
 
-    def hit(self, request, *, fetch=()) -> dict:
-        """Count one hit for the request's address; raise RateLimitedError past the limit.
-        Also reads the cache keys in `fetch` (in the same round trip on Redis) and returns
-        {key: value} for those found, so a view's first cache read costs nothing extra."""
+    def hit(self, request, *, fetch=(), subject: str | None = None) -> dict:
+        """Count one hit for the request's address (or for `subject`, such as an email
+        address, when given); raise RateLimitedError past the limit. Also reads the cache
+        keys in `fetch` (in the same round trip on Redis) and returns {key: value} for those
+        found, so a view's first cache read costs nothing extra."""
         if self.limit <= 0:
             return cache.get_many(list(fetch)) if fetch else {}
         now = time.time()
         slot = int(now // self.window)
-        digest = hashlib.sha256(
-            f"{settings.SECRET_KEY}:{client_address(request)}".encode()
-        ).hexdigest()[:32]
+        counted = client_address(request) if subject is None else subject
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{counted}".encode()).hexdigest()[:32]
         count, found = _count(f"ratelimit:{self.scope}:{digest}:{slot}", self.window + 5, fetch)
         if count > self.limit:
             retry_after = max(1, int((slot + 1) * self.window - now + 0.999))

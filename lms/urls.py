@@ -19,29 +19,46 @@ from certification.standards.urls import framework_patterns
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
+from lms.accounts import urls as accounts_urls
+from lms.accounts import views as accounts_views
 from lms.privacy.urls import privacy_patterns, wellbeing_patterns
+from lms.private_pages import private_section
 
+# Sections whose pages show a person's sensitive text or other people's emails are never
+# stored by a browser or proxy (lms/private_pages.py).
 urlpatterns = [
+    # Before Wagtail's own: one sign-in form for the whole site (lms/accounts/views.py).
+    path("admin/login/", accounts_views.to_site_login, name="admin_login"),
+    path("_util/login/", accounts_views.to_site_login, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/", include("lms.accounts.urls")),
+    # Account pages too: an organisation's page lists its members' email addresses.
+    path(
+        "accounts/",
+        include(private_section((accounts_urls.urlpatterns, accounts_urls.app_name))),
+    ),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("support/", cms_views.support, name="support"),
     path("frameworks/", include(framework_patterns)),
     path("credentials/", include(credential_patterns)),
     path("certificates/", include(certificate_patterns)),
     path("issuer/", include(issuer_patterns)),
-    path("learn/", include(learn_patterns)),
-    path("organisations/", include(organisation_patterns)),
-    path("renewal/", include(renewal_patterns)),
-    path("sharing/", include(sharing_patterns)),
-    path("practicum/", include(practicum_patterns)),
-    path("privacy/", include(privacy_patterns)),
-    path("wellbeing/", include(wellbeing_patterns)),
-    path("teach/", include(teach_patterns)),
+    path("learn/", include(private_section(learn_patterns))),
+    path("organisations/", include(private_section(organisation_patterns))),
+    path("renewal/", include(private_section(renewal_patterns))),
+    path("sharing/", include(private_section(sharing_patterns))),
+    path("practicum/", include(private_section(practicum_patterns))),
+    path("privacy/", include(private_section(privacy_patterns))),
+    path("wellbeing/", include(private_section(wellbeing_patterns))),
+    path("teach/", include(private_section(teach_patterns))),
     path("verify/", include("certification.verify_urls")),
     path("api/openapi.json", openapi, name="openapi"),
 ]
+
+# Wagtail's deliberate test 500 answers 404 unless DEBUG is on (decided per request).
+for _pattern in wagtailadmin_urls.urlpatterns:
+    if getattr(_pattern, "name", None) == "wagtailadmin_error_test":
+        _pattern.callback = cms_views.debug_only(_pattern.callback)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

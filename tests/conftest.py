@@ -8,11 +8,81 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.test.client import ClientMixin
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_ALL = os.environ.get("PEERPATH_REQUIRE_ALL") == "1"
+
+_force_login = ClientMixin.force_login
+
+
+def _force_login_with_the_second_step(self, user, backend=None):
+    """Tests sign people in directly with `force_login`: as if they had given their
+    password and, where they have an authenticator, a code (lms/accounts/second_step.py).
+    The tests of the ways in sign in through the real forms instead."""
+    from lms.accounts import second_step, services
+
+    _force_login(self, user, backend)
+    if services.confirmed_device(user) is not None:
+        session = self.session
+        second_step.mark_verified(session, user)
+        session.save()
+
+
+ClientMixin.force_login = _force_login_with_the_second_step
+
+
+# --- How `make test` shares the suite between two (or more) xdist workers -----------------
+# It runs with `--dist loadfile --no-loadscope-reorder`. Each file is one unit of work, so its
+# module and package fixtures are built once per file. The long files in SPLIT_PER_TEST are
+# made of independent tests (one form fuzzed, one URL requested by every role), so each of
+# their tests is a unit of its own and both workers share them; a worker that takes several
+# in a row builds the file's world once. Units are handed out longest first, so the many short
+# files fill the end and the workers finish together instead of one worker running a long
+# file alone at the end. (`--dist loadgroup` with xdist_group marks would say the same, but
+# pytest-xdist 3.8 cannot add the group to a test id under pytest 9, so it runs each test
+# as its own unit.)
+SPLIT_PER_TEST = ("tests/fuzz/test_forms_", "tests/security/test_access_matrix.py")
+LONGEST_FIRST = (
+    "tests/fuzz/test_forms_signing.py",
+    "tests/fuzz/",
+    "tests/faults/",
+    "tests/security/test_probe.py",
+    "tests/security/test_access_matrix.py",
+    "tests/e2e/",
+)
+
+
+def _rank(item) -> int:
+    path = item.path.relative_to(ROOT).as_posix()
+    return next(
+        (n for n, prefix in enumerate(LONGEST_FIRST) if path.startswith(prefix)),
+        len(LONGEST_FIRST),
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # On an xdist worker: the controller hands the units out in the order collected.
+    if hasattr(config, "workerinput"):
+        items.sort(key=_rank)  # stable: within a rank, files and tests keep their order
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: runs with -p no:xdist must not fail
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, with each test of the files in SPLIT_PER_TEST a unit of its own."""
+    if config.getoption("dist") != "loadfile":
+        return None  # xdist's own scheduler for the other modes
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadFileSplittingLongFiles(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path.startswith(SPLIT_PER_TEST) else path
+
+    return LoadFileSplittingLongFiles(config, log)
 
 
 def skip_or_fail(reason: str):

@@ -13,8 +13,8 @@ PACKAGES = ("lms", "cms", "courses", "certification", "bench")
 # base (crypto, fields, request ids, rate limits).
 LAYERS = [
     ("lms",),
-    ("lms.accounts",),
     ("lms.audit",),
+    ("lms.accounts",),
     ("lms.privacy",),
     ("cms",),
     ("courses",),

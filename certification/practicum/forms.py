@@ -8,6 +8,20 @@ from certification.standards.models import Domain
 from lms.fields import IdChoiceField, IdMultipleChoiceField
 
 from .models import ActivityType, PracticumEntry, Rating, SupervisionSession
+from .services.practicum import MAX_MINUTES_PER_DAY
+from .services.supervision import MAX_SESSION_MINUTES
+
+
+def minutes_field(label, *, least: int, most: int, message, **kwargs) -> forms.IntegerField:
+    """A duration in minutes, refused at the field when out of range: a number too large
+    for a time of day would otherwise fail deep in the overlap check."""
+    return forms.IntegerField(
+        label=label,
+        min_value=least,
+        max_value=most,
+        error_messages={"min_value": message, "max_value": message},
+        **kwargs,
+    )
 
 
 class DomainChoiceField(IdMultipleChoiceField):
@@ -24,8 +38,11 @@ class EntryForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    minutes = forms.IntegerField(
-        label=_("Duration in minutes"),
+    minutes = minutes_field(
+        _("Duration in minutes"),
+        least=1,
+        most=MAX_MINUTES_PER_DAY,
+        message=_("The duration must be between 1 minute and 16 hours (960 minutes)."),
         help_text=_("For example 90 for an hour and a half. At most 16 hours a day."),
     )
     setting = forms.ChoiceField(label=_("Setting"), choices=PracticumEntry.Setting.choices)
@@ -57,9 +74,11 @@ class EntryForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    minutes = forms.IntegerField(
-        label=_("Corrected duration in minutes"),
-        min_value=0,
+    minutes = minutes_field(
+        _("Corrected duration in minutes"),
+        least=0,
+        most=MAX_MINUTES_PER_DAY,
+        message=_("The corrected duration must be between 0 and 16 hours (960 minutes)."),
         help_text=_("0 reverses the entry (it was logged by mistake)."),
     )
     description = forms.CharField(
@@ -97,7 +116,12 @@ class SessionForm(forms.Form):
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    minutes = forms.IntegerField(label=_("Duration in minutes"))
+    minutes = minutes_field(
+        _("Duration in minutes"),
+        least=1,
+        most=MAX_SESSION_MINUTES,
+        message=_("A session lasts between 1 minute and 8 hours (480 minutes)."),
+    )
     private_notes = forms.CharField(
         label=_("Private notes"),
         required=False,

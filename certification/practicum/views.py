@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.practicum.services import practicum as practicum_services
@@ -427,7 +426,6 @@ def _supervise_context(request, placement, **extra):
 
 
 @login_required
-@never_cache  # it may show the statement the trainee shares: never kept by a browser or proxy
 def supervise(request, placement_id):
     placement = permissions.supervised_placement(request.user, placement_id)
     return render(

@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from cms.blocks import RICH_TEXT_FEATURES
+from lms.private_pages import never_store
 
 from ..blocks import LessonStreamBlock
 
@@ -254,7 +255,8 @@ class LessonPage(Page):
         )
         context = self.get_context(request, *args, **kwargs)
         context.update(course=course, enrolment=enrolment, state=state)
-        return render(request, self.get_template(request), context)
+        # The learner's own reflections are in the page: never kept by a browser or proxy.
+        return never_store(render(request, self.get_template(request), context))
 
 
 def redirect_to_login(request):

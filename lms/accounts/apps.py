@@ -15,6 +15,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from lms import checks  # noqa: F401  (registers the deployment checks)
+        from lms.converters import register_id_converter
+        from lms.lookups import register_in_range_lookups
+
+        register_id_converter()  # before any URL configuration uses <id:...>
+        register_in_range_lookups()
 
         from . import reauth  # noqa: F401  (connects the sign-in stamp)
 

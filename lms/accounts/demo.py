@@ -9,7 +9,8 @@ from .roles import REGISTRARS, TRAINERS
 
 DEMO_PASSWORD = "peerpath-demo"  # noqa: S105 - printed on purpose; demo sites only
 # The authenticator key of every demo login whose role needs two-factor authentication
-# (supervisor, registrar, administrator). Printed on purpose; demo sites only.
+# (trainer, supervisor, organisation admin, registrar, administrator: services.
+# requires_two_factor). Printed on purpose; demo sites only.
 DEMO_TOTP_SECRET = "PEERPATHDEMOSTAFFTWOFACTORKEYAAA"  # noqa: S105 - printed on purpose; demo sites only
 
 ORGANISATIONS = [
@@ -138,3 +139,8 @@ def seed_people() -> list[tuple[str, str]]:
             )
         logins.append((label, email))
     return logins
+
+
+def demo_login_needs_code(email: str) -> bool:
+    """Whether the demo login signs in with a code as well as the password."""
+    return TOTPDevice.objects.filter(user__email=email, confirmed_at__isnull=False).exists()

@@ -56,3 +56,11 @@ class RegistrationClosedError(AccountsError):
 
 class TwoFactorError(AccountsError):
     message = _("Two-factor authentication could not be changed.")
+
+
+class TwoFactorLockedError(AccountsError):
+    status = 429
+    message = _(
+        "Too many wrong codes. To keep your account safe, codes are not accepted for 15 "
+        "minutes. Check that your phone's clock is right, then try again later."
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, User
+from .models import Membership, User, normalise_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -22,6 +22,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is not active. Contact your training provider."),
     }
+
+    def clean_username(self):
+        # Every spelling of one address is one account to the lock-out (django-axes counts
+        # failures per username; AXES_USERNAME_CALLABLE normalises the same way).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class PasswordPairMixin(forms.Form):
@@ -84,15 +89,9 @@ class RegistrationForm(NamesMixin, PasswordPairMixin):
     field_order = ["email", "legal_name", "preferred_name", "pronouns", "password1", "password2"]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this email address already exists. Sign in instead, or "
-                    "reset your password if you have forgotten it."
-                )
-            )
-        return email
+        # Whether the address has an account is never said here (services.register_trainee
+        # emails the address instead): the form answers alike for every address.
+        return normalise_email(self.cleaned_data["email"])
 
 
 class InvitationAcceptForm(NamesMixin, PasswordPairMixin):

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from lms.crypto import EncryptedTextField
 
 
+def normalise_email(address) -> str:
+    """The one spelling of an email address that Peerpath stores, looks up and counts
+    sign-in failures against: trimmed and lower-cased (the unique constraint on the address
+    ignores case too)."""
+    return BaseUserManager.normalize_email(str(address or "").strip()).lower()
+
+
 class UserManager(BaseUserManager):
     """Creates users keyed by a normalised email address."""
 
@@ -21,7 +28,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -37,7 +44,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -65,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Can sign in to the Peerpath admin."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Registered but the email address is not confirmed yet: inactive (cannot sign in)
+    # until the link emailed to it is used (services.confirm_registration).
+    awaiting_confirmation = models.BooleanField(_("awaiting email confirmation"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -86,7 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     @property
     def display_name(self) -> str:
@@ -273,12 +283,16 @@ class ErasureRequest(models.Model):
 
 class TOTPDevice(models.Model):
     """A person's authenticator app (RFC 6238 time-based codes). The secret is encrypted at
-    rest; `last_step` stops a code being used twice."""
+    rest; `last_step` stops a code being used twice; wrong codes are counted here, across
+    sign-ins, re-authentications and worker processes."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
     secret = EncryptedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
+    # Wrong codes in a row, for the account: the lock-out counts them (services.check_two_factor).
+    failed_codes = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -1,9 +1,11 @@
 """Asking for the password again before someone signs a record.
 
-Signing in counts as confirming. After `PEERPATH_REAUTH_SECONDS` (10 minutes by default)
-signing forms show a password field, and the signature is refused until the password is
-given. The check happens in the same request as the signature, so what the person selected
-or typed is kept when the password is wrong."""
+A full sign-in counts as confirming: the password alone for people with no authenticator
+(who do not need one), the password and the code for everyone else (the window opens at the
+code step, `second_step.mark_verified`, never at a sign-in that skipped it). After
+`PEERPATH_REAUTH_SECONDS` (10 minutes by default) signing forms show a password field, and
+the signature is refused until the password is given. The check happens in the same request
+as the signature, so what the person selected or typed is kept when the password is wrong."""
 
 import time
 
@@ -23,7 +25,11 @@ def needs_password(request) -> bool:
 
 
 def stamp(request) -> None:
-    request.session[SESSION_KEY] = time.time()
+    stamp_session(request.session)
+
+
+def stamp_session(session) -> None:
+    session[SESSION_KEY] = time.time()
 
 
 def confirm(request, password: str | None) -> str | None:
@@ -50,5 +56,12 @@ def confirm(request, password: str | None) -> str | None:
 
 @receiver(user_logged_in)
 def _stamp_login(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = time.time()
+    """Open the window at a sign-in that needs no second step. Anyone with an authenticator,
+    or whose role needs one, opens it only by giving a code."""
+    from .services import needs_second_step
+
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session.pop(SESSION_KEY, None)
+    if not needs_second_step(user):
+        stamp(request)

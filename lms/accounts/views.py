@@ -1,7 +1,5 @@
 """Account pages: sign in and out, registration, invitations, profile."""
 
-import time
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -11,14 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, reauth, services, totp
-from .exceptions import AccountsError, RegistrationClosedError, TwoFactorError
+from lms.ratelimit import Limit, RateLimitedError
+
+from . import permissions, reauth, second_step, services, totp
+from .exceptions import (
+    AccountsError,
+    RegistrationClosedError,
+    TwoFactorError,
+    TwoFactorLockedError,
+)
 from .forms import (
     EmailAuthenticationForm,
     InvitationAcceptForm,
@@ -26,14 +31,10 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
-from .models import Organisation, TOTPDevice, User
+from .models import Organisation, TOTPDevice, User, normalise_email
+from .tokens import read_confirmation_token
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-PENDING_KEY = "peerpath_pending_two_factor"
-PENDING_SECONDS = 5 * 60
-MAX_CODE_TRIES = 5
 
 
 class LoginView(auth_views.LoginView):
@@ -48,31 +49,45 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if services.confirmed_device(user) is None:
             return super().form_valid(form)
-        self.request.session.cycle_key()
-        self.request.session[PENDING_KEY] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "next": self.get_success_url(),
-            "at": time.time(),
-            "tries": 0,
-        }
+        second_step.start_pending(
+            self.request, user=user, backend=user.backend, next_url=self.get_success_url()
+        )
         return redirect("accounts:two_factor_verify")
+
+
+def to_site_login(request):
+    """Wagtail's sign-in forms (the admin's /admin/login/, private pages' /_util/login/) are
+    not ways in of their own: they send to the site's sign-in (its code step, its lock-out
+    page), keeping `next`. Whatever signs someone in, TwoFactorRequiredMiddleware still
+    asks for the code."""
+    url = reverse("accounts:login")
+    query = request.GET.urlencode()
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
-    """The second step of signing in: a code from the authenticator app."""
-    pending = request.session.get(PENDING_KEY)
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
-        request.session.pop(PENDING_KEY, None)
+    """The second step of signing in, whatever the first was: a code from the authenticator
+    app. Wrong codes count against the account (`services.check_two_factor`), so starting
+    again from the password does not reset them."""
+    pending = second_step.pending(request)
+    if pending is None:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
     error = None
+    status = 200
     if request.method == "POST":
         user = User.objects.filter(pk=pending["user"], is_active=True).first()
-        if user and services.check_two_factor(user=user, code=request.POST.get("code", "")):
-            del request.session[PENDING_KEY]
+        try:
+            verified = user is not None and services.check_two_factor(
+                user=user, code=request.POST.get("code", "")
+            )
+        except TwoFactorLockedError as locked:
+            verified, error, status = False, locked.message, locked.status
+        if verified:
+            del request.session[second_step.PENDING_KEY]
             login(request, user, backend=pending["backend"])
+            second_step.mark_verified(request.session, user)
             target = pending["next"]
             # A path on this site, never a view name: redirect() would try to reverse
             # "?next=0" as one.
@@ -82,19 +97,10 @@ def two_factor_verify(request):
             ):
                 target = resolve_url(settings.LOGIN_REDIRECT_URL)
             return HttpResponseRedirect(target)
-        pending["tries"] += 1
-        if pending["tries"] >= MAX_CODE_TRIES:
-            request.session.pop(PENDING_KEY, None)
-            messages.error(request, _("Too many wrong codes. Please sign in again."))
-            return redirect("accounts:login")
-        request.session[PENDING_KEY] = pending
-        error = _("That code is not right, or it was already used. Try the newest code.")
-    return render(
-        request,
-        "accounts/two_factor_verify.html",
-        {"error": error},
-        status=400 if error else 200,
-    )
+        if error is None:
+            error = _("That code is not right, or it was already used. Try the newest code.")
+            status = 400
+    return render(request, "accounts/two_factor_verify.html", {"error": error}, status=status)
 
 
 @login_required
@@ -111,7 +117,7 @@ def two_factor(request):
                 device = services.start_two_factor(user=user)
             elif action == "confirm":
                 services.confirm_two_factor(user=user, code=request.POST.get("code", ""))
-                reauth.stamp(request)
+                second_step.mark_verified(request.session, user)
                 messages.success(request, _("Two-factor authentication is on."))
                 return redirect("accounts:two_factor")
             elif action == "remove":
@@ -146,8 +152,27 @@ def lockout(request, credentials=None, *args, **kwargs):
     return render(request, "accounts/lockout.html", status=429)
 
 
+def _limit_account_email(request, scope: str, email: str) -> None:
+    """One more registration or password-reset request, per client and per address (each
+    sends an email). Raises RateLimitedError past either limit, whatever the address."""
+    window = settings.PEERPATH_ACCOUNT_EMAIL_RATE_WINDOW
+    Limit(f"{scope}-client", settings.PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_CLIENT, window).hit(request)
+    Limit(f"{scope}-address", settings.PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS, window).hit(
+        request, subject=normalise_email(email)
+    )
+
+
+TOO_MANY_EMAILS = _(
+    "We have had too many requests for this address or from this network in the last hour. "
+    "Please wait an hour, then try again."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
+    """Open registration. Every valid submission gets the same answer, "check your email",
+    whether or not the address has an account (`services.register_trainee` says which in
+    the email); nobody is signed in here."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     if not settings.PEERPATH_OPEN_REGISTRATION:
@@ -158,23 +183,78 @@ def register(request):
             status=403,
         )
     form = RegistrationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.register_trainee(
-            email=data["email"],
-            legal_name=data["legal_name"],
-            preferred_name=data["preferred_name"],
-            pronouns=data["pronouns"],
-            password=data["password1"],
+        try:
+            _limit_account_email(request, "register", data["email"])
+        except RateLimitedError:
+            form.add_error(None, TOO_MANY_EMAILS)
+            status = 429
+        else:
+            services.register_trainee(
+                email=data["email"],
+                legal_name=data["legal_name"],
+                preferred_name=data["preferred_name"],
+                pronouns=data["pronouns"],
+                password=data["password1"],
+            )
+            return redirect("accounts:register_sent")
+    return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET"])
+def register_sent(request):
+    return render(request, "accounts/register_sent.html")
+
+
+CONFIRM_KEY = "peerpath_confirm_registration"
+INVITATION_KEY = "peerpath_invitation_key"
+
+
+@require_http_methods(["GET"])
+def confirm_registration_link(request, token):
+    """The emailed link: its token goes into the session and the address bar loses it, so
+    the address an access log or the browser's history keeps carries no token."""
+    request.session[CONFIRM_KEY] = token
+    return redirect("accounts:confirm_registration")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_registration(request):
+    """Confirm a new account's address with one button (a link scanner's GET confirms
+    nothing), then sign in with the password chosen at registration."""
+    user = read_confirmation_token(request.session.get(CONFIRM_KEY, ""))
+    if user is None:
+        return render(request, "accounts/register_confirm.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.confirm_registration(user=user)
+        request.session.pop(CONFIRM_KEY, None)
+        messages.success(
+            request, _("Your email address is confirmed. Sign in with it and your password.")
         )
-        login(request, user, backend=BACKEND)
-        messages.success(request, _("Welcome to Peerpath, %(name)s.") % {"name": user})
-        return redirect("accounts:profile")
-    return render(request, "accounts/register.html", {"form": form})
+        return redirect("accounts:login")
+    return render(request, "accounts/register_confirm.html", {"email": user.email})
 
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, key):
+    """The emailed invitation link. Its first GET puts the key in the session and sends the
+    browser to the key-less page (`invitation`), so the address logged or kept in history
+    carries no key; a POST here (an older page) is still handled."""
+    if request.method == "GET":
+        request.session[INVITATION_KEY] = key
+        return redirect("accounts:invitation")
+    return _invitation_page(request, key)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request):
+    """The invitation whose link this browser opened (its key is in the session)."""
+    return _invitation_page(request, request.session.get(INVITATION_KEY, ""))
+
+
+def _invitation_page(request, key):
     try:
         invitation = services.get_valid_invitation(key=key)
     except AccountsError as error:
@@ -207,6 +287,7 @@ def accept_invitation(request, key):
                 {"invitation": invitation, "form": form, "error": error.message},
                 status=error.status,
             )
+        request.session.pop(INVITATION_KEY, None)
         if not signed_in:
             login(request, user, backend=BACKEND)
         messages.success(
@@ -257,10 +338,22 @@ def organisation(request, slug):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for every address, known or not: the email is queued through the
+    outbox (`services.request_password_reset`) and sent by a worker, which makes the link;
+    limited per client and per address."""
+
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            _limit_account_email(self.request, "password-reset", email)
+        except RateLimitedError:
+            form.add_error(None, TOO_MANY_EMAILS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        services.request_password_reset(email=email)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -13,7 +13,7 @@ privacy_patterns = (
         path("erase/", views.erase, name="erase"),
         path("erase/withdraw/", views.withdraw, name="withdraw"),
         path("requests/", views.requests_list, name="requests"),
-        path("requests/<int:request_id>/complete/", views.complete, name="complete"),
+        path("requests/<id:request_id>/complete/", views.complete, name="complete"),
     ],
     "privacy",
 )
@@ -23,7 +23,7 @@ wellbeing_patterns = (
         path("", views_wellbeing.home, name="home"),
         path("statement/", views_wellbeing.statement, name="statement"),
         path(
-            "check-ins/<int:checkin_id>/delete/",
+            "check-ins/<id:checkin_id>/delete/",
             views_wellbeing.delete_checkin,
             name="delete_checkin",
         ),

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from lms.accounts import reauth
@@ -23,7 +22,6 @@ from .services import data_rights
 
 
 @login_required
-@never_cache
 def home(request):
     open_request = request.user.erasure_requests.filter(status=ErasureRequest.Status.OPEN).first()
     return render(
@@ -42,7 +40,6 @@ def _filename(user, extension):
 
 
 @login_required
-@never_cache
 @require_GET
 def export_json(request):
     data = data_rights.personal_data(user=request.user)
@@ -58,7 +55,6 @@ def _no_fetching(url, *args, **kwargs):
 
 
 @login_required
-@never_cache
 @require_GET
 def export_pdf(request):
     from weasyprint import HTML
@@ -108,7 +104,6 @@ def _registrar(request):
 
 
 @login_required
-@never_cache
 def requests_list(request):
     _registrar(request)
     open_requests = ErasureRequest.objects.filter(status=ErasureRequest.Status.OPEN).select_related(

@@ -153,6 +153,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
 # Anyone may register as a trainee unless this is off; invitations always work.
 PEERPATH_OPEN_REGISTRATION = env_bool("PEERPATH_OPEN_REGISTRATION", True)
 PEERPATH_INVITATION_DAYS = int(os.environ.get("PEERPATH_INVITATION_DAYS", "14"))
+# How long the link that confirms a new account's email address works (registering again
+# sends a new one).
+PEERPATH_REGISTRATION_CONFIRM_SECONDS = int(
+    os.environ.get("PEERPATH_REGISTRATION_CONFIRM_SECONDS", 3 * 24 * 60 * 60)
+)
 
 # Open Badges 3.0 signing (certification/openbadges). The Ed25519 private key is read from the
 # environment or a file, never the database: PEERPATH_SIGNING_KEY (the key itself, a Multikey
@@ -178,6 +183,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Our login form keeps Django's field name, "username", though it holds an email address.
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted per address as stored (trimmed, lower case): case or spacing makes no new count.
+AXES_USERNAME_CALLABLE = "lms.accounts.services.lockout_username"
 AXES_LOCKOUT_CALLABLE = "lms.accounts.views.lockout"
 # Client address: the same rule as the rate limits (lms/ratelimit.py): with
 # TRUSTED_PROXY_COUNT proxies in front, the N-th X-Forwarded-For entry from the right, never
@@ -191,6 +198,18 @@ AXES_CLIENT_IP_CALLABLE = "lms.ratelimit.client_address"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 PEERPATH_VERIFY_RATE_LIMIT = int(os.environ.get("PEERPATH_VERIFY_RATE_LIMIT", "30"))
 PEERPATH_VERIFY_RATE_WINDOW = int(os.environ.get("PEERPATH_VERIFY_RATE_WINDOW", "60"))
+# Registration and password-reset requests (each counted on its own) allowed per client
+# address and per email address in a window: each sends an email, and without a limit
+# they could flood someone's inbox. 0 switches a limit off.
+PEERPATH_ACCOUNT_EMAIL_RATE_WINDOW = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_RATE_WINDOW", "3600")
+)
+PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_CLIENT = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_CLIENT", "60")
+)
+PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = int(
+    os.environ.get("PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS", "5")
+)
 # A certificate's public record is cached this long (0: not cached). Any change to the
 # certificate clears it at once; this bounds how stale a record could be after a change made
 # outside Django (a database console).
@@ -317,7 +336,8 @@ PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))
 # Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
 # first one current. Unset only in development and tests (a key is derived from SECRET_KEY).
 PEERPATH_FIELD_KEYS = [k for k in os.environ.get("PEERPATH_FIELD_KEYS", "").split(",") if k]
-# Registrars, administrators and supervisors must set up two-factor authentication.
+# Registrars, administrators, trainers, supervisors and organisation admins must set up
+# two-factor authentication. (Whoever has an authenticator gives a code at every sign-in.)
 PEERPATH_REQUIRE_TWO_FACTOR = env_bool("PEERPATH_REQUIRE_TWO_FACTOR", True)
 # Signing (approving, returning, rating) asks for the password again after this long.
 PEERPATH_REAUTH_SECONDS = int(os.environ.get("PEERPATH_REAUTH_SECONDS", 10 * 60))
@@ -349,6 +369,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages: the site's sign-in too
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password-reset flow, the site's own
 WAGTAILUSERS_PASSWORD_REQUIRED = True
 WAGTAIL_USER_CUSTOM_FIELDS = ["legal_name", "preferred_name", "pronouns"]

@@ -1,4 +1,5 @@
-"""Production: HTTPS only, no DEBUG, and no start without a real SECRET_KEY.
+"""Production: HTTPS only, no DEBUG, and no start without a real SECRET_KEY, without
+PEERPATH_FIELD_KEYS, or without a shared cache (REDIS_URL).
 
 `python manage.py check --deploy --settings=lms.settings.production` reports nothing.
 """
@@ -35,10 +36,32 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", "3600"))  # unhashed names only
 
+# Sensitive free text is encrypted with PEERPATH_FIELD_KEYS (lms/crypto.py). Without them it
+# would be encrypted with a key derived from SECRET_KEY, so rotating SECRET_KEY (the usual
+# answer to a leak) would make every reflection and supervision note unreadable, and one
+# leaked secret would open both. Refuse to start instead.
+if not PEERPATH_FIELD_KEYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "PEERPATH_FIELD_KEYS must be set in the environment for lms.settings.production "
+        "(one or more Fernet keys, comma-separated, kept apart from SECRET_KEY). Make one "
+        "with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
+    )
+
 # Sessions are cached_db (base.py): read from the cache, written through to the database, so
 # a restart of Redis signs nobody out. The cache must be shared by every gunicorn worker:
-# without REDIS_URL each worker has its own memory, so a change made through one worker could
-# not clear the pages cached by another; the whole-page cache is then off (`check --deploy`
-# says so, peerpath.W002).
+# with one cache per process, a certificate its holder has just hidden stays public on the
+# other workers until their cached copy expires, a change made through one worker cannot
+# clear the pages cached by another, and every rate limit is multiplied by the number of
+# workers. Refuse to start without REDIS_URL, unless PEERPATH_ALLOW_LOCAL_CACHE=1 accepts a
+# cache per process (a benchmark, or a trial on one machine, where that does not matter); the
+# whole-page cache is then off.
 if not REDIS_URL:  # noqa: F405
+    if not env_bool("PEERPATH_ALLOW_LOCAL_CACHE"):
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set for lms.settings.production (for example "
+            "redis://127.0.0.1:6379/0): the cache holds sessions, rate limits and the "
+            "verification cache, and must be shared by every worker. To accept a cache per "
+            "process (a benchmark or a one-machine trial), set PEERPATH_ALLOW_LOCAL_CACHE=1."
+        )
     PEERPATH_ANONYMOUS_CACHE_SECONDS = 0

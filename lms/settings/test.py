@@ -2,12 +2,19 @@
 
 import os
 
+from lms.crypto import derived_key
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The development key for encrypted fields (lms/crypto.py), derived from SECRET_KEY once here:
+# without PEERPATH_FIELD_KEYS it is derived again (100,000 PBKDF2 rounds, about 0.1 s) for
+# every encrypted value read or written, which was 40% of a signing form's fuzz examples.
+# The same key, so the fields are still encrypted with it and rotation tests still leave it.
+PEERPATH_FIELD_KEYS = [derived_key(SECRET_KEY).decode()]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

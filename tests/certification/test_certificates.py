@@ -427,3 +427,36 @@ def test_issued_when_the_supervisor_approves_the_last_entry_through_the_service(
         practicum_services.approve_entries(supervisor=supervisor, entry_ids=[entries[1].pk])
     certificate = Certificate.objects.get()
     assert certificate.ready and certificate.hours["practicum"] == 10
+
+
+def test_manual_issue_asks_for_the_password_again_like_the_lifecycle_actions(
+    client, roles, hours_credential
+):
+    """Past the re-authentication window, a manual issue is refused until the registrar's
+    password is given, with everything typed kept; with it, the certificate is issued."""
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.reauth import SESSION_KEY
+    from tests.factories.accounts import PASSWORD
+
+    trainee, _placement, _supervisor = hours_credential
+    registrar = UserFactory(is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    client.force_login(registrar)
+    session = client.session
+    session[SESSION_KEY] = 0  # signed in long ago
+    session.save()
+    url = "/admin/certificates/issue/"
+    assert 'name="password"' in client.get(url).content.decode()
+    credential = Credential.objects.get(code="test-cert")
+    data = {"email": trainee.email, "credential": credential.pk, "reason": "Prior learning here"}
+    for password in ("", "not-the-password"):
+        response = client.post(url, {**data, "password": password})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "password" in str(response.context["form"].non_field_errors())
+        assert trainee.email in body and "Prior learning here" in body  # nothing typed is lost
+        assert not Certificate.objects.exists()
+    response = client.post(url, {**data, "password": PASSWORD})
+    assert response.status_code == 302
+    assert Certificate.objects.get().manual_reason == "Prior learning here"

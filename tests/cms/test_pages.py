@@ -102,3 +102,15 @@ def test_500_page_survives_a_broken_database(site, monkeypatch):
     response = views.server_error(request)
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_wagtails_deliberate_error_page_is_not_found_unless_debug(client, settings, superuser):
+    """/admin/failwhale/ raises a 500 on purpose (to test error reporting). With DEBUG off,
+    as in production, it is "not found", even for a superuser; in development it still
+    raises."""
+    client.force_login(superuser)
+    settings.DEBUG = False
+    assert client.get("/admin/failwhale/").status_code == 404
+    settings.DEBUG = True
+    with pytest.raises(Exception, match="emergency broadcast"):
+        client.get("/admin/failwhale/")

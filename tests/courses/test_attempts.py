@@ -456,3 +456,22 @@ def test_marking_queue_queries_do_not_grow_with_answers(client, course, module, 
         assert response.content.decode().count(">Mark<") == size
         counts[size] = len(queries)
     assert counts[1] == counts[4], counts
+
+
+@pytest.mark.parametrize("depth", [33, 5_000, 30_000])
+def test_autosave_refuses_deeply_nested_json_with_a_message(client, enrolled, auto_quiz, depth):
+    """JSON nested past any answer's shape (here, past the decoder's own recursion limit
+    too) is a 400 with a message, not a RecursionError; the saved answer stays."""
+    client.force_login(enrolled)
+    attempt = start(client, auto_quiz)
+    position = next(
+        i for i, it in enumerate(attempt.items) if it["snapshot"]["type"] == "single_choice"
+    )
+    url = reverse("learn:save_answer", args=[attempt.key, position])
+    good = attempt.items[position]["snapshot"]["options"][0]["id"]
+    client.post(url, json.dumps({"answer": good}), content_type="application/json")
+    nested = '{"answer": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(url, nested, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["error"]
+    assert Response.objects.get(attempt=attempt, position=position).answer == good

@@ -103,11 +103,18 @@ def axe():
     return scan
 
 
-def sign_in(page, email, password):
+def sign_in(page, email, password, totp_secret=None):
+    """Sign in through the form; with `totp_secret`, give the code at the second step."""
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if totp_secret:
+        from lms.accounts import totp
+
+        page.wait_for_url("**/accounts/login/code/")
+        page.get_by_label("Six-digit code").fill(totp.code_at(totp_secret, totp.current_step()))
+        page.get_by_role("button", name="Sign in").click()
 
 
 # Learning pages: demo data seeded per test (transactional tests start from an empty database).

@@ -349,7 +349,7 @@ def test_cohort_progress_has_no_serious_accessibility_violations(
 ):
     from cms.demo import seed_site
     from courses.demo import seed_courses, seed_learning
-    from lms.accounts.demo import DEMO_PASSWORD, seed_people
+    from lms.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
     from lms.accounts.services import sync_role_groups
 
     seed_site()
@@ -357,7 +357,8 @@ def test_cohort_progress_has_no_serious_accessibility_violations(
     seed_people()
     seed_courses()
     cohort = seed_learning()
-    sign_in(page, "trainer@peerpath.example", DEMO_PASSWORD)
+    # Trainers sign in with a code too (the demo trainer has the demo authenticator key).
+    sign_in(page, "trainer@peerpath.example", DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     page.wait_for_url("**/accounts/profile/")
     found = {}
     scan(page, axe, screenshot, found, "cohorts", "/teach/")

@@ -57,6 +57,8 @@ def run_production(code, tmp_path, **overrides):
         STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         REDIS_URL="redis://127.0.0.1:6379/0",  # named, never contacted by this probe
+        PEERPATH_FIELD_KEYS="fDkxp1Ls4yVb1wFQ5pX2VvS0T2CqQ1qkqg3m2mE4xUo=",
+        PEERPATH_ALLOW_LOCAL_CACHE="",
         CELERY_BROKER_URL="",
         SECURE_SSL_REDIRECT="0",  # the probe speaks plain HTTP
     )
@@ -99,6 +101,8 @@ def test_deploy_check_warns_without_a_shared_cache(tmp_path):
         "print('SECONDS', settings.PEERPATH_ANONYMOUS_CACHE_SECONDS); "
         "call_command('check', deploy=True)"
     )
-    result = run_production(code, tmp_path, REDIS_URL="")
+    # Production itself refuses to start without REDIS_URL (tests/lms/test_settings.py);
+    # told to accept a cache per process, it starts with the page cache off, and warns.
+    result = run_production(code, tmp_path, REDIS_URL="", PEERPATH_ALLOW_LOCAL_CACHE="1")
     assert "peerpath.W002" in result.stdout + result.stderr
     assert "SECONDS 0" in result.stdout

@@ -239,6 +239,14 @@ def story(site, roles, captured, tmp_path):
     )
     for name in ("wellbeing:home", "wellbeing:statement", "learn:reflections"):
         ok(me.get(reverse(name)), 200)
+    for note in (b for b in lessons[0].body if b.block_type == "content_note"):
+        ok(
+            me.post(
+                reverse("learn:content_note", args=[lessons[0].pk, note.id]),
+                {"choice": "continue"},
+            )
+        )
+    ok(me.get(lessons[0].url), 200)  # the lesson, with the reflection in its form
     ok(me.get(reverse("practicum:placement", args=[placement.pk])), 200)
 
     # The supervisor signs.
@@ -280,6 +288,8 @@ def story(site, roles, captured, tmp_path):
         302,
     )
     out["supervisor page, after signing"] = them.get(supervise)
+    # The trainee's own page, now with the supervision notes.
+    ok(me.get(reverse("practicum:placement", args=[placement.pk])), 200)
     assert (
         "would like you to know they are struggling"
         in out["supervisor page, after signing"].content.decode()
@@ -376,7 +386,14 @@ def story(site, roles, captured, tmp_path):
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.COMPLETED
     out["verification page after erasure"] = public.get(reverse("verify:certificate", args=[code]))
-    return {"outputs": out, "seen": seen, "captured": captured, "certificate": certificate}
+    return {
+        "outputs": out,
+        "seen": seen,
+        "captured": captured,
+        "certificate": certificate,
+        "placement": placement,
+        "lesson": lessons[0],
+    }
 
 
 def body(value) -> str:
@@ -443,3 +460,33 @@ def test_no_lived_experience_data_reaches_anyone_else(story):
     assert not LivedExperienceStatement.objects.exists()
     assert not WellbeingCheckIn.objects.exists()
     assert Certificate.objects.get(pk=story["certificate"].pk).hidden
+
+
+def test_every_page_showing_sensitive_text_is_never_stored(story):
+    """On a shared computer the back button must not bring a page back after sign-out:
+    every response of the story that shows any marker (the owner's pages, the supervisor's)
+    says `Cache-Control: private, no-store`, and so do both data exports (the PDF's text is
+    compressed, so it is named rather than searched)."""
+    exports = {reverse("privacy:export_json"), reverse("privacy:export_pdf")}
+    checked, missing = set(), []
+    for response in story["seen"]:
+        path = response.request["PATH_INFO"]
+        shown = leaks(body(response)) if not getattr(response, "streaming", False) else set()
+        if not (shown or path in exports) or response.status_code != 200:
+            continue
+        checked.add(path)
+        control = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        if not {"private", "no-store"} <= control:
+            missing.append(f"{path} shows {sorted(shown)}: Cache-Control {control or '-'}")
+    assert not missing, "\n".join(missing)
+    placement = story["placement"]
+    expected = {
+        story["lesson"].url,
+        reverse("wellbeing:home"),
+        reverse("wellbeing:statement"),
+        reverse("learn:reflections"),
+        reverse("practicum:placement", args=[placement.pk]),
+        reverse("practicum:supervise", args=[placement.pk]),
+        *exports,
+    }
+    assert expected <= checked, sorted(expected - checked)

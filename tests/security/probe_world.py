@@ -96,7 +96,7 @@ def build() -> dict:
             route = prefix + str(entry.pattern)
             if isinstance(entry, URLResolver):
                 walk(entry, route)
-            elif isinstance(entry, URLPattern) and "<int:" in route:
+            elif isinstance(entry, URLPattern) and ("<int:" in route or "<id:" in route):
                 int_routes.append(route)
 
     walk(get_resolver())

@@ -79,7 +79,18 @@ MATRIX = {
     "accounts:two_factor_verify": ("all:login", "all:login"),  # no sign-in in progress
     "accounts:two_factor": (SIGNED_IN, SIGNED_IN),
     "accounts:register": ("anon:200 signed:302", "anon:200 signed:302"),
-    "accounts:accept_invitation": (PUBLIC, "anon:200 signed:409"),  # the key is the secret
+    "accounts:register_sent": PUBLIC,
+    # The emailed link puts its token in the session and redirects to the page without it;
+    # with no token (or a wrong one) in the session there is nothing to confirm.
+    "accounts:confirm_registration_link": "all:302",
+    "accounts:confirm_registration": ("all:404", "all:404"),
+    # The invitation link swaps its key for the session (GET); the key-less page then
+    # shows it. No role here opened a link first.
+    "accounts:accept_invitation": ("all:302", "anon:200 signed:409"),  # the key is the secret
+    "accounts:invitation": ("all:404", "all:404"),
+    # Wagtail's sign-in forms send to the site's (one sign-in, with its code step).
+    "admin_login": "all:login",
+    "frontend_login": "all:login",
     "accounts:profile": (SIGNED_IN, SIGNED_IN),
     "accounts:organisation": ("anon:login orgadmin:200 super:200 *:403",) * 2,
     "accounts:password_reset": (PUBLIC, PUBLIC),
@@ -431,16 +442,16 @@ ORGANISATION_BOUND_GROUPS = (TRAINERS_GROUP,)
 # Wagtail's business and its own permissions); everyone else never gets in.
 WAGTAIL_ADMIN = f"{OUT} staff:any"
 GENERIC_RULES = [
-    ("wagtailadmin_login", "anon:200 nonstaff:200 staff:home"),  # staff are in already
+    ("wagtailadmin_login", "all:login"),  # served by the site's sign-in (admin_login above)
     ("wagtailadmin_password_reset", "all:404"),  # off: passwords are reset on the site
     ("wagtailadmin_javascript_catalog", PUBLIC),
     ("wagtailadmin_sprite", PUBLIC),
-    ("wagtailcore_login", PUBLIC),
+    ("wagtailcore_login", "all:login"),  # likewise (frontend_login above)
     ("wagtailcore_authenticate_with_password", "all:404"),  # no such restriction
     ("wagtaildocs_authenticate_with_password", "all:404"),
     ("wagtaildocs_serve", PUBLIC),  # a document in the root collection is public
     ("wagtail_serve", PUBLIC),  # the home page
-    ("wagtailadmin_error_test", f"{OUT} staff:500"),  # Wagtail's deliberate error page
+    ("wagtailadmin_error_test", "all:404"),  # Wagtail's deliberate 500: 404 without DEBUG
     ("admin/", WAGTAIL_ADMIN),  # unnamed admin patterns (the catch-all, test404)
     ("wagtail", WAGTAIL_ADMIN),
 ]

@@ -14,7 +14,12 @@ from certification.models import Certificate
 from cms.demo import seed_site
 from courses.demo import seed_courses, seed_learning, seed_quizzes
 from lms.accounts import services as account_services
-from lms.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_people
+from lms.accounts.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_login_needs_code,
+    seed_people,
+)
 
 
 class Command(BaseCommand):
@@ -44,9 +49,10 @@ class Command(BaseCommand):
         for label, email in logins:
             self.stdout.write(f"  {label.ljust(width)}  {email}")
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}")
+        with_code = [label for label, email in logins if demo_login_needs_code(email)]
         self.stdout.write(
-            "  The supervisor, registrar and administrator also need a two-factor code: add the\n"
-            f"  key {DEMO_TOTP_SECRET} to an authenticator app, or run `make demo-code`.\n"
+            f"  {', '.join(with_code)} also need a two-factor code: add the key\n"
+            f"  {DEMO_TOTP_SECRET} to an authenticator app, or run `make demo-code`.\n"
         )
         certificate = (
             Certificate.objects.active().filter(trainee__email="graduate@peerpath.example").first()

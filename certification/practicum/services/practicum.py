@@ -150,7 +150,10 @@ def _check_entry(placement, *, date, start_time, minutes, description, exclude_p
     same_day = same_day.exclude(corrections__status=PracticumEntry.Status.APPROVED)
     if sum(e.minutes for e in same_day) + minutes > MAX_MINUTES_PER_DAY:
         problems.append("That would make more than 16 hours on one day.")
-    other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
+    # Only a duration in range is placed on the day (a huge one overflows the clock).
+    other = None
+    if 1 <= minutes <= MAX_MINUTES_PER_DAY:
+        other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
     if other is not None:
         problems.append(f"It overlaps another entry that day (from {other.start_time:%H:%M}).")
     found = identifying_details(description)

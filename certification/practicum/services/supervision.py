@@ -28,6 +28,7 @@ from ..signals import practicum_signed
 from .notifications import notify
 
 __all__ = [
+    "MAX_SESSION_MINUTES",
     "achieved_competencies",
     "achieved_competencies_many",
     "record_session",
@@ -36,6 +37,8 @@ __all__ = [
     "signoff_achieved",
     "supervisor_link",
 ]
+
+MAX_SESSION_MINUTES = 8 * 60
 
 SESSION_ACTIVITY = {
     SupervisionSession.Kind.INDIVIDUAL: "supervision_individual",
@@ -81,14 +84,17 @@ def record_session(
         problems.append("The date is in the future. Record a session after it has happened.")
     if not placement.starts_on <= date <= placement.ends_on:
         problems.append("The date is outside the placement.")
-    if not 1 <= minutes <= 8 * 60:
+    if not 1 <= minutes <= MAX_SESSION_MINUTES:
         problems.append("A session lasts between 1 minute and 8 hours.")
     from .practicum import first_overlap  # (practicum imports this module)
 
     same_day = PracticumEntry.objects.filter(placement=placement, date=date).exclude(
         status=PracticumEntry.Status.RETURNED
     )
-    other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
+    # Only a duration in range is placed on the day (a huge one overflows the clock).
+    other = None
+    if 1 <= minutes <= MAX_SESSION_MINUTES:
+        other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
     if other is not None:
         problems.append(
             f"It overlaps an entry the trainee logged that day (from {other.start_time:%H:%M})."

@@ -389,3 +389,74 @@ def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(client, 
     )
     assert count() == small
     assert small <= 30
+
+
+HUGE_MINUTES = ["99999999999999999999", str(2**63), "1" + "0" * 40]
+
+
+@pytest.mark.parametrize("minutes", HUGE_MINUTES)
+def test_an_enormous_duration_is_a_message_at_the_field(client, practicum, minutes):
+    """A number of minutes too large for a clock is refused at the field with the range, on
+    the entry, correction and session forms, with the typed text kept (it used to overflow
+    `timedelta` in the overlap check, a 500)."""
+    signed_in(client, practicum.trainee)
+    data = entry_post(activity=activity_pk("one_to_one"), minutes=minutes)
+    response = client.post(reverse("practicum:entry_new", args=[practicum.placement.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["minutes"] == [
+        "The duration must be between 1 minute and 16 hours (960 minutes)."
+    ]
+    assert data["description"] in response.content.decode()
+
+    entry = practicum.entries[0]
+    practicum_services.submit_entries(trainee=practicum.trainee, entry_ids=[entry.pk])
+    practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
+    correction = {"minutes": minutes, "description": "Logged twice by mistake."}
+    response = client.post(
+        reverse("practicum:entry_correct", args=[practicum.placement.pk, entry.pk]), correction
+    )
+    assert response.status_code == 400
+    assert "between 0 and 16 hours" in response.context["form"].errors["minutes"][0]
+
+    signed_in(client, practicum.supervisor)
+    session = {
+        "kind": "individual",
+        "date": (timezone.localdate() - timedelta(days=9)).isoformat(),
+        "start_time": "15:00",
+        "minutes": minutes,
+        "private_notes": "Kept text",
+        "password": PASSWORD,
+    }
+    response = client.post(reverse("practicum:session_new", args=[practicum.placement.pk]), session)
+    assert response.status_code == 400
+    assert response.context["form"].errors["minutes"] == [
+        "A session lasts between 1 minute and 8 hours (480 minutes)."
+    ]
+    assert "Kept text" in response.content.decode()
+    assert not practicum.placement.sessions.exists()
+
+
+def test_the_services_refuse_an_enormous_duration_without_overflowing(practicum):
+    """Called directly (not through a form), the services give their own message."""
+    with pytest.raises(PracticumError, match="between 1 minute and 16 hours"):
+        practicum_services.save_entry(
+            trainee=practicum.trainee,
+            placement_id=practicum.placement.pk,
+            entry_id=None,
+            date=timezone.localdate() - timedelta(days=8),
+            start_time=time(9, 30),
+            minutes=10**20,
+            setting="community",
+            activity=practicum.entries[0].activity,
+            description="Co-facilitated a peer group.",
+            domains=[],
+        )
+    with pytest.raises(PracticumError, match="between 1 minute and 8 hours"):
+        supervision_services.record_session(
+            supervisor=practicum.supervisor,
+            placement_id=practicum.placement.pk,
+            kind="individual",
+            date=timezone.localdate() - timedelta(days=9),
+            start_time=time(15, 0),
+            minutes=10**20,
+        )

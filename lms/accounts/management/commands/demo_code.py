@@ -10,7 +10,10 @@ from lms.accounts.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code for the demo supervisor, registrar and admin."
+    help = (
+        "Print the current two-factor code for the demo trainer, supervisor, organisation "
+        "admin, registrar and administrator."
+    )
 
     def handle(self, *args, **options):
         step = totp.current_step()
