@@ -90,7 +90,8 @@ def make_certificate():
 
     from certification import services
     from certification.demo import seed_certificate_design
-    from certification.models import Certificate, CertificateName, Credential
+    from certification.models import Certificate, CertificateName
+    from certification.standards.models import Credential
     from lms.accounts.models import User
 
     services.load_frameworks()
@@ -299,12 +300,13 @@ def first_render_figures(args, env, certificate) -> dict:
 def make_trainees(count: int, code: str) -> list[int]:
     from django.utils import timezone
 
-    from certification import services
-    from certification.models import CertificateName, Credential
+    from certification.models import CertificateName
+    from certification.standards.models import Credential
+    from certification.standards.services import credentials as standards_credentials
     from lms.accounts.models import User
 
     credential = Credential.objects.create(code=code, issued_by_product=True)
-    services.save_credential_version(
+    standards_credentials.save_credential_version(
         credential=credential,
         actor=None,
         rules={"title": "Benchmark Credential", "alignment_statement": "Aligned to nothing real."},

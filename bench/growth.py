@@ -204,14 +204,15 @@ def phase_measure(scale: int, rounds: int, report_rounds: int, explain: bool) ->
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from bench.loadgen import LOAD_DOMAIN, generate
     from bench.quiz_setup import correct_form
-    from certification import services as cert_services
     from certification import verify_cache
-    from certification.loadgen import LOAD_DOMAIN, generate
-    from certification.models import AuditEvent, Certificate
+    from certification.models import Certificate
     from courses import statistics as item_statistics
     from courses.models import Attempt, Cohort, LessonPage, QuizPage
     from lms.accounts.models import User
+    from lms.audit.models import AuditEvent
+    from lms.audit.services.events import verify_audit_chain
 
     settings.PEERPATH_VERIFY_RATE_LIMIT = 10**9
     begin = time.perf_counter()
@@ -350,7 +351,7 @@ def phase_measure(scale: int, rounds: int, report_rounds: int, explain: bool) ->
 
     def audit(_i: int):
         start = time.perf_counter()
-        problems = cert_services.verify_audit_chain()
+        problems = verify_audit_chain()
         return time.perf_counter() - start, 500 if problems else 200
 
     measure("audit_chain", audit, max(2, report_rounds // 2), baseline)
@@ -374,8 +375,8 @@ def phase_interleave(urls: list[str], rounds: int) -> dict:
     from django.db import connection
     from django.test import Client
 
+    from bench.loadgen import LOAD_DOMAIN
     from certification import verify_cache
-    from certification.loadgen import LOAD_DOMAIN
     from certification.models import Certificate
     from courses.models import LessonPage
     from lms.accounts.models import User

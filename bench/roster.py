@@ -53,8 +53,9 @@ def seed(count: int) -> tuple[object, object, str]:
     roster CSV. Rows are written in bulk: the benchmark is about reading them."""
     from datetime import date
 
-    from certification.models import Certificate, Credential, CredentialVersion
+    from certification.models import Certificate
     from certification.services.certificates import generate_verification_code
+    from certification.standards.models import Credential, CredentialVersion
     from lms.accounts.models import Membership, Organisation, User
 
     credential = Credential.objects.create(code="peer-bench", issued_by_product=True)

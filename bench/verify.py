@@ -107,14 +107,16 @@ def make_certificates(count: int) -> list[str]:
     from django.utils import timezone
 
     from certification import services
-    from certification.models import Certificate, Competency, Credential
+    from certification.models import Certificate
+    from certification.standards.models import Competency, Credential
+    from certification.standards.services import credentials as standards_credentials
     from cms.demo import seed_site
     from lms.accounts.models import User
 
     seed_site()
     services.load_frameworks()
     credential = Credential.objects.create(code="bench-verify", issued_by_product=True)
-    version = services.save_credential_version(
+    version = standards_credentials.save_credential_version(
         credential=credential,
         actor=None,
         rules={"title": "Peer Worker Foundations Certificate", "validity_months": 24},

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from certification.standards.models import Credential
 from lms.accounts import reauth
 from lms.accounts.models import User
 from lms.fields import IdChoiceField
 
 from . import services
 from .exceptions import CredentialError
-from .models import Certificate, Credential
+from .models import Certificate
 from .permissions import can_manage_certificates
 from .services.lifecycle import LifecycleError
 

@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Credential
+from certification.standards.models import Credential
+from certification.standards.services import credentials as standards_credentials
 
 
 def _lines(text: str) -> list[str]:
@@ -180,10 +181,9 @@ class CredentialForm(WagtailAdminModelForm):
         }
 
     def save(self, commit=True):
-        from . import services
 
         credential = super().save(commit=commit)
-        services.save_credential_version(
+        standards_credentials.save_credential_version(
             credential=credential,
             actor=self.for_user,
             rules=self.rules(),

@@ -1,9 +1,12 @@
 """Demo data for certification: the frameworks and the demo courses' alignments."""
 
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from courses.demo import COURSE_ORDER, load_course
 from courses.models import CoursePage
 
 from . import services
+from .standards.services import frameworks as standards_services
 
 
 def seed_frameworks() -> None:
@@ -12,7 +15,9 @@ def seed_frameworks() -> None:
     for slug in COURSE_ORDER:
         course = CoursePage.objects.filter(slug=slug).first()
         if course is not None:
-            services.align_course(course=course, keys=load_course(slug).get("alignment", []))
+            standards_services.align_course(
+                course=course, keys=load_course(slug).get("alignment", [])
+            )
 
 
 DEMO_DESCRIPTIONS = [
@@ -97,9 +102,9 @@ def seed_practicum():
 
     from django.utils import timezone
 
+    from certification.practicum.models import ActivityType, Placement
+    from certification.standards.models import Competency, Domain
     from lms.accounts.models import Organisation, User
-
-    from .models import ActivityType, Competency, Domain, Placement
 
     trainee = User.objects.get(email="trainee@peerpath.example")
     supervisor = User.objects.get(email="supervisor@peerpath.example")
@@ -107,7 +112,7 @@ def seed_practicum():
     if Placement.objects.filter(trainee=trainee, host=host).exists():
         return
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=trainee,
         host=host,
         supervisor=supervisor,
@@ -116,8 +121,8 @@ def seed_practicum():
         starts_on=today - timedelta(days=70),
         ends_on=today + timedelta(days=40),
     )
-    services.accept_agreement(placement_id=placement.pk, user=trainee)
-    services.accept_agreement(placement_id=placement.pk, user=supervisor)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=trainee)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=supervisor)
     activities = {a.code: a for a in ActivityType.objects.all()}
     domains = {d.code: d for d in Domain.objects.filter(framework__slug="icrc-pr")}
     domain_for = {
@@ -134,7 +139,7 @@ def seed_practicum():
         activity, setting, minutes, text = DEMO_DESCRIPTIONS[index % len(DEMO_DESCRIPTIONS)]
         day = today - timedelta(days=66 - index * 2 - index // 3)
         entries.append(
-            services.save_entry(
+            practicum_services.save_entry(
                 trainee=trainee,
                 placement_id=placement.pk,
                 date=day,
@@ -147,11 +152,11 @@ def seed_practicum():
             )
         )
     approved, pending, returned, draft = entries[:17], entries[17:21], entries[21:23], entries[23:]
-    services.submit_entries(
+    practicum_services.submit_entries(
         trainee=trainee, entry_ids=[e.pk for e in approved + pending + returned]
     )
-    services.approve_entries(supervisor=supervisor, entry_ids=[e.pk for e in approved])
-    services.return_entries(
+    practicum_services.approve_entries(supervisor=supervisor, entry_ids=[e.pk for e in approved])
+    practicum_services.return_entries(
         supervisor=supervisor,
         entry_ids=[e.pk for e in returned],
         comment="Please add which domain this relates to, "
@@ -162,7 +167,7 @@ def seed_practicum():
         ("individual", 42, 60, "Reviewed the first month. Talked about saying no to extra shifts."),
         ("group", 14, 90, "Group supervision with the café team on sharing your story on purpose."),
     ):
-        services.record_session(
+        supervision_services.record_session(
             supervisor=supervisor,
             placement_id=placement.pk,
             kind=kind,
@@ -177,20 +182,20 @@ def seed_practicum():
             domain__framework__slug="samhsa-pw-2015"
         )
     }
-    signed = services.request_signoff(
+    signed = supervision_services.request_signoff(
         trainee=trainee,
         placement_id=placement.pk,
         competency_id=competencies["samhsa-pw-2015/III.3"].pk,
         account="In the Tuesday group I noticed a member going quiet after a hard share, checked "
         "in with them afterwards, and used my own story briefly to show that setbacks pass.",
     )
-    services.rate_signoff(
+    supervision_services.rate_signoff(
         supervisor=supervisor,
         request_id=signed.pk,
         rating="competent",
         comment="Well judged: brief, on purpose, and the focus went straight back to them.",
     )
-    services.request_signoff(
+    supervision_services.request_signoff(
         trainee=trainee,
         placement_id=placement.pk,
         competency_id=competencies["samhsa-pw-2015/IX.5"].pk,
@@ -280,13 +285,15 @@ def seed_graduate():
 
     from django.utils import timezone
 
+    from certification.practicum.models import ActivityType
+    from certification.standards.models import Competency, Domain
     from courses import services as course_services
     from courses.demo import COURSE_ORDER
     from courses.models import CoursePage, LessonPage, QuizPage
     from lms.accounts.demo import DEMO_PASSWORD
     from lms.accounts.models import Membership, Organisation, User
 
-    from .models import ActivityType, Certificate, Competency, Domain
+    from .models import Certificate
 
     login = ("Graduate (holds a certificate)", GRADUATE["email"])
     graduate = User.objects.filter(email=GRADUATE["email"]).first()
@@ -323,7 +330,7 @@ def seed_graduate():
             _pass_quiz(graduate, quiz, trainer)
 
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=graduate,
         host=host,
         supervisor=supervisor,
@@ -332,8 +339,8 @@ def seed_graduate():
         starts_on=today - timedelta(days=150),
         ends_on=today + timedelta(days=10),
     )
-    services.accept_agreement(placement_id=placement.pk, user=graduate)
-    services.accept_agreement(placement_id=placement.pk, user=supervisor)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=graduate)
+    practicum_services.accept_agreement(placement_id=placement.pk, user=supervisor)
     activities = {a.code: a for a in ActivityType.objects.all()}
     recovery = Domain.objects.get(framework__slug="icrc-pr", code="recovery")
     plan = [("one_to_one", 240), ("group", 180), ("documentation", 120)] * 9 + [
@@ -343,7 +350,7 @@ def seed_graduate():
     entries = []
     for index, (activity, minutes) in enumerate(plan):
         entries.append(
-            services.save_entry(
+            practicum_services.save_entry(
                 trainee=graduate,
                 placement_id=placement.pk,
                 date=today - timedelta(days=140 - index * 4),
@@ -355,10 +362,10 @@ def seed_graduate():
                 domains=[recovery],
             )
         )
-    services.submit_entries(trainee=graduate, entry_ids=[e.pk for e in entries])
-    services.approve_entries(supervisor=supervisor, entry_ids=[e.pk for e in entries])
+    practicum_services.submit_entries(trainee=graduate, entry_ids=[e.pk for e in entries])
+    practicum_services.approve_entries(supervisor=supervisor, entry_ids=[e.pk for e in entries])
     for days_ago in (120, 90, 60, 30):
-        services.record_session(
+        supervision_services.record_session(
             supervisor=supervisor,
             placement_id=placement.pk,
             kind="individual",
@@ -369,13 +376,13 @@ def seed_graduate():
         )
     for key in ("III.3", "IX.5", "XII.2"):
         competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code=key)
-        request = services.request_signoff(
+        request = supervision_services.request_signoff(
             trainee=graduate,
             placement_id=placement.pk,
             competency_id=competency.pk,
             account="Seen in the weekly group and in one-to-one sessions at the café.",
         )
-        services.rate_signoff(
+        supervision_services.rate_signoff(
             supervisor=supervisor,
             request_id=request.pk,
             rating="competent",

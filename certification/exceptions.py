@@ -7,22 +7,6 @@ class CertificationError(ServiceError):
     pass
 
 
-class FrameworkDataError(CertificationError):
-    """The frameworks file is malformed; the message names the entry."""
-
-
-class PracticumError(CertificationError):
-    """A practicum action that cannot be taken; the message is fit to show the user."""
-
-
-class EntryLockedError(PracticumError):
-    status = 409
-
-
-class NotYourPlacementError(PracticumError):
-    status = 404
-
-
 class CredentialError(CertificationError):
     """A credential or certificate action that cannot be taken; the message is fit to show."""
 

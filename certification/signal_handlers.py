@@ -32,8 +32,9 @@ def on_course_completed(sender, user, course, **kwargs):
 def on_certificate_changed(sender, certificate, change, **kwargs):
     """A revoked or replaced certificate that organisations watch: tell them, through the
     outbox (written with the change, sent on commit; the sweeper sends it if Redis is away)."""
+    from lms.audit.services.outbox import enqueue_task
+
     from .models import CertificateShare
-    from .services.outbox import enqueue_task
     from .tasks import notify_watchers_task
 
     if change in ("revoked", "replaced") and (
@@ -43,9 +44,10 @@ def on_certificate_changed(sender, certificate, change, **kwargs):
 
 
 def connect():
+    from certification.practicum.signals import practicum_signed
     from courses.signals import course_completed
 
-    from .signals import certificate_changed, practicum_signed
+    from .signals import certificate_changed
 
     practicum_signed.connect(on_practicum_signed, dispatch_uid="certification.issue.practicum")
     course_completed.connect(on_course_completed, dispatch_uid="certification.issue.course")

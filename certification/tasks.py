@@ -13,24 +13,6 @@ from .exceptions import CertificateRenderError
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def email_notifications_task(recipient_id: int) -> int:
-    """Email someone their practicum notifications unless a digest is due instead."""
-    return services.email_notifications(recipient_id=recipient_id)
-
-
-@shared_task
-def send_notification_digests_task() -> int:
-    """Weekly: one email per person with notifications still unsent."""
-    return services.send_digests()
-
-
-@shared_task
-def purge_stale_data_task() -> dict:
-    """Weekly retention: stale practicum drafts, long-expired invitations, unused accounts."""
-    return services.purge_stale_data()
-
-
 # Certificates. Tasks take ids, re-check, and call a service, so running one twice (a retry,
 # a redelivery after a worker died, the sweeper) changes nothing the first run did.
 
@@ -134,10 +116,3 @@ def send_certificate_notices_task() -> int:
     for certificate_id, organisation_id, kind in due:
         send_certificate_notice_task.delay(certificate_id, kind, organisation_id)
     return len(due)
-
-
-@shared_task
-def relay_outbox_task() -> int:
-    """Every minute: send the outbox messages still unsent (the broker was away when they
-    were written, or the process died before sending). Returns how many were sent."""
-    return services.relay_outbox()["sent"]

@@ -14,17 +14,14 @@ from certification.organisation_urls import (
     renewal_patterns,
     sharing_patterns,
 )
-from certification.urls import (
-    framework_patterns,
-    practicum_patterns,
-    privacy_patterns,
-    wellbeing_patterns,
-)
+from certification.practicum.urls import practicum_patterns
+from certification.standards.urls import framework_patterns
 from certification.views_verify import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 from lms.accounts import urls as accounts_urls
 from lms.accounts import views as accounts_views
+from lms.privacy.urls import privacy_patterns, wellbeing_patterns
 from lms.private_pages import private_section
 
 # Sections whose pages show a person's sensitive text or other people's emails are never

@@ -1,50 +1,17 @@
-from .audit import AuditEvent
 from .certificates import Certificate, CertificateSignatory, CertificateTemplate, StatusList
-from .credentials import (
-    Attestation,
-    CertificateName,
-    Credential,
-    CredentialEnrolment,
-    CredentialVersion,
-)
-from .frameworks import Competency, CourseAlignment, Domain, Framework, QuestionAlignment
-from .notifications import Notification
+from .credentials import Attestation, CertificateName, CredentialEnrolment
 from .organisations import CertificateNotice, CertificateShare
-from .outbox import OutboxMessage
-from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .renewal import ContinuingEducation
-from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
-from .wellbeing import LivedExperienceStatement, WellbeingCheckIn
 
 __all__ = [
-    "ActivityType",
     "Attestation",
-    "AuditEvent",
     "Certificate",
     "CertificateName",
     "CertificateNotice",
     "CertificateShare",
     "CertificateSignatory",
     "CertificateTemplate",
-    "Competency",
     "ContinuingEducation",
-    "CourseAlignment",
-    "Credential",
     "CredentialEnrolment",
-    "CredentialVersion",
-    "Domain",
-    "Framework",
-    "LivedExperienceStatement",
-    "Notification",
-    "OutboxMessage",
-    "Placement",
-    "PlacementSupervisor",
-    "PracticumEntry",
-    "QuestionAlignment",
-    "Rating",
-    "SignOffRating",
-    "SignOffRequest",
     "StatusList",
-    "SupervisionSession",
-    "WellbeingCheckIn",
 ]

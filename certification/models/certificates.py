@@ -199,7 +199,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
     )
     credential_version = models.ForeignKey(
-        "certification.CredentialVersion",
+        "standards.CredentialVersion",
         on_delete=models.PROTECT,
         related_name="certificates",
     )

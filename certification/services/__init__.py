@@ -1,23 +1,15 @@
-"""Certification services. `frameworks`: loading and alignment; `practicum`: placements and
-the hours ledger; `supervision`: sessions and competency sign-offs; `audit`: the chained
-trail; `notifications`: practicum emails; `rules`: credential rules the practicum needs;
-`credentials`: credential versions and eligibility; `certificates`: issuance and PDFs;
-`organisations`: rosters, sharing, watch lists and notices; `renewal`: continuing education
-and renewing; `outbox`: tasks sent
-through the outbox, so a broker that is away loses none."""
+"""Certification services still to split into the credentials, verification and
+organisations apps (issue 15): `loading`: the frameworks file, each app's part;
+`credentials`: eligibility and the name on certificates; `certificates`: issuance and PDFs;
+`lifecycle`: revoke, suspend, replace; `organisations`: rosters, sharing, watch lists and
+notices; `renewal`: continuing education and renewing; `verification`: public records.
+(Moved out already: lms.audit, lms.privacy, certification.standards, certification.practicum,
+each imported by module.)"""
 
-from .audit import *  # noqa: F403
 from .certificates import *  # noqa: F403
 from .credentials import *  # noqa: F403
-from .data_rights import *  # noqa: F403
-from .frameworks import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
-from .notifications import *  # noqa: F403
+from .loading import *  # noqa: F403
 from .organisations import *  # noqa: F403
-from .outbox import *  # noqa: F403
-from .practicum import *  # noqa: F403
 from .renewal import *  # noqa: F403
-from .rules import *  # noqa: F403
-from .supervision import *  # noqa: F403
 from .verification import *  # noqa: F403
-from .wellbeing import *  # noqa: F403

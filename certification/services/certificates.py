@@ -21,6 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.standards.models import Credential
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
 from lms.site import absolute_url
 
 from ..exceptions import (
@@ -29,17 +32,9 @@ from ..exceptions import (
     NameNotConfirmedError,
     NotEligibleError,
 )
-from ..models import (
-    Certificate,
-    CertificateName,
-    CertificateTemplate,
-    Credential,
-    CredentialEnrolment,
-)
-from .audit import record_event
+from ..models import Certificate, CertificateName, CertificateTemplate, CredentialEnrolment
 from .credentials import check_eligibility, pin_credential
 from .lifecycle import sign_certificate, transition_certificate
-from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
 from lms.site import absolute_url
 
 from .. import openbadges
 from ..exceptions import CertificationError
 from ..models import Certificate, StatusList
 from ..signals import certificate_changed
-from .audit import record_event
-from .outbox import enqueue_task
 
 __all__ = [
     "LifecycleError",

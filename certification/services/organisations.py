@@ -22,14 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import Membership, Organisation
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
 from lms.exports import csv_safe
 from lms.site import absolute_url
 
 from ..exceptions import RosterError, RosterRateLimitError, SharingError
 from ..models import Certificate, CertificateNotice, CertificateShare
-from .audit import record_event
 from .certificates import normalise_code
-from .outbox import enqueue_task
 from .verification import find_certificates, public_record
 
 logger = logging.getLogger(__name__)

@@ -20,14 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.standards.models import CredentialVersion
+from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
+
 from ..exceptions import RenewalError
-from ..models import Certificate, CertificateName, ContinuingEducation, CredentialVersion
+from ..models import Certificate, CertificateName, ContinuingEducation
 from ..permissions import can_manage_certificates
-from .audit import record_event
 from .certificates import generate_verification_code
 from .lifecycle import check_move, transition_certificate
 from .organisations import carry_shares_forward
-from .outbox import enqueue_task
 
 logger = logging.getLogger(__name__)
 

@@ -251,7 +251,7 @@ class Invitation(models.Model):
 
 class ErasureRequest(models.Model):
     """A person's request to have their personal data erased. A registrar completes it
-    (certification.services.data_rights.complete_erasure) before `due_by`."""
+    (lms.privacy.services.data_rights.complete_erasure) before `due_by`."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for a registrar")

@@ -28,12 +28,12 @@ FRAMEWORK_MODELS = ("framework", "domain", "competency")
 ROLE_GROUPS: dict[str, list[str]] = {
     TRAINERS: [
         # Frameworks are reference data: trainers read them and align courses to them.
-        *(f"certification.view_{m}" for m in FRAMEWORK_MODELS),
-        "certification.add_coursealignment",
-        "certification.change_coursealignment",
-        "certification.delete_coursealignment",
+        *(f"standards.view_{m}" for m in FRAMEWORK_MODELS),
+        "standards.add_coursealignment",
+        "standards.change_coursealignment",
+        "standards.delete_coursealignment",
         *(
-            f"certification.{action}_questionalignment"
+            f"standards.{action}_questionalignment"
             for action in ("add", "change", "delete", "view")
         ),
         "wagtailadmin.access_admin",
@@ -60,15 +60,15 @@ ROLE_GROUPS: dict[str, list[str]] = {
     ],
     REGISTRARS: [
         *(
-            f"certification.{action}_{m}"
+            f"standards.{action}_{m}"
             for m in FRAMEWORK_MODELS
             for action in ("add", "change", "view")
         ),
         "wagtailadmin.access_admin",
         # Credentials (each rules change a new version), certificate designs, certificates.
-        "certification.add_credential",
-        "certification.change_credential",
-        "certification.view_credential",
+        "standards.add_credential",
+        "standards.change_credential",
+        "standards.view_credential",
         "certification.add_certificatetemplate",
         "certification.change_certificatetemplate",
         "certification.view_certificatetemplate",
@@ -90,14 +90,14 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "accounts.delete_invitation",
         # The practicum: registrars set up placements and supervisors and read the ledger and
         # the audit trail (signed records and events are never edited: see viewsets.py).
-        "certification.add_placement",
-        "certification.change_placement",
-        "certification.view_placement",
-        "certification.add_placementsupervisor",
-        "certification.change_placementsupervisor",
-        "certification.view_placementsupervisor",
-        "certification.view_practicumentry",
-        "certification.view_auditevent",
+        "practicum.add_placement",
+        "practicum.change_placement",
+        "practicum.view_placement",
+        "practicum.add_placementsupervisor",
+        "practicum.change_placementsupervisor",
+        "practicum.view_placementsupervisor",
+        "practicum.view_practicumentry",
+        "audit.view_auditevent",
     ],
 }
 

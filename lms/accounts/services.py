@@ -167,7 +167,7 @@ def _enqueue(task, *args) -> None:
     answer (and so tells nothing about the address)."""
     # The outbox lives in certification (the first app that needed one); importing it at
     # module level would load certification's models while this app's load.
-    from certification.services.outbox import enqueue_task
+    from lms.audit.services.outbox import enqueue_task
 
     enqueue_task(task, *args)
 

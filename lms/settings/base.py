@@ -33,8 +33,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's and Django's.
     "lms.accounts",
+    "lms.audit",
+    "lms.privacy",
     "cms",
     "courses",
+    "certification.standards",
+    "certification.practicum",
     "certification",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -229,10 +233,10 @@ PEERPATH_ANONYMOUS_CACHE_MODELS = [
     "wagtailcore.site",
     "wagtailcore.pageviewrestriction",
     "wagtailimages.image",
-    "certification.framework",
-    "certification.domain",
-    "certification.competency",
-    "certification.coursealignment",
+    "standards.framework",
+    "standards.domain",
+    "standards.competency",
+    "standards.coursealignment",
 ]
 
 # Internationalisation.

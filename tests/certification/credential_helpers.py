@@ -7,17 +7,16 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from certification import services
-from certification.models import (
+from certification.practicum.models import (
     ActivityType,
-    Competency,
-    Credential,
-    Domain,
     PracticumEntry,
     Rating,
     SignOffRating,
     SignOffRequest,
 )
+from certification.practicum.services import practicum as practicum_services
+from certification.standards.models import Competency, Credential, Domain
+from certification.standards.services import credentials as standards_credentials
 from courses import services as course_services
 from lms.accounts.models import Organisation
 from tests.factories import (
@@ -40,7 +39,9 @@ def make_credential(code="test-cert", *, issued=True, **rules):
         "alignment_statement": "Content mapped to the SAMHSA Core Competencies (2015).",
         "validity_months": 24,
     }
-    services.save_credential_version(credential=credential, actor=None, rules={**base, **rules})
+    standards_credentials.save_credential_version(
+        credential=credential, actor=None, rules={**base, **rules}
+    )
     return credential
 
 
@@ -88,7 +89,7 @@ def placement_for(trainee, credential_code="test-cert"):
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)
     MembershipFactory(user=supervisor, organisation=host, role="supervisor")
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=trainee,
         host=host,
         supervisor=supervisor,

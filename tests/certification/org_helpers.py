@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from certification import services
-from certification.models import Certificate, Credential
+from certification.models import Certificate
+from certification.standards.models import Credential
 from lms.accounts.models import Organisation
 from tests.certification.credential_helpers import make_credential
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory

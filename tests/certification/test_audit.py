@@ -9,8 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
-from certification import services
-from certification.models import AuditEvent, PracticumEntry
+from certification.practicum.models import PracticumEntry
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
+from lms.audit.models import AuditEvent
+from lms.audit.services.events import verify_audit_chain
 from tests.factories import build_practicum, log_entry
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,7 @@ def practicum(db):
 
 def test_every_state_change_writes_a_chained_event(practicum):
     entry = practicum.entries[0]
-    services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
+    practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
     events = AuditEvent.objects.filter(
         object_type="certification.practicumentry", object_id=str(entry.pk)
     )
@@ -49,7 +52,7 @@ def test_every_state_change_writes_a_chained_event(practicum):
     assert approved.after["status"] == "approved"
     assert approved.after["hash"] == PracticumEntry.objects.get(pk=entry.pk).content_hash
     assert "description" not in approved.after  # states and numbers, not what people wrote
-    assert services.verify_audit_chain() == []
+    assert verify_audit_chain() == []
     call_command("verify_audit_chain")
 
 
@@ -68,7 +71,7 @@ def test_verification_detects_an_edited_event(practicum):
     event = AuditEvent.objects.filter(action="entry.submitted").first()
     with tampering():
         AuditEvent.objects.filter(pk=event.pk).update(after={"status": "approved"})
-    problems = services.verify_audit_chain()
+    problems = verify_audit_chain()
     assert problems == [f"Event {event.pk}: its content does not match its hash (edited)."]
     with pytest.raises(CommandError, match="1 problem"):
         call_command("verify_audit_chain")
@@ -78,12 +81,12 @@ def test_verification_detects_a_deleted_event(practicum):
     events = list(AuditEvent.objects.order_by("pk"))
     with tampering():
         AuditEvent.objects.filter(pk=events[3].pk).delete()
-    problems = services.verify_audit_chain()
+    problems = verify_audit_chain()
     assert len(problems) == 1 and f"Event {events[4].pk}: the chain is broken" in problems[0]
 
 
 def test_verification_detects_an_edited_signed_entry(practicum):
-    entry = services.approve_entry(
+    entry = practicum_services.approve_entry(
         supervisor=practicum.supervisor, entry_id=practicum.entries[0].pk
     )
     with tampering():
@@ -97,7 +100,7 @@ def test_postgresql_refuses_update_and_delete_of_signed_rows_and_events(practicu
     """Needs PostgreSQL (the CI's second pass): the triggers are PostgreSQL functions."""
     if connection.vendor != "postgresql":
         pytest.skip("The append-only triggers exist on PostgreSQL only (CI's second pass).")
-    signed = services.approve_entry(
+    signed = practicum_services.approve_entry(
         supervisor=practicum.supervisor, entry_id=practicum.entries[0].pk
     )
     event = AuditEvent.objects.order_by("-pk").first()
@@ -122,9 +125,9 @@ def test_edited_session_notes_are_detected_but_erased_notes_are_not_tampering(pr
 
     from django.utils import timezone
 
-    from certification.models import SupervisionSession
+    from certification.practicum.models import SupervisionSession
 
-    session = services.record_session(
+    session = supervision_services.record_session(
         supervisor=practicum.supervisor,
         placement_id=practicum.placement.pk,
         kind="individual",

@@ -16,7 +16,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from certification import services
-from certification.models import AuditEvent, Certificate, CertificateName, CertificateTemplate
+from certification.models import Certificate, CertificateName, CertificateTemplate
+from lms.audit.models import AuditEvent
 from tests.celery_workers import Worker
 from tests.certification.credential_helpers import make_credential
 from tests.factories import UserFactory

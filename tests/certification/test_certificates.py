@@ -12,7 +12,11 @@ from django.core.files.storage import default_storage
 
 from certification import pdf, services, tasks
 from certification.exceptions import CredentialError, NameNotConfirmedError, NotEligibleError
-from certification.models import AuditEvent, Certificate, CertificateTemplate, Credential
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.services import practicum as practicum_services
+from certification.standards.models import Credential
+from certification.standards.services import credentials as standards_credentials
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import (
     approved_minutes,
     finish_lessons,
@@ -88,7 +92,7 @@ def test_issued_when_a_supervisor_signs_the_last_hours(
     hours_credential, django_capture_on_commit_callbacks
 ):
     """The practicum signal (sent when entries are approved) queues issuing on commit."""
-    from certification.signals import practicum_signed
+    from certification.practicum.signals import practicum_signed
 
     trainee, placement, supervisor = hours_credential
     approved_minutes(placement, supervisor, 9 * 60)
@@ -212,7 +216,7 @@ def test_snapshot_never_changes_when_people_courses_rules_or_designs_change(
     trainee.legal_name = "Changed Name"
     trainee.save()
     services.set_certificate_name(registrar=UserFactory(), user=trainee, name="Changed Name")
-    services.save_credential_version(
+    standards_credentials.save_credential_version(
         credential=Credential.objects.get(code="test-cert"),
         actor=None,
         rules={"title": "Renamed Credential", "alignment_statement": "Aligned to something else."},
@@ -398,12 +402,12 @@ def test_issued_when_the_supervisor_approves_the_last_entry_through_the_service(
 
     from django.utils import timezone
 
-    from certification.models import ActivityType, PracticumEntry
+    from certification.practicum.models import ActivityType, PracticumEntry
 
     trainee, placement, supervisor = hours_credential
     approved_minutes(placement, supervisor, 8 * 60, day=3)
     entries = [
-        services.save_entry(
+        practicum_services.save_entry(
             trainee=trainee,
             placement_id=placement.pk,
             date=timezone.localdate() - timedelta(days=day),
@@ -415,12 +419,12 @@ def test_issued_when_the_supervisor_approves_the_last_entry_through_the_service(
         )
         for day in (1, 2)
     ]
-    services.submit_entries(trainee=trainee, entry_ids=[e.pk for e in entries])
+    practicum_services.submit_entries(trainee=trainee, entry_ids=[e.pk for e in entries])
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_entries(supervisor=supervisor, entry_ids=[entries[0].pk])
+        practicum_services.approve_entries(supervisor=supervisor, entry_ids=[entries[0].pk])
     assert not Certificate.objects.exists()  # 9 of 10 hours
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve_entries(supervisor=supervisor, entry_ids=[entries[1].pk])
+        practicum_services.approve_entries(supervisor=supervisor, entry_ids=[entries[1].pk])
     certificate = Certificate.objects.get()
     assert certificate.ready and certificate.hours["practicum"] == 10
 

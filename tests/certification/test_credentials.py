@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from certification import services
 from certification.exceptions import CredentialError
-from certification.models import AuditEvent, Credential, CredentialEnrolment, CredentialVersion
+from certification.models import CredentialEnrolment
+from certification.standards.models import Credential, CredentialVersion
+from certification.standards.services import credentials as standards_credentials
+from certification.standards.services import rules as standards_rules
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import (
     approved_minutes,
     domain,
@@ -74,19 +78,19 @@ def test_each_change_is_a_new_version_and_versions_are_never_edited(frameworks):
     registrar = UserFactory()
     events = AuditEvent.objects.filter(action="credential.version_created").count()
     assert (
-        services.save_credential_version(
+        standards_credentials.save_credential_version(
             credential=credential,
             actor=registrar,
             rules={"title": credential.current_version.title},
         )
         is None
     ), "saving unchanged rules must not make a version"
-    second = services.save_credential_version(
+    second = standards_credentials.save_credential_version(
         credential=credential, actor=registrar, rules={"experience_hours": 100}, change_note="More"
     )
     assert second.number == 2 and float(second.experience_hours) == 100
     assert second.required_courses == credential.versions.get(number=1).required_courses
-    assert services.credential_rules("peer-foundations").experience_hours == 100
+    assert standards_rules.credential_rules("peer-foundations").experience_hours == 100
     assert AuditEvent.objects.filter(action="credential.version_created").count() == events + 1
     first = credential.versions.get(number=1)
     first.experience_hours = 1
@@ -103,7 +107,7 @@ def test_trainee_is_assessed_on_the_version_they_started_on_unless_moved(framewo
     placement, supervisor = placement_for(trainee)
     approved_minutes(placement, supervisor, 12 * 60)
     services.pin_credential(trainee=trainee, credential=credential)
-    newer = services.save_credential_version(
+    newer = standards_credentials.save_credential_version(
         credential=credential, actor=None, rules={"experience_hours": 20}
     )
     pinned = services.check_eligibility(trainee=trainee, credential_code="test-cert")

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import openbadges, pdf, services, tasks
-from certification.models import AuditEvent, Certificate, CertificateTemplate
-from certification.signals import practicum_signed
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.signals import practicum_signed
 from lms.accounts.reauth import SESSION_KEY
+from lms.audit.models import AuditEvent
+from lms.privacy.services import data_rights
 from tests.certification.credential_helpers import approved_minutes, make_credential, placement_for
 from tests.factories import UserFactory
 
@@ -208,10 +210,10 @@ def test_erasure_keeps_only_the_minimal_certificate_record(issued, registrar):
 
     pdf_name = issued.pdf.name
     assert default_storage.exists(pdf_name)
-    data = services.personal_data(user=issued.trainee)
+    data = data_rights.personal_data(user=issued.trainee)
     assert data["certificates"][0]["code"] == issued.grouped_code
-    erasure = services.request_erasure(user=issued.trainee)
-    services.complete_erasure(registrar=registrar, request_id=erasure.pk)
+    erasure = data_rights.request_erasure(user=issued.trainee)
+    data_rights.complete_erasure(registrar=registrar, request_id=erasure.pk)
     issued.refresh_from_db()
     assert issued.hidden and not issued.pdf and issued.signed_credential == {}
     assert not default_storage.exists(pdf_name)

@@ -15,12 +15,12 @@ from django.utils import timezone
 from certification import services, tasks
 from certification.exceptions import RenewalError
 from certification.models import (
-    AuditEvent,
     Certificate,
     CertificateNotice,
     CertificateShare,
     ContinuingEducation,
 )
+from lms.audit.models import AuditEvent
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.factories import UserFactory
 

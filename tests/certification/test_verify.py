@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import pdf, services, tasks
-from certification.models import Certificate, CertificateTemplate, Competency
+from certification.models import Certificate, CertificateTemplate
 from certification.openapi import openapi_document
+from certification.standards.models import Competency
 from tests.certification.credential_helpers import make_credential
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory
@@ -614,7 +615,7 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
     name, pronouns, practicum accounts, supervision notes, sign-off comments, reflections,
     the issue and revocation reasons), then every public output searched for it: the page,
     the JSON, the PDF check, the PDF's text, its QR code, and the signed credential."""
-    from certification.models import (
+    from certification.practicum.models import (
         ActivityType,
         PracticumEntry,
         SignOffRating,

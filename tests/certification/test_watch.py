@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services, tasks
-from certification.models import AuditEvent, Certificate, CertificateNotice, CertificateShare
+from certification.models import Certificate, CertificateNotice, CertificateShare
+from lms.audit.models import AuditEvent
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.factories import OrganisationFactory
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification.models import Framework
+from certification.standards.models import Framework
 from cms.models import BrandingSettings
 from tests.factories import CourseIndexPageFactory, StandardPageFactory, build_course
 

@@ -10,8 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def practicum(transactional_db, settings):
-    from certification import services
-    from certification.models import Competency
+    from certification.practicum.services import supervision as supervision_services
+    from certification.standards.models import Competency
     from cms.demo import seed_site
     from tests.factories import build_practicum
 
@@ -19,7 +19,7 @@ def practicum(transactional_db, settings):
     seed_site()
     scenario = build_practicum(week_of_entries=True)
     competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="III.3")
-    scenario.signoff = services.request_signoff(
+    scenario.signoff = supervision_services.request_signoff(
         trainee=scenario.trainee,
         placement_id=scenario.placement.pk,
         competency_id=competency.pk,
@@ -29,7 +29,7 @@ def practicum(transactional_db, settings):
 
 
 def test_supervisor_approves_a_week_of_entries_by_keyboard(page, practicum, screenshot):
-    from certification.models import PracticumEntry
+    from certification.practicum.models import PracticumEntry
     from tests.factories.accounts import PASSWORD
 
     sign_in(page, practicum.supervisor.email, PASSWORD)
@@ -62,10 +62,10 @@ def test_supervisor_approves_a_week_of_entries_by_keyboard(page, practicum, scre
 
 
 def test_practicum_pages_have_no_serious_accessibility_violations(page, practicum, axe, screenshot):
-    from certification import services
+    from certification.practicum.services import practicum as practicum_services
     from tests.factories.accounts import PASSWORD
 
-    approved = services.approve_entry(
+    approved = practicum_services.approve_entry(
         supervisor=practicum.supervisor, entry_id=practicum.entries[0].pk
     )
     p = practicum.placement.pk

@@ -7,7 +7,9 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from certification import services
-from certification.models import ActivityType, Domain, Placement, PracticumEntry
+from certification.practicum.models import ActivityType, Placement, PracticumEntry
+from certification.practicum.services import practicum as practicum_services
+from certification.standards.models import Domain
 from lms.accounts.models import Membership, Organisation, User
 
 from .accounts import MembershipFactory, OrganisationFactory, UserFactory
@@ -28,7 +30,7 @@ class Practicum:
 
 
 def log_entry(placement, *, days_ago=1, start=time(9, 0), minutes=120, activity="one_to_one"):
-    return services.save_entry(
+    return practicum_services.save_entry(
         trainee=placement.trainee,
         placement_id=placement.pk,
         date=timezone.localdate() - timedelta(days=days_ago),
@@ -56,7 +58,7 @@ def build_practicum(*, week_of_entries=False) -> Practicum:
     today = timezone.localdate()
 
     def placement_for(person, supervising):
-        placement = services.create_placement(
+        placement = practicum_services.create_placement(
             trainee=person,
             host=host,
             supervisor=supervising,
@@ -64,8 +66,8 @@ def build_practicum(*, week_of_entries=False) -> Practicum:
             starts_on=today - timedelta(days=40),
             ends_on=today + timedelta(days=40),
         )
-        services.accept_agreement(placement_id=placement.pk, user=person)
-        services.accept_agreement(placement_id=placement.pk, user=supervising)
+        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
+        practicum_services.accept_agreement(placement_id=placement.pk, user=supervising)
         placement.refresh_from_db()
         return placement
 
@@ -80,5 +82,7 @@ def build_practicum(*, week_of_entries=False) -> Practicum:
     )
     if week_of_entries:
         scenario.entries = [log_entry(scenario.placement, days_ago=d) for d in range(1, 6)]
-        services.submit_entries(trainee=trainee, entry_ids=[e.pk for e in scenario.entries])
+        practicum_services.submit_entries(
+            trainee=trainee, entry_ids=[e.pk for e in scenario.entries]
+        )
     return scenario

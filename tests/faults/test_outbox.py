@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
-from certification.models import Certificate, CertificateTemplate, OutboxMessage
-from certification.services import outbox
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.services import notifications as notification_services
+from lms.audit.models import OutboxMessage
+from lms.audit.services import outbox
 from tests.certification.credential_helpers import make_credential
 from tests.faults.conftest import free_port, sender_app
 
@@ -75,20 +77,20 @@ def test_with_the_broker_away_the_request_succeeds_and_the_sweeper_sends_later(
     assert not Certificate.objects.exists()
 
     # Too recent for the sweeper (the relay after commit may still be on its way).
-    assert services.relay_outbox(older_than=timedelta(minutes=5))["due"] == 0
+    assert outbox.relay_outbox(older_than=timedelta(minutes=5))["due"] == 0
     # Still away: the sweeper tries the oldest, stops, and keeps it for next time.
-    result = services.relay_outbox(older_than=timedelta(0))
+    result = outbox.relay_outbox(older_than=timedelta(0))
     assert result == {"due": 1, "sent": 0, "pruned": 0}
     assert OutboxMessage.objects.get().attempts == 2
 
     monkeypatch.undo()  # the broker is back (in-process here)
     with django_capture_on_commit_callbacks(execute=True):  # the render it queues, too
-        assert services.relay_outbox(older_than=timedelta(0))["sent"] == 1
+        assert outbox.relay_outbox(older_than=timedelta(0))["sent"] == 1
     certificate = Certificate.objects.get(trainee=trainee)
     assert certificate.status == Certificate.Status.ISSUED
     assert OutboxMessage.objects.unsent().count() == 0
     # A second sweep finds nothing to send and issues nothing more.
-    assert services.relay_outbox(older_than=timedelta(0))["due"] == 0
+    assert outbox.relay_outbox(older_than=timedelta(0))["due"] == 0
     assert Certificate.objects.filter(trainee=trainee).count() == 1
 
 
@@ -96,14 +98,14 @@ def test_sent_messages_are_forgotten_after_a_week(trainee, credential):
     old = OutboxMessage.objects.create(task=ISSUE, args=[1, "x"], sent_at=timezone.now())
     OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=8))
     recent = OutboxMessage.objects.create(task=ISSUE, args=[2, "x"], sent_at=timezone.now())
-    assert services.relay_outbox()["pruned"] == 1
+    assert outbox.relay_outbox()["pruned"] == 1
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 @pytest.mark.parametrize("bad", ["a free text note", "x" * 101, 1.5, True, None, {"id": 1}])
 def test_task_arguments_must_be_ids_or_codes(bad):
     with pytest.raises(ValueError, match="ids or codes"):
-        services.enqueue_task(ISSUE, bad)
+        outbox.enqueue_task(ISSUE, bad)
     assert not OutboxMessage.objects.exists()
 
 
@@ -123,13 +125,15 @@ def test_a_practicum_email_asked_for_while_the_broker_is_away_is_sent_by_the_swe
 ):
     broker_away(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(recipient=trainee, message="An entry was approved.", url="/practicum/")
+        notification_services.notify(
+            recipient=trainee, message="An entry was approved.", url="/practicum/"
+        )
     [message] = OutboxMessage.objects.all()
     assert (message.task, message.args, message.sent_at) == (PRACTICUM_EMAIL, [trainee.pk], None)
     assert message.last_error == "OperationalError" and mailoutbox == []
 
     monkeypatch.undo()  # the broker is back (in-process here)
-    assert services.relay_outbox(older_than=timedelta(0))["sent"] == 1
+    assert outbox.relay_outbox(older_than=timedelta(0))["sent"] == 1
     [email] = mailoutbox
     assert email.to == [trainee.email]
     assert OutboxMessage.objects.unsent().count() == 0
@@ -158,7 +162,7 @@ def test_watcher_notices_of_a_revocation_while_the_broker_is_away_are_sent_by_th
     # The sweeper sends it; the notice task it runs is an outbox message too, sent on commit.
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        services.relay_outbox(older_than=timedelta(0))
+        outbox.relay_outbox(older_than=timedelta(0))
     message.refresh_from_db()
     assert message.sent_at is not None
     [notice] = OutboxMessage.objects.filter(task=NOTICE)

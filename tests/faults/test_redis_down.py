@@ -16,13 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
-from certification.models import (
-    AuditEvent,
-    Certificate,
-    CertificateTemplate,
-    OutboxMessage,
-)
-from certification.services import outbox
+from certification.models import Certificate, CertificateTemplate
+from lms.audit.models import AuditEvent, OutboxMessage
+from lms.audit.services import outbox
 from tests.certification.credential_helpers import make_credential
 from tests.factories import UserFactory
 from tests.faults.conftest import sender_app, wait_for

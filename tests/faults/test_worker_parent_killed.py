@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import services
-from certification.models import AuditEvent, Certificate, CertificateName, CertificateTemplate
+from certification.models import Certificate, CertificateName, CertificateTemplate
+from lms.audit.models import AuditEvent
 from tests.certification.credential_helpers import make_credential
 from tests.factories import UserFactory
 from tests.faults.conftest import sender_app, wait_for

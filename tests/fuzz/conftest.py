@@ -25,14 +25,9 @@ DEMO = {
 
 
 def _build_world() -> SimpleNamespace:
-    from certification.models import (
-        Certificate,
-        Competency,
-        ContinuingEducation,
-        Placement,
-        PracticumEntry,
-        SignOffRequest,
-    )
+    from certification.models import Certificate, ContinuingEducation
+    from certification.practicum.models import Placement, PracticumEntry, SignOffRequest
+    from certification.standards.models import Competency
     from courses import services as course_services
     from courses.exceptions import CoursesError
     from courses.models import LessonPage, QuizPage, Reflection
@@ -90,7 +85,7 @@ def _build_world() -> SimpleNamespace:
     employer = Organisation.objects.filter(memberships__user=users["verifier"]).first()
     invitation = course_services_invitation(organisation, users["org_admin"])
     certificate = Certificate.objects.filter(trainee=graduate).first()
-    from certification.services import data_rights
+    from lms.privacy.services import data_rights
     from tests.factories import UserFactory
 
     erasure = data_rights.request_erasure(user=UserFactory(legal_name="Leaving Person"))

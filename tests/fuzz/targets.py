@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from .harness import Target, choice, dates, ints, junk_or, text, times
 
-PRACTICUM = ("certification.PracticumEntry", "certification.AuditEvent")
-SESSIONS = ("certification.SupervisionSession", "certification.AuditEvent")
+PRACTICUM = ("practicum.PracticumEntry", "audit.AuditEvent")
+SESSIONS = ("practicum.SupervisionSession", "audit.AuditEvent")
 SIGNOFFS = (
-    "certification.SignOffRequest",
-    "certification.SignOffRating",
-    "certification.AuditEvent",
+    "practicum.SignOffRequest",
+    "practicum.SignOffRating",
+    "audit.AuditEvent",
 )
 
 

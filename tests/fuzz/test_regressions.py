@@ -21,7 +21,7 @@ def test_reflection_next_that_is_not_a_path_goes_back_to_the_lesson(world, clien
 
 @pytest.mark.parametrize("junk", NOT_NUMBERS)
 def test_sending_entries_with_junk_ids_says_what_to_do(world, client, junk):
-    from certification.models import PracticumEntry
+    from certification.practicum.models import PracticumEntry
 
     client.force_login(world.users["trainee"])
     before = list(PracticumEntry.objects.order_by("pk").values_list("pk", "status"))
@@ -83,7 +83,7 @@ def test_small_int_accepts_only_plain_digits_in_range():
 @pytest.mark.parametrize("field", ["activity", "domains"])
 def test_a_practicum_entry_with_an_id_no_column_holds_keeps_what_was_typed(world, client, field):
     """Django's choice fields sent 9223372036854775808 to the database, which overflowed."""
-    from certification.models import PracticumEntry
+    from certification.practicum.models import PracticumEntry
 
     client.force_login(world.users["trainee"])
     before = PracticumEntry.objects.count()

@@ -159,7 +159,7 @@ def test_password_reset_answers_alike_and_sends_from_the_outbox(
     """A known and an unknown address get the same status and page. The email is not sent
     inside the request: the outbox row holds the user's id, never the link or token, and
     the worker makes the link."""
-    from certification.models import OutboxMessage
+    from lms.audit.models import OutboxMessage
 
     user = UserFactory(email="forgetful@example.org")
     url = reverse("accounts:password_reset")

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from certification import services
-from certification.models import Competency, SignOffRequest, SupervisionSession
+from certification.practicum.models import SignOffRequest, SupervisionSession
+from certification.practicum.services import supervision as supervision_services
+from certification.standards.models import Competency
 from courses.models import Reflection
+from lms.audit.services.events import verify_audit_chain
 from lms.crypto import derived_key
 from tests.factories import build_practicum
 
@@ -32,7 +34,7 @@ def raw(table, column, pk):
 @pytest.fixture
 def records(db):
     practicum = build_practicum()
-    session = services.record_session(
+    session = supervision_services.record_session(
         supervisor=practicum.supervisor,
         placement_id=practicum.placement.pk,
         kind="individual",
@@ -41,7 +43,7 @@ def records(db):
         minutes=60,
         private_notes=NOTES,
     )
-    request = services.request_signoff(
+    request = supervision_services.request_signoff(
         trainee=practicum.trainee,
         placement_id=practicum.placement.pk,
         competency_id=Competency.objects.get(
@@ -61,7 +63,7 @@ def test_sensitive_text_is_ciphertext_in_the_database(records):
     assert SupervisionSession.objects.get(pk=session.pk).private_notes == NOTES
     assert SignOffRequest.objects.get(pk=request.pk).account == ACCOUNT
     # The signed hash covers the plain notes, so verification still passes.
-    assert services.verify_audit_chain() == []
+    assert verify_audit_chain() == []
     call_command("verify_audit_chain", stdout=io.StringIO())
 
 
@@ -89,12 +91,12 @@ def test_key_rotation_reencrypts_everything_including_signed_sessions(records, s
     settings.PEERPATH_FIELD_KEYS = [second, first]
     out = io.StringIO()
     call_command("rotate_field_keys", stdout=out)
-    assert "certification.SupervisionSession.private_notes: 1 re-encrypted" in out.getvalue()
+    assert "practicum.SupervisionSession.private_notes: 1 re-encrypted" in out.getvalue()
     settings.PEERPATH_FIELD_KEYS = [second]  # the old key is gone
     assert SupervisionSession.objects.get(pk=session.pk).private_notes == NOTES
     assert SignOffRequest.objects.get(pk=request.pk).account == ACCOUNT
     assert raw("certification_supervisionsession", "private_notes", session.pk) != old
-    assert services.verify_audit_chain() == []
+    assert verify_audit_chain() == []
 
 
 def test_a_missing_key_fails_loudly(records, settings):

@@ -3,15 +3,28 @@ or given for one raise."""
 
 import pytest
 
-from certification.exceptions import CertificationError, PracticumError, RenewalError
+from certification.exceptions import CertificationError, RenewalError
+from certification.practicum.exceptions import PracticumError
 from certification.services.lifecycle import LifecycleError
+from certification.standards.exceptions import StandardsError
 from courses.exceptions import AssessmentError, AttemptNotFoundError, CoursesError
 from lms.accounts.exceptions import AccountsError, InvitationExpiredError
 from lms.exceptions import ServiceError
+from lms.privacy.exceptions import PrivacyError
 
 
 @pytest.mark.parametrize(
-    "base", [CertificationError, CoursesError, AccountsError, LifecycleError, AssessmentError]
+    "base",
+    [
+        CertificationError,
+        CoursesError,
+        AccountsError,
+        LifecycleError,
+        AssessmentError,
+        PracticumError,
+        StandardsError,
+        PrivacyError,
+    ],
 )
 def test_every_app_error_is_a_service_error_with_message_and_status(base):
     assert issubclass(base, ServiceError)

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification import services as cert_services
-from certification.models import Credential
+from certification.practicum.services import practicum as practicum_services
+from certification.standards.models import Credential
 from courses import services
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.courses.assessment_helpers import make_question, make_quiz
@@ -164,7 +165,7 @@ def test_practicum_pages(client):
 
     home, own, supervise, supervisor_home = {}, {}, {}, {}
     for size in grow(SIZES, add):
-        cert_services.submit_entries(
+        practicum_services.submit_entries(
             trainee=practicum.trainee, entry_ids=[e.pk for e in entries[size // 2 :]]
         )
         client.force_login(practicum.trainee)

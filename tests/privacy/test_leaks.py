@@ -34,14 +34,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification import pdf, services, tasks
-from certification.models import (
-    ActivityType,
-    Certificate,
-    CertificateTemplate,
-    Competency,
-    PracticumEntry,
-    SignOffRequest,
-)
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.models import ActivityType, PracticumEntry, SignOffRequest
+from certification.standards.models import Competency
 from courses import services as course_services
 from lms.accounts.models import ErasureRequest
 from lms.settings.base import LOGGING as BASE_LOGGING
@@ -369,12 +364,12 @@ def story(site, roles, captured, tmp_path):
     from unittest import mock
 
     with mock.patch(
-        "certification.views_wellbeing.render", side_effect=RuntimeError("template exploded")
+        "lms.privacy.views_wellbeing.render", side_effect=RuntimeError("template exploded")
     ):
         errors["500 (the wellbeing page)"] = broken.get(reverse("wellbeing:home"))
     broken.force_login(supervisor)
     with mock.patch(
-        "certification.views_practicum.render", side_effect=RuntimeError("template exploded")
+        "certification.practicum.views.render", side_effect=RuntimeError("template exploded")
     ):
         errors["500 (the supervise page)"] = broken.get(supervise)
     for label, response in errors.items():
@@ -410,8 +405,8 @@ def body(value) -> str:
 def test_no_lived_experience_data_reaches_anyone_else(story):
     """Fields x outputs: every output (each public page, document, error page, email, log
     line, task call and URL) mapped to the markers found in it; all must be empty."""
-    from certification.models import LivedExperienceStatement, WellbeingCheckIn
     from courses.models import Reflection
+    from lms.privacy.models import LivedExperienceStatement, WellbeingCheckIn
 
     # The supervisor legitimately reads the practicum record they sign (descriptions, the
     # sign-off account) and what they wrote themselves; never the trainee's learning or

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
-from certification.models import LivedExperienceStatement, WellbeingCheckIn
 from lms.crypto import encrypted_fields
+from lms.privacy.models import LivedExperienceStatement, WellbeingCheckIn
+from lms.privacy.services import wellbeing
 from tests.factories import build_practicum
 
 pytestmark = pytest.mark.django_db
@@ -129,15 +129,17 @@ def test_bad_checkins_are_refused_clearly_and_keep_what_was_typed(
 
 def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practicum):
     trainee, supervisor = practicum.trainee, practicum.supervisor
-    services.record_checkin(trainee=trainee, on=timezone.localdate(), energy=1, stress=5, note=NOTE)
-    services.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=False)
+    wellbeing.record_checkin(
+        trainee=trainee, on=timezone.localdate(), energy=1, stress=5, note=NOTE
+    )
+    wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=False)
     url = reverse("practicum:supervise", args=[practicum.placement.pk])
     client.force_login(supervisor)
     page = client.get(url).content.decode()
     assert "would like you to know they are struggling" not in page
     assert "Eleven years" not in page and "group session" not in page
 
-    services.record_checkin(
+    wellbeing.record_checkin(
         trainee=trainee,
         on=timezone.localdate(),
         energy=2,
@@ -145,7 +147,7 @@ def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practi
         note=NOTE,
         tell_supervisor=True,
     )
-    services.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
+    wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
     response = client.get(url)
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -158,7 +160,7 @@ def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practi
     client.force_login(practicum.other_supervisor)
     assert client.get(url).status_code == 404
     # Once the placement is long over, the flag is no longer shown to anyone.
-    from certification.models import Placement
+    from certification.practicum.models import Placement
 
     Placement.objects.filter(pk=practicum.placement.pk).update(
         starts_on=timezone.localdate() - timedelta(days=400),
@@ -169,9 +171,9 @@ def test_the_supervisor_sees_only_the_flag_and_a_shared_statement(client, practi
 
 
 def test_an_old_flag_drops_off_the_supervise_page(client, practicum):
-    services.record_checkin(
+    wellbeing.record_checkin(
         trainee=practicum.trainee,
-        on=timezone.localdate() - timedelta(days=services.SUPPORT_FLAG_DAYS + 1),
+        on=timezone.localdate() - timedelta(days=wellbeing.SUPPORT_FLAG_DAYS + 1),
         energy=1,
         stress=5,
         tell_supervisor=True,
@@ -188,11 +190,11 @@ def test_key_rotation_covers_the_new_fields(practicum, settings):
 
     names = {(m._meta.label, f) for m, f in encrypted_fields()}
     assert {
-        ("certification.LivedExperienceStatement", "text"),
-        ("certification.WellbeingCheckIn", "note"),
+        ("privacy.LivedExperienceStatement", "text"),
+        ("privacy.WellbeingCheckIn", "note"),
     } <= names
-    services.save_statement(trainee=practicum.trainee, text=STATEMENT, share_with_supervisor=False)
-    services.record_checkin(
+    wellbeing.save_statement(trainee=practicum.trainee, text=STATEMENT, share_with_supervisor=False)
+    wellbeing.record_checkin(
         trainee=practicum.trainee, on=timezone.localdate(), energy=3, stress=3, note=NOTE
     )
     old_key = crypto.field_keys()[0]

@@ -415,12 +415,12 @@ OWNED_KEYWORDS = {"cohort_pk", "response_id", "attempt_id", "placement_id", "ent
 # below: no organisation-bound group holds a permission on them). Anything else must be an
 # `OrganisationScopedPolicy` with OUTSIDE rows.
 REFERENCE_DATA = {
-    "certification.framework",
-    "certification.domain",
-    "certification.competency",
-    "certification.credential",
+    "standards.framework",
+    "standards.domain",
+    "standards.competency",
+    "standards.credential",
     "certification.certificatetemplate",
-    "certification.questionalignment",
+    "standards.questionalignment",
     "courses.question",
     *(f"courses.{m}" for m in QUESTION_MODELS),
 }
@@ -429,10 +429,10 @@ PLATFORM_STAFF = {
     "accounts.membership",
     "accounts.invitation",
     "accounts.user",
-    "certification.placement",
-    "certification.placementsupervisor",
-    "certification.practicumentry",
-    "certification.auditevent",
+    "practicum.placement",
+    "practicum.placementsupervisor",
+    "practicum.practicumentry",
+    "audit.auditevent",
     "certification.certificate",
 }
 ORGANISATION_BOUND_GROUPS = (TRAINERS_GROUP,)

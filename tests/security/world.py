@@ -24,20 +24,17 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.models import Page
 
 from certification import services
-from certification.models import (
-    AuditEvent,
-    Certificate,
-    CertificateTemplate,
-    Competency,
-    Credential,
-    Framework,
-    QuestionAlignment,
-    SupervisionSession,
-)
+from certification.models import Certificate, CertificateTemplate
+from certification.practicum.models import SupervisionSession
+from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import supervision as supervision_services
 from certification.services.lifecycle import sign_certificate
+from certification.standards.models import Competency, Credential, Framework, QuestionAlignment
 from courses import services as course_services
 from courses.models import Accommodation, Cohort
 from lms.accounts.models import Membership, Organisation
+from lms.audit.models import AuditEvent
+from lms.privacy.services import data_rights
 from tests.certification.credential_helpers import make_course
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.courses.assessment_helpers import make_question, make_quiz
@@ -115,16 +112,18 @@ def build_world() -> World:
     practicum = build_practicum(week_of_entries=True)
     trainee, supervisor = practicum.trainee, practicum.supervisor
     services.confirm_certificate_name(user=trainee, name=TRAINEE_NAME)
-    approved = services.approve_entry(supervisor=supervisor, entry_id=practicum.entries[0].pk)
+    approved = practicum_services.approve_entry(
+        supervisor=supervisor, entry_id=practicum.entries[0].pk
+    )
     draft = log_entry(practicum.placement, days_ago=8)
     competency = Competency.objects.get(domain__framework__slug="samhsa-pw-2015", code="III.3")
-    signoff = services.request_signoff(
+    signoff = supervision_services.request_signoff(
         trainee=trainee,
         placement_id=practicum.placement.pk,
         competency_id=competency.pk,
         account=SIGNOFF_ACCOUNT,
     )
-    session = services.record_session(
+    session = supervision_services.record_session(
         supervisor=supervisor,
         placement_id=practicum.placement.pk,
         kind=SupervisionSession.Kind.values[0],
@@ -227,7 +226,7 @@ def build_world() -> World:
         }
     }
     # Wellbeing: a lived-experience statement shared with the supervisor, and a check-in.
-    from certification.services import wellbeing
+    from lms.privacy.services import wellbeing
 
     wellbeing.save_statement(trainee=trainee, text=STATEMENT, share_with_supervisor=True)
     checkin = wellbeing.record_checkin(
@@ -239,7 +238,7 @@ def build_world() -> World:
         tell_supervisor=True,
     )
     leaver = UserFactory(legal_name="Erin Leaver")
-    erasure = services.request_erasure(user=leaver)
+    erasure = data_rights.request_erasure(user=leaver)
     invitation = InvitationFactory(organisation=provider, email="new.peer@example.org")
 
     from wagtail.documents.models import Document
@@ -264,15 +263,15 @@ def build_world() -> World:
         "superuser": superuser,
     }
     objects = {
-        "certification.framework": Framework.objects.get(slug="samhsa-pw-2015"),
-        "certification.domain": competency.domain,
-        "certification.competency": competency,
-        "certification.questionalignment": alignment,
-        "certification.placement": practicum.placement,
-        "certification.placementsupervisor": practicum.placement.supervisor_links.first(),
-        "certification.practicumentry": approved,
-        "certification.auditevent": AuditEvent.objects.order_by("pk").first(),
-        "certification.credential": Credential.objects.get(code=certificate.credential_code),
+        "standards.framework": Framework.objects.get(slug="samhsa-pw-2015"),
+        "standards.domain": competency.domain,
+        "standards.competency": competency,
+        "standards.questionalignment": alignment,
+        "practicum.placement": practicum.placement,
+        "practicum.placementsupervisor": practicum.placement.supervisor_links.first(),
+        "practicum.practicumentry": approved,
+        "audit.auditevent": AuditEvent.objects.order_by("pk").first(),
+        "standards.credential": Credential.objects.get(code=certificate.credential_code),
         "certification.certificatetemplate": template,
         "certification.certificate": certificate,
         "courses.cohort": cohort,
@@ -381,7 +380,7 @@ def build_outside(*, course, quiz, written_quiz) -> dict:
     )
     supervisor = member(host, role=Membership.Role.SUPERVISOR, legal_name="Sol Eastgate")
     today = timezone.localdate()
-    placement = services.create_placement(
+    placement = practicum_services.create_placement(
         trainee=trainee,
         host=host,
         supervisor=supervisor,
@@ -390,7 +389,7 @@ def build_outside(*, course, quiz, written_quiz) -> dict:
         ends_on=today + timedelta(days=40),
     )
     for person in (trainee, supervisor):
-        services.accept_agreement(placement_id=placement.pk, user=person)
+        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
     placement.refresh_from_db()
     draft = log_entry(placement, days_ago=8)
 

@@ -1,11 +1,11 @@
 """Add generated trainees and everything they leave behind to a seeded demo database, for
-growth benchmarks. See certification/loadgen.py for what is generated and how."""
+growth benchmarks. See bench/loadgen.py for what is generated and how."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certification.loadgen import TRAINEES_PER_SCALE, LoadDataError, generate
+from bench.loadgen import TRAINEES_PER_SCALE, LoadDataError, generate
 
 
 class Command(BaseCommand):

@@ -3,14 +3,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from certification import services
-from certification.exceptions import FrameworkDataError
+from certification.standards.exceptions import FrameworkDataError
+from certification.standards.services import frameworks as standards_services
 
 
 class Command(BaseCommand):
     help = "Load or update frameworks, domains and competencies from YAML (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(services.DEFAULT_FRAMEWORKS_FILE))
+        parser.add_argument(
+            "path", nargs="?", default=str(standards_services.DEFAULT_FRAMEWORKS_FILE)
+        )
 
     def handle(self, *args, path, **options):
         try:

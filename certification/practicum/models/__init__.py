@@ -1,0 +1,15 @@
+from .notifications import Notification
+from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
+from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
+
+__all__ = [
+    "ActivityType",
+    "Notification",
+    "Placement",
+    "PlacementSupervisor",
+    "PracticumEntry",
+    "Rating",
+    "SignOffRating",
+    "SignOffRequest",
+    "SupervisionSession",
+]

@@ -1,0 +1,127 @@
+"""Credentials and their versions as data: loading them from the frameworks file and saving
+a new version when the rules change (from the file or the admin). A version is never edited:
+the trainees assessed against it keep it."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from lms.audit.services.events import record_event
+
+from ..exceptions import FrameworkDataError
+from ..models import Credential, CredentialVersion
+from .frameworks import DEFAULT_FRAMEWORKS_FILE
+
+# Loading from data.
+
+
+def _rules_from_entry(entry: dict) -> dict:
+    practicum = entry.get("practicum") or {}
+    rule = entry.get("signoff_rule") or {}
+    attestations = list(entry.get("attestations") or [])
+    if entry.get("code_of_ethics_attestation") and "code_of_ethics" not in attestations:
+        attestations.append("code_of_ethics")
+    extra = {key: entry[key] for key in ("training_hours", "exam", "verification") if key in entry}
+    return {
+        "title": str(entry.get("name") or entry["id"]),
+        "alignment_statement": " ".join(str(entry.get("alignment_statement") or "").split()),
+        "required_courses": [str(slug) for slug in entry.get("required_courses") or []],
+        "min_quiz_score": int(entry.get("min_quiz_score") or 0),
+        "experience_hours": float(practicum.get("experience_hours") or 0),
+        "direct_service_share_min": float(practicum.get("direct_service_share_min") or 0),
+        "supervision_hours": float(practicum.get("supervision_hours") or 0),
+        "hours_by_domain": {
+            str(k): float(v) for k, v in (practicum.get("by_domain") or {}).items()
+        },
+        "competency_signoffs": [str(c) for c in entry.get("competency_signoffs") or []],
+        "competent_ratings": int(rule.get("competent_ratings", 1)),
+        "qualification_current": bool(rule.get("qualification_current", True)),
+        "attestations": attestations,
+        "validity_months": entry.get("validity_months"),
+        "renewal": entry.get("renewal") or {},
+        "extra": extra,
+    }
+
+
+def load_credentials(*, entries: list[dict] | None = None, path: Path = DEFAULT_FRAMEWORKS_FILE):
+    """Create credentials from the data file's `credentials:` and add a version to any whose
+    rules in the file differ from its current version. Idempotent: an unchanged file adds
+    nothing, and versions edited in the admin are only superseded when the file changes."""
+    if entries is None:
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise FrameworkDataError(f"Cannot read {path}: {error}") from error
+        entries = data.get("credentials") or []
+    counts = {"credentials": 0, "credential_versions": 0}
+    with transaction.atomic():
+        for entry in entries:
+            if "id" not in entry:
+                raise FrameworkDataError(f"A credential needs an id: {entry!r:.120}")
+            credential, _created = Credential.objects.get_or_create(code=entry["id"])
+            issued = bool(entry.get("issued_by_product"))
+            if credential.issued_by_product != issued:
+                credential.issued_by_product = issued
+                credential.save(update_fields=["issued_by_product"])
+            counts["credentials"] += 1
+            rules = _rules_from_entry(entry)
+            # The file's rules are remembered on the version they made; an edit made in the
+            # admin since then stays current until the file itself changes.
+            loaded = [
+                (v.extra or {}).get("source_rules") for v in credential.versions.only("extra")
+            ]
+            if rules not in loaded:
+                version = save_credential_version(
+                    credential=credential,
+                    actor=None,
+                    change_note="Loaded from the frameworks data file.",
+                    rules={**rules, "extra": {**rules["extra"], "source_rules": rules}},
+                )
+                counts["credential_versions"] += int(version is not None)
+    return counts
+
+
+# Versions.
+
+
+@transaction.atomic
+def save_credential_version(
+    *, credential: Credential, actor, rules: dict, change_note: str = ""
+) -> CredentialVersion | None:
+    """A new version of the credential's rules when they differ from the current version;
+    None when nothing changed. Earlier versions are kept for the trainees assessed on them."""
+    Credential.objects.select_for_update().filter(pk=credential.pk).first()
+    current = credential.versions.order_by("-number").first()
+    candidate = CredentialVersion(
+        credential=credential,
+        number=(current.number + 1) if current else 1,
+        change_note=change_note[:250],
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{name: rules[name] for name in CredentialVersion.RULE_FIELDS if name in rules},
+    )
+    if current is not None:
+        for name in CredentialVersion.RULE_FIELDS:
+            if name not in rules:
+                setattr(candidate, name, getattr(current, name))
+        if _comparable(candidate) == _comparable(current):
+            return None
+    candidate.full_clean()
+    candidate.save()
+    credential._current_version = candidate
+    record_event(
+        actor=actor,
+        action="credential.version_created",
+        obj=candidate,
+        after={"credential": credential.code, "number": candidate.number},
+    )
+    return candidate
+
+
+def _comparable(version: CredentialVersion) -> dict:
+    rules = version.rules()
+    extra = dict(rules.get("extra") or {})
+    extra.pop("source_rules", None)
+    rules["extra"] = extra
+    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in rules.items()}

@@ -1,0 +1,4 @@
+from .events import AuditEvent
+from .outbox import OutboxMessage
+
+__all__ = ["AuditEvent", "OutboxMessage"]
