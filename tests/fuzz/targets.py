@@ -338,7 +338,7 @@ TARGETS = [
         "trainee",
         lambda w: reverse("practicum:agree", args=[max(w.placement_ids)]),
         lambda w: {"x": text},
-        tables=("certification.Placement", "certification.PlacementSupervisor"),
+        tables=("practicum.Placement", "practicum.PlacementSupervisor"),
     ),
     # --- trainer ----------------------------------------------------------------------
     Target(
