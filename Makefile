@@ -5,15 +5,18 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed and put in links (verification, emails) follows HOST and PORT unless
+# SITE_URL is set: `PORT=8100 make run` prints http://127.0.0.1:8100/verify/...
+DEMO_SITE_URL = $(or $(SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: audit demo-code run serve test test-fast install install-dev check-system migrate seed worker beat lint format lock clean \
 	bench bench-learning bench-quiz bench-openbadges bench-certificates bench-roster bench-verify \
-	bench-growth bench-learners bench-gunicorn soak probe
+	bench-growth bench-learners bench-gunicorn profile soak probe
 
 run: check-system install migrate seed serve
 
 serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 check-system:
 	@bin/check-system
@@ -47,7 +50,7 @@ migrate: install
 	$(PY) manage.py sync_roles
 
 seed: install
-	$(PY) manage.py seed_demo
+	SITE_URL=$(DEMO_SITE_URL) $(PY) manage.py seed_demo
 
 # The suite runs on every core (pytest-xdist). Each file's tests stay on one worker, except the
 # long fuzz and access-matrix files, whose tests are shared out; the longest go first
@@ -57,10 +60,13 @@ PYTEST_DIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: install-dev
 	$(VENV)/bin/pytest $(PYTEST_DIST) $(PYTEST_ARGS)
 
-# The edit-run loop: everything but the browser, fault, fuzz, access-matrix and black-box
-# probe tests (which `make test` and CI run). A few minutes on two cores.
+# The edit-run loop: everything but the browser, slow (PDF tools, real workers), fault,
+# fuzz, access-matrix and black-box probe tests, which `make test` and CI run. The test
+# database is kept between runs (new migrations are still applied); `make test-fast
+# PYTEST_ARGS=--create-db` builds it afresh.
 test-fast: install-dev
-	$(VENV)/bin/pytest $(PYTEST_DIST) -m "not browser" --ignore=tests/faults \
+	PEERPATH_TEST_KEEP_DB=1 $(VENV)/bin/pytest $(PYTEST_DIST) --reuse-db \
+		-m "not browser and not slow" --ignore=tests/faults \
 		--ignore=tests/fuzz --ignore=tests/security/test_access_matrix.py \
 		--ignore=tests/security/test_probe.py $(PYTEST_ARGS)
 
@@ -86,6 +92,12 @@ probe: install
 SOAK_SECONDS ?= 600
 soak: install
 	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) $(BENCH_ARGS)
+
+# In-process profile of the learner's pages (cProfile): var/profile/<label>-<page>.txt with the
+# queries of one request and the top functions. PROFILE_LABEL=before names the files.
+PROFILE_LABEL ?= now
+profile: install
+	$(PY) -m bench.profile_pages --label $(PROFILE_LABEL) $(BENCH_ARGS)
 
 bench-learning: install
 	$(PY) -m bench.learning $(BENCH_ARGS)

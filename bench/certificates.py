@@ -5,9 +5,12 @@
 
 1. Render cost, in this process: milliseconds and peak memory (Python heap, tracemalloc) per
    certificate, rendered exactly as the Celery task renders it (pdf.render_certificate_pdf:
-   one FontConfiguration, stylesheet and image cache per process), against the floor, a
-   one-line WeasyPrint document, in interleaved rounds of the same run. Reports whether
-   HarfBuzz subsetting (libharfbuzz-subset0) ran, by counting WeasyPrint's calls to it.
+   one FontConfiguration, stylesheet and image cache per process), and per board application
+   packet (every part: the certificate, 40 approved two-hour practicum entries, the code of
+   ethics attestation), rendered as its PDF view renders it (packets.pdf.render_packet_pdf,
+   same fonts and fetcher), each against the floor, a one-line WeasyPrint document, in
+   interleaved rounds of the same run. Reports whether HarfBuzz subsetting
+   (libharfbuzz-subset0) ran, by counting WeasyPrint's calls to it.
 2. Memory over --renders certificates: resident memory every 25 renders, and the drift; and,
    for comparison, 100 renders with a new FontConfiguration each time (the naive way).
 3. Batch: --batch issuances through a real Celery worker (Redis broker, production settings,
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -29,9 +33,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
+# Django models and services are imported inside the functions: Django is set up in main().
 from . import runner
 
 MEDIA_DIR = runner.WORK_DIR / "certificates-media"
+PACKET_ENTRIES = 40  # two hours each: the 80 practicum hours peer-foundations asks for
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -88,24 +94,87 @@ def make_certificate():
     """One certificate of the demo design (two signatures), issued but not rendered."""
     from django.utils import timezone
 
-    from certification import services
-    from certification.demo import seed_certificate_design
-    from certification.models import Certificate, CertificateName
+    from certification.credentials.demo import seed_certificate_design
+    from certification.credentials.models import Certificate, CertificateName
+    from certification.credentials.services import certificates as certificate_services
+    from certification.credentials.services import loading as loading_services
     from certification.standards.models import Credential
     from lms.accounts.models import User
 
-    services.load_frameworks()
+    loading_services.load_frameworks()
     seed_certificate_design()
     credential = Credential.objects.get(code="peer-foundations")
     user = User.objects.create(email="render@bench.example", legal_name="Amara Grace Okoye")
     CertificateName.objects.create(user=user, name=user.legal_name, confirmed_at=timezone.now())
-    certificate, _ = services.issue_certificate(
+    certificate, _ = certificate_services.issue_certificate(
         trainee=user,
         credential_code=credential.code,
         actor=user,
         reason="Benchmark certificate (not a real issue).",
     )
     return Certificate.objects.get(pk=certificate.pk)
+
+
+def make_packet(certificate) -> dict:
+    """The certificate holder's board application packet, every part chosen, made by the
+    packet service; returns the context its PDF view renders. The holder's certificate is
+    stored first (a packet lists issued certificates), then a placement with PACKET_ENTRIES
+    entries approved through the practicum services and the ethics attestation."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from certification.credentials.services import certificates as certificate_services
+    from certification.credentials.services import credentials as credential_services
+    from certification.packets.models import Section
+    from certification.packets.services import packets as packet_services
+    from certification.packets.views import packet_context
+    from certification.practicum.models import ActivityType, PracticumEntry
+    from certification.practicum.services import practicum as practicum_services
+    from lms.accounts.models import Membership, Organisation, User
+
+    trainee = certificate.trainee
+    certificate_services.store_certificate_pdf(certificate_id=certificate.pk)
+    host = Organisation.objects.create(
+        name="Harbour Lights Peer Centre",
+        slug="harbour-lights-bench",
+        kind=Organisation.Kind.PLACEMENT_HOST,
+    )
+    supervisor = User.objects.create(email="supervisor@bench.example", legal_name="Marcus Reid")
+    Membership.objects.create(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
+    today = timezone.localdate()
+    qualification = "Certified Peer Supervisor"
+    placement = practicum_services.create_placement(
+        trainee=trainee,
+        host=host,
+        supervisor=supervisor,
+        qualification=qualification,
+        starts_on=today - timedelta(days=200),
+        ends_on=today + timedelta(days=30),
+    )
+    for person in (trainee, supervisor):
+        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
+    # Logged, sent and signed through the practicum's own services, as a supervisor's
+    # approval leaves them (hash, qualification, audit event).
+    activities = list(ActivityType.objects.filter(counts_as_supervision=False).order_by("pk"))
+    entry_ids = [
+        practicum_services.save_entry(
+            trainee=trainee,
+            placement_id=placement.pk,
+            date=today - timedelta(days=day),
+            start_time=time(9, 0),
+            minutes=120,
+            setting=PracticumEntry.Setting.COMMUNITY,
+            activity=activities[day % len(activities)],
+            description="Benchmark entry: supported a person to prepare for an appointment.",
+        ).pk
+        for day in range(1, PACKET_ENTRIES + 1)
+    ]
+    practicum_services.submit_entries(trainee=trainee, entry_ids=entry_ids)
+    practicum_services.approve_entries(supervisor=supervisor, entry_ids=entry_ids)
+    credential_services.attest(trainee=trainee, code="code_of_ethics")
+    packet = packet_services.make_packet(trainee=trainee, sections=Section.values, draft=False)
+    return packet_context(packet)
 
 
 def count_harfbuzz_subsets() -> dict:
@@ -126,35 +195,49 @@ def count_harfbuzz_subsets() -> dict:
     return calls
 
 
-def render_figures(args, certificate) -> dict:
+def pdf_pages(document: bytes) -> int | None:
+    """Pages of a PDF, by poppler's pdfinfo (WeasyPrint compresses the page objects into an
+    object stream); None without pdfinfo."""
+    try:
+        info = subprocess.run(
+            ["pdfinfo", "-"], input=document, capture_output=True, check=True
+        ).stdout.decode()
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        return None
+    found = re.search(r"^Pages:\s+(\d+)$", info, re.M)
+    return int(found.group(1)) if found else None
+
+
+def render_figures(args, certificate, packet: dict) -> dict:
     from weasyprint import HTML
 
-    from certification import pdf
+    from certification.credentials import pdf
+    from certification.packets import pdf as packet_pdf
 
-    def floor():
-        return HTML(string="<p>Certificate</p>").write_pdf()
-
-    def cert():
-        return pdf.render_certificate_pdf(certificate)
-
-    for _ in range(5):  # warm both: fonts loaded, caches filled, code paths compiled
-        floor()
-        cert()
-    times = {"floor": [], "certificate": []}
+    renders = {
+        "floor": lambda: HTML(string="<p>Certificate</p>").write_pdf(),
+        "certificate": lambda: pdf.render_certificate_pdf(certificate),
+        "packet": lambda: packet_pdf.render_packet_pdf(packet),
+    }
+    for _ in range(5):  # warm them all: fonts loaded, caches filled, code paths compiled
+        for render in renders.values():
+            render()
+    times = {name: [] for name in renders}
     for _ in range(args.rounds):
-        for name, render in (("floor", floor), ("certificate", cert)):
+        for name, render in renders.items():
             for _ in range(args.per_round):
                 started = time.perf_counter()
                 render()
                 times[name].append((time.perf_counter() - started) * 1000)
-    peaks = {"floor": [], "certificate": []}
-    for name, render in (("floor", floor), ("certificate", cert)):
+    peaks = {name: [] for name in renders}
+    for name, render in renders.items():
         for _ in range(5):
             tracemalloc.start()
             render()
             peaks[name].append(tracemalloc.get_traced_memory()[1] / 2**20)
             tracemalloc.stop()
-    size = {"floor": len(floor()), "certificate": len(cert())}
+    documents = {name: render() for name, render in renders.items()}
+    size = {name: len(document) for name, document in documents.items()}
 
     def stats(values):
         ordered = sorted(values)
@@ -175,6 +258,13 @@ def render_figures(args, certificate) -> dict:
     result["ratio_peak_memory"] = round(
         result["certificate"]["peak_python_heap_mb"] / result["floor"]["peak_python_heap_mb"], 2
     )
+    result["packet"]["pages"] = pdf_pages(documents["packet"])
+    result["packet_ratio_ms_median"] = round(
+        result["packet"]["ms"]["median"] / result["floor"]["ms"]["median"], 2
+    )
+    result["packet_ratio_peak_memory"] = round(
+        result["packet"]["peak_python_heap_mb"] / result["floor"]["peak_python_heap_mb"], 2
+    )
     return result
 
 
@@ -182,7 +272,7 @@ def memory_figures(args, certificate) -> dict:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from certification import pdf
+    from certification.credentials import pdf
 
     samples = []
     for index in range(args.renders + 1):
@@ -238,8 +328,8 @@ def first_render_child(args) -> int:
     import django
 
     django.setup()
-    from certification import pdf
-    from certification.models import Certificate
+    from certification.credentials import pdf
+    from certification.credentials.models import Certificate
 
     certificate = Certificate.objects.get(pk=args.first_render_of)
     figures = {"warm_up_ms": None}
@@ -300,7 +390,7 @@ def first_render_figures(args, env, certificate) -> dict:
 def make_trainees(count: int, code: str) -> list[int]:
     from django.utils import timezone
 
-    from certification.models import CertificateName
+    from certification.credentials.models import CertificateName
     from certification.standards.models import Credential
     from certification.standards.services import credentials as standards_credentials
     from lms.accounts.models import User
@@ -341,7 +431,7 @@ def wait_until_ready(sender, worker, log_path, seconds: float = 120) -> None:
 def batch(args, env, *, processes: int) -> dict:
     from celery import Celery
 
-    from certification.models import Certificate
+    from certification.credentials.models import Certificate
 
     code = f"bench-batch-{processes}"
     trainee_ids = make_trainees(args.batch, code)
@@ -429,8 +519,9 @@ def main(argv=None) -> int:
     runner.setup_django_in_process(env)
     harfbuzz = count_harfbuzz_subsets()
     certificate = make_certificate()
-    print("Rendering: certificate vs a one-line document ...", flush=True)
-    renders = render_figures(args, certificate)
+    packet = make_packet(certificate)
+    print("Rendering: certificate and packet vs a one-line document ...", flush=True)
+    renders = render_figures(args, certificate, packet)
     print("First render in fresh processes ...", flush=True)
     first = first_render_figures(args, env, certificate)
     print("Memory over renders ...", flush=True)
@@ -491,6 +582,12 @@ def goals(results: dict) -> list[dict]:
     found = [
         goal("certificate / one-line document (median render)", render["ratio_ms_median"], "<=", 2),
         goal(
+            "board packet / one-line document (median render)",
+            render["packet_ratio_ms_median"],
+            "<=",
+            6,
+        ),
+        goal(
             f"memory drift over renders 50..{memory['samples'][-1]['renders']}",
             memory["drift_after_50_mb"],
             "<",
@@ -526,13 +623,17 @@ def print_summary(results: dict, path: Path) -> None:
         f"HarfBuzz subsetting: {'used' if hb['used'] else 'NOT used'} "
         f"(library loaded: {hb['library_loaded']}, {hb['calls']} calls)"
     )
-    for name in ("floor", "certificate"):
+    for name in ("floor", "certificate", "packet"):
         f = r[name]
         print(
             f"{name:12} median {f['ms']['median']:7.1f} ms  p95 {f['ms']['p95']:7.1f} ms  "
             f"peak heap {f['peak_python_heap_mb']:5.2f} MB  {f['pdf_bytes'] / 1024:6.1f} KB"
         )
     print(f"certificate / floor: {r['ratio_ms_median']}x time, {r['ratio_peak_memory']}x memory")
+    print(
+        f"packet / floor: {r['packet_ratio_ms_median']}x time, "
+        f"{r['packet_ratio_peak_memory']}x memory ({r['packet']['pages']} pages)"
+    )
     first = results["first_render"]
     print(
         f"first render / warm: {first['warmed']['first_over_warm']}x with the worker warm-up, "

@@ -41,6 +41,9 @@ ENTRIES_PER_PLACEMENT = 16
 CERTIFICATE_SHARE = 0.02  # of trainees: 20,000 at scale 100
 PLACEMENTS_PER_SUPERVISOR = 50
 BATCH = 5_000
+FIXED_LEARNERS = 10  # trainee0..trainee9: sessions, outside training, board and packet
+LIVE_COHORT = "Load live cohort"
+LIVE_DAYS = (-12, -8, -4, 3, 5)  # three signed registers, two upcoming repeats
 # Most enrol on Boundaries; fewer go on to the others (Ethics needs Boundaries first).
 COURSE_TAKE_UP = {
     "boundaries": 1.0,
@@ -303,6 +306,7 @@ class Generator:
             self._practicum()
             self._certificates_and_audit()
             self._reset()
+            self._fixed_learners()
         return self.counts
 
     # --- People and cohorts ------------------------------------------------------------------
@@ -536,7 +540,7 @@ class Generator:
     # --- Practicum, certificates and the audit chain -----------------------------------------
 
     def _practicum(self) -> None:
-        from certification.models import CredentialEnrolment
+        from certification.credentials.models import CredentialEnrolment
         from certification.practicum.models import Placement, PlacementSupervisor, PracticumEntry
 
         placements, links, entries = (
@@ -666,8 +670,8 @@ class Generator:
         )
 
     def _certificates_and_audit(self) -> None:
-        from certification.models import Certificate
-        from certification.services.certificates import generate_verification_code
+        from certification.credentials.models import Certificate
+        from certification.credentials.services.codes import generate_verification_code
         from lms.audit.models import AuditEvent
 
         certificates = IdRange(Certificate)
@@ -758,12 +762,22 @@ class Generator:
             event.hash = previous = event.compute_hash()
             batch.add(event)
         batch.flush()
+        # Bulk-created events bypass record_event: anchor the chain's keyed checkpoint at the
+        # new head, as record_event would have (verify_audit_chain checks the end with it).
+        from lms.audit.services.events import write_checkpoint
+
+        head = AuditEvent.objects.order_by("-pk").values_list("pk", "hash").first()
+        if head is not None:
+            with transaction.atomic():
+                write_checkpoint(
+                    last_event_id=head[0], head_hash=head[1], event_count=AuditEvent.objects.count()
+                )
         self.out(
             f"  certificates: {len(self.certificate_ids):,}; audit events: {len(self.events):,}"
         )
 
     def _reset(self) -> None:
-        from certification.models import Certificate, CredentialEnrolment
+        from certification.credentials.models import Certificate, CredentialEnrolment
         from certification.practicum.models import Placement, PlacementSupervisor, PracticumEntry
         from courses.models import Attempt, Cohort, Enrolment, LessonProgress, Mark, Response
         from lms.accounts.models import Membership, User
@@ -791,6 +805,74 @@ class Generator:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+
+    # --- Live sessions, training hours, boards and packets of the fixed learners ----------
+
+    def _fixed_learners(self) -> None:
+        """trainee0..trainee9 get the same records at every scale, through the services (a
+        few dozen rows, so no bulk insert): a cohort of their own with three past sessions
+        whose registers are signed (each learner misses at most one, with an upcoming repeat
+        to make it up at) and two upcoming; one verified and one waiting outside training
+        each (the registrar's queue); IC&RC Peer Recovery as their board; a draft packet of
+        every part."""
+        from certification.boards.services import targets as target_services
+        from certification.hours import demo as hours_demo
+        from certification.live.services import attendance, scheduling
+        from certification.packets.models import Section
+        from certification.packets.services import packets as packet_services
+        from courses.models import Cohort, ModulePage
+        from lms.accounts.models import User
+        from lms.audit.models import AuditEvent
+
+        events = AuditEvent.objects.count()
+        people = list(User.objects.filter(pk__in=self.trainee_ids[:FIXED_LEARNERS]).order_by("pk"))
+        course = self.courses[0]
+        cohort = Cohort.objects.create(
+            name=LIVE_COHORT,
+            course=course,
+            trainer=self.trainer,
+            organisation=self.provider,
+            start_date=(self.now - timedelta(days=30)).date(),
+            end_date=(self.now + timedelta(days=60)).date(),
+        )
+        cohort.learners.add(*people)
+        module = ModulePage.objects.child_of(course).order_by("path").first()
+        today = timezone.localdate(self.now)
+        for index, days in enumerate(LIVE_DAYS):
+            session = scheduling.schedule_session(
+                trainer=self.trainer,
+                title=f"Load live session {index + 1}",
+                cohort_id=cohort.pk,
+                course_id=course.pk,
+                module_id=module.pk,
+                date=today + timedelta(days=days),
+                start_time=time(16, 0),  # clear of the demo's sessions
+                minutes=120,
+                mode="in_person",
+                place="Northside Recovery College, Room 3",
+                hours_by_domain={"icrc-pr/ethics": "1.50", "icrc-pr/mentoring": "0.50"},
+                required=index == 0,
+            )
+            if days < 0:
+                attendance.sign_register(
+                    trainer=self.trainer,
+                    session_id=session.pk,
+                    rows={
+                        person.pk: ("absent" if n % 4 == index else "present", None, "")
+                        for n, person in enumerate(people)
+                    },
+                    now=self.now,
+                )
+        for person in people:
+            hours_demo.seed_verified_training(person)
+            hours_demo.seed_waiting_training(person)
+            target_services.aim(trainee=person, code="icrc-pr")
+            packet_services.make_packet(trainee=person, sections=Section.values, draft=True)
+        self.counts.add("audit.AuditEvent", AuditEvent.objects.count() - events)
+        self.out(
+            f"  fixed learners: {len(people)} with {len(LIVE_DAYS)} live sessions, outside "
+            "training, a board target and a packet"
+        )
 
 
 def _entry_hash(entry) -> str:

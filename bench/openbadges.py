@@ -38,7 +38,7 @@ def main(argv=None):
     django.setup()
     from django.test import override_settings
 
-    from certification import openbadges as ob
+    from certification.credentials import openbadges as ob
 
     with (
         tempfile.TemporaryDirectory() as folder,

@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.roster [--codes 1000] [--rounds 15] [--database-url URL]
 
-1. The service alone (services.check_roster): parse the CSV, look every code up, build each
-   row's public record; median, p95 and worst of --rounds, and the number of queries (one).
+1. The service alone (organisations.services.check_roster): parse the CSV, look every code
+   up, build each row's public record; median, p95 and worst of --rounds, and the number
+   of queries (one).
 2. The whole request, in process (Django's test client, production settings): a verifier
    uploads the CSV and gets the results page, then downloads the results as CSV.
 
@@ -21,6 +22,8 @@ import re
 import statistics
 import sys
 import time
+
+from certification.organisations import services as organisation_services
 
 from . import runner
 
@@ -53,8 +56,8 @@ def seed(count: int) -> tuple[object, object, str]:
     roster CSV. Rows are written in bulk: the benchmark is about reading them."""
     from datetime import date
 
-    from certification.models import Certificate
-    from certification.services.certificates import generate_verification_code
+    from certification.credentials.models import Certificate
+    from certification.credentials.services.codes import generate_verification_code
     from certification.standards.models import Credential, CredentialVersion
     from lms.accounts.models import Membership, Organisation, User
 
@@ -127,18 +130,16 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from certification import services
-
     organisation, verifier, roster = seed(args.codes)
     data = roster.encode()
 
     service_times = []
     for _ in range(args.rounds):
         begin = time.perf_counter()
-        result = services.check_roster(data=data)
+        result = organisation_services.check_roster(data=data)
         service_times.append(time.perf_counter() - begin)
     with CaptureQueriesContext(connection) as queries:
-        result = services.check_roster(data=data)
+        result = organisation_services.check_roster(data=data)
     lookup_queries = len(queries)  # now: the test client's requests reset the query log
     counts = result.counts
 

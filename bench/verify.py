@@ -35,6 +35,9 @@ import sys
 import time
 from pathlib import Path
 
+from certification.credentials.services import codes
+from certification.credentials.services import loading as loading_services
+
 from . import runner
 
 BARE = ("bare", "/healthz/")
@@ -106,15 +109,14 @@ def make_certificates(count: int) -> list[str]:
     from django.db import transaction
     from django.utils import timezone
 
-    from certification import services
-    from certification.models import Certificate
+    from certification.credentials.models import Certificate
     from certification.standards.models import Competency, Credential
     from certification.standards.services import credentials as standards_credentials
     from cms.demo import seed_site
     from lms.accounts.models import User
 
     seed_site()
-    services.load_frameworks()
+    loading_services.load_frameworks()
     credential = Credential.objects.create(code="bench-verify", issued_by_product=True)
     version = standards_credentials.save_credential_version(
         credential=credential,
@@ -134,7 +136,7 @@ def make_certificates(count: int) -> list[str]:
         )
         certificates = Certificate.objects.bulk_create(
             Certificate(
-                verification_code=services.generate_verification_code(),
+                verification_code=codes.generate_verification_code(),
                 trainee=user,
                 credential_version=version,
                 status=Certificate.Status.ISSUED,

@@ -2,16 +2,9 @@ from django.apps import AppConfig
 
 
 class CertificationConfig(AppConfig):
+    """The package of certification apps (standards, practicum, credentials, verification,
+    organisations). As an app it only keeps the migration history: its migrations created
+    the tables the sub-apps now own, and moved each model's state to its app."""
+
     name = "certification"
     verbose_name = "Certification"
-
-    def ready(self):
-        # Completing events (courses, practicum) queue certificate issuing on commit.
-        from . import signal_handlers
-
-        signal_handlers.connect()
-
-        # Public verification caches records; any change to a certificate clears its entry.
-        from . import verify_cache
-
-        verify_cache.connect()

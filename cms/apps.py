@@ -6,6 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import page_cache
+        from . import page_cache, routing
 
         page_cache.connect()
+        routing.connect()

@@ -3,7 +3,20 @@
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
-from .models import BrandingSettings, HomePage, StandardPage, SupportContact, SupportSettings
+from .models import (
+    BrandingSettings,
+    HomePage,
+    ProviderApproval,
+    ProviderSettings,
+    StandardPage,
+    SupportContact,
+    SupportSettings,
+)
+
+PROVIDER_APPROVALS = [
+    ("NAADAC", "DEMO-212345"),
+    ("Pennsylvania Certification Board", "DEMO-PCB-4410"),
+]
 
 HOME_INTRO = (
     "<p>Peerpath trains people who use their own recovery to support others. Learn the "
@@ -32,8 +45,9 @@ HOME_BODY = [
     ("heading", {"text": "For employers", "level": "h2"}),
     (
         "paragraph",
-        "<p>Every certificate carries a code and a QR code. Check it on this site without "
-        "an account to see whether it is valid, expired, revoked or replaced. Certificates "
+        '<p>Every certificate carries a code and a QR code. <a href="/verify/">Check it on '
+        "this site</a> without an account to see whether it is valid, expired, revoked or "
+        "replaced. Certificates "
         "are aligned to published peer-work frameworks such as the SAMHSA core competencies "
         "and the N.A.P.S. practice guidelines; they are not issued or approved by those "
         "bodies.</p>",
@@ -199,6 +213,15 @@ def seed_site() -> HomePage:
 
     site = Site.objects.get(is_default_site=True)
     BrandingSettings.objects.get_or_create(site=site)
+    provider, created = ProviderSettings.objects.get_or_create(
+        site=site, defaults={"provider_name": "Northside Recovery College"}
+    )
+    if created:
+        # Demo numbers (marked as such): a real provider enters the numbers boards gave it.
+        for order, (body, number) in enumerate(PROVIDER_APPROVALS):
+            ProviderApproval.objects.create(
+                settings=provider, sort_order=order, body=body, number=number
+            )
     support, created = SupportSettings.objects.get_or_create(site=site)
     if created:
         for order, (region, name, description, phone, text, url, hours, crisis) in enumerate(

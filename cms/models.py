@@ -7,7 +7,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
@@ -34,6 +34,17 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Any live page below the home page in one lookup (cms.routing); Wagtail's walk down
+        the tree for anything else (it answers 404)."""
+        from .routing import route
+
+        if path_components:
+            found = route(self, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
+
 
 class StandardPage(Page):
     """A general content page: about, policies, help."""
@@ -55,8 +66,21 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+class KeptSettingMixin:
+    """Site settings read from each process's memory while no page, site or setting changes
+    (cms.routing); every page shows them."""
+
+    @classmethod
+    def for_site(cls, site):
+        from .routing import kept_site_setting
+
+        if site is None:
+            return super().for_site(site)
+        return kept_site_setting(cls, site)
+
+
 @register_setting(icon="image")
-class BrandingSettings(BaseSiteSetting):
+class BrandingSettings(KeptSettingMixin, BaseSiteSetting):
     """Name, tagline, logo and accent colour of a site."""
 
     site_name = models.CharField(_("site name"), max_length=80, default="Peerpath")
@@ -97,7 +121,7 @@ class BrandingSettings(BaseSiteSetting):
 
 
 @register_setting(icon="help")
-class SupportSettings(ClusterableModel, BaseSiteSetting):
+class SupportSettings(KeptSettingMixin, ClusterableModel, BaseSiteSetting):
     """Where to get help now: crisis and support contacts by region, shown on every page,
     and the neutral site that quick exit goes to."""
 
@@ -159,3 +183,71 @@ class SupportContact(Orderable):
 
     def __str__(self):
         return f"{self.name} ({self.region})"
+
+
+@register_setting(icon="tick-inverse")
+class ProviderSettings(ClusterableModel, BaseSiteSetting):
+    """The training provider as certificates of completion name it, with the numbers under
+    which boards approved it to provide training (each with the body that approved it)."""
+
+    provider_name = models.CharField(
+        _("provider name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As boards know it. Leave blank to use the site name."),
+    )
+
+    panels = [
+        FieldPanel("provider_name"),
+        InlinePanel(
+            "approvals", heading=_("Approved-provider numbers"), label=_("Approval"), max_num=6
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("training provider")
+
+    def details(self) -> dict:
+        """What a certificate keeps of the provider: its name and approvals."""
+        name = self.provider_name.strip()
+        if not name:
+            branding = BrandingSettings.objects.filter(site_id=self.site_id).first()
+            name = branding.site_name if branding else "Peerpath"
+        return {
+            "name": name,
+            "approvals": [
+                {"body": approval.body, "number": approval.number}
+                for approval in self.approvals.all()
+            ],
+        }
+
+
+class ProviderApproval(Orderable):
+    """One approved-provider number and the body that gave it."""
+
+    settings = ParentalKey(ProviderSettings, on_delete=models.CASCADE, related_name="approvals")
+    body = models.CharField(
+        _("approving body"), max_length=160, help_text=_("For example: NAADAC, IC&RC member board.")
+    )
+    number = models.CharField(_("provider number"), max_length=60)
+
+    panels = [FieldPanel("body"), FieldPanel("number")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("provider approval")
+
+    def __str__(self):
+        return f"{self.body} {self.number}"
+
+
+def provider_details() -> dict:
+    """The default site's provider name and approvals, for work done outside a request (a
+    certificate issued by a task). Two queries."""
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return {"name": "Peerpath", "approvals": []}
+    provider = ProviderSettings.objects.filter(site=site).first()
+    if provider is None:
+        branding = BrandingSettings.objects.filter(site=site).first()
+        return {"name": branding.site_name if branding else "Peerpath", "approvals": []}
+    return provider.details()

@@ -22,14 +22,13 @@ longer than the short time-to-live."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 
-GENERATION_KEY = "anonpage:generation"
+from lms import cache as versioned
+
+GENERATION = "anonpage"  # the name of its version (lms.cache.version)
 # Stands in for the CSP nonce in a stored body; long and odd enough never to occur in a page.
 NONCE_PLACEHOLDER = b"__peerpath-csp-nonce-7f3a9c__"
 # Headers a stored response keeps (the outer middleware adds security headers and CSP again).
@@ -64,18 +63,12 @@ def _seconds() -> int:
 
 def generation() -> str:
     """The current generation; a new one makes every stored page unreachable."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = secrets.token_hex(6)
-        if not cache.add(GENERATION_KEY, value, None):
-            value = cache.get(GENERATION_KEY) or value
-    return value
+    return versioned.version(GENERATION)
 
 
 def invalidate() -> None:
     """Forget every cached anonymous page now and again when the transaction commits."""
-    cache.set(GENERATION_KEY, secrets.token_hex(6), None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, secrets.token_hex(6), None))
+    versioned.bump(GENERATION)
 
 
 def mark_cacheable(request) -> None:

@@ -14,6 +14,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -638,7 +639,23 @@ class ScopedEditView(ScopedFormMixin, generic.EditView):
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
-    pass
+    """Deleting something other records must keep (a cohort with live sessions and signed
+    registers) is refused with a message naming them, never a server error."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError as refused:
+            kinds = sorted(
+                {str(type(obj)._meta.verbose_name_plural) for obj in refused.protected_objects}
+            )
+            messages.error(
+                self.request,
+                _("'%(object)s' cannot be deleted: %(kinds)s still belong to it.")
+                % {"object": self.object, "kinds": ", ".join(kinds)},
+            )
+            return redirect(self.get_delete_url())
 
 
 class ScopedInspectView(ScopedObjectMixin, generic.InspectView):

@@ -1,16 +1,16 @@
-"""Navigation links every page shows. Cached, and cleared when pages are published."""
+"""Navigation links every page shows. Kept in each process while no page changes
+(cms.routing's "pages" version, which every save, publish, move or delete bumps)."""
 
-from django.core.cache import cache
+from cms.routing import PAGES_VERSION
+from lms import cache as versioned
 
-CATALOGUE_URL_KEY = "courses:catalogue-url"
+
+def _catalogue_url() -> str:
+    from .models import CourseIndexPage
+
+    index = CourseIndexPage.objects.live().first()
+    return index.url if index else ""
 
 
 def navigation(request):
-    url = cache.get(CATALOGUE_URL_KEY)
-    if url is None:
-        from .models import CourseIndexPage
-
-        index = CourseIndexPage.objects.live().first()
-        url = index.url if index else ""
-        cache.set(CATALOGUE_URL_KEY, url, 60 * 60)
-    return {"catalogue_url": url}
+    return {"catalogue_url": versioned.kept(PAGES_VERSION, "catalogue-url", _catalogue_url)}

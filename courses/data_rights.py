@@ -27,8 +27,14 @@ def export(user) -> registry.Export:
                     "enrolled_at": iso(e.enrolled_at),
                     "completed_at": iso(e.completed_at),
                     "withdrawn_at": iso(e.withdrawn_at),
+                    # The approved contact hours the completion carries (none: not approved).
+                    "contact_hours": str(e.contact_hours_version.total)
+                    if e.contact_hours_version
+                    else None,
                 }
-                for e in Enrolment.objects.filter(user=user).select_related("course")
+                for e in Enrolment.objects.filter(user=user).select_related(
+                    "course", "contact_hours_version"
+                )
             ],
             "lessons": [
                 {

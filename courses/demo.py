@@ -17,6 +17,7 @@ from . import services
 from .models import (
     ChoiceWithJustificationQuestion,
     Cohort,
+    ContactHoursVersion,
     CourseIndexPage,
     CoursePage,
     LessonPage,
@@ -32,6 +33,7 @@ from .models import (
     TrueFalseQuestion,
     WrittenResponseQuestion,
 )
+from .services import contact_hours
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 COURSE_ORDER = ["boundaries", "ethics", "trauma-informed-practice", "self-care"]
@@ -354,3 +356,51 @@ def seed_quizzes() -> list[QuizPage]:
                 module = ModulePage.objects.child_of(course).get(slug=quiz_data["module"])
                 quizzes.append(_quiz(module, quiz_data, slug, "check-your-understanding"))
     return quizzes
+
+
+def seed_contact_hours() -> None:
+    """Each demo course's contact hours as its YAML gives them, approved by the demo
+    registrar (learners who completed a course earlier take this first version), and one
+    waiting proposal from the trainer for a registrar to decide. Needs the frameworks
+    (domain keys are checked against them). Idempotent."""
+    registrar = User.objects.filter(email="registrar@peerpath.example").first()
+    trainer = User.objects.filter(email="trainer@peerpath.example").first()
+    if registrar is None:
+        return
+    for slug in COURSE_ORDER:
+        course = CoursePage.objects.filter(slug=slug).first()
+        data = load_course(slug).get("contact_hours")
+        if course is None or not data:
+            continue
+        if ContactHoursVersion.objects.filter(page_id=course.pk).exists():
+            continue
+        contact_hours.set_contact_hours(
+            registrar=registrar,
+            page=course,
+            title=course.title,
+            total=data["total"],
+            delivery=data["delivery"],
+            face_to_face=data.get("face_to_face"),
+            hours_by_domain=data.get("by_domain", {}),
+        )
+    self_care = CoursePage.objects.filter(slug="self-care").first()
+    if (
+        trainer is not None
+        and self_care is not None
+        and not ContactHoursVersion.objects.proposed().filter(page_id=self_care.pk).exists()
+    ):
+        # The trainer added a live reflective-practice hour: waiting for the registrar.
+        contact_hours.propose_contact_hours(
+            proposer=trainer,
+            page=self_care,
+            title=self_care.title,
+            total="7",
+            delivery="blended",
+            face_to_face="1",
+            hours_by_domain={
+                "icrc-pr/recovery": "4",
+                "icrc-pr/ethics": "2",
+                "icrc-pr/mentoring": "1",
+                "samhsa-pw-2015/XII": "7",
+            },
+        )

@@ -1,6 +1,7 @@
 """Errors raised by course services, each with a message fit to show the learner."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lms.exceptions import ServiceError
 
@@ -67,7 +68,11 @@ class CooldownError(AssessmentError):
     def __init__(self, wait_minutes: int):
         self.wait_minutes = wait_minutes
         super().__init__(
-            _("You can try again in %(n)d minutes. Use the time to look back over the feedback.")
+            ngettext(
+                "You can try again in %(n)d minute. Use the time to look back over the feedback.",
+                "You can try again in %(n)d minutes. Use the time to look back over the feedback.",
+                wait_minutes,
+            )
             % {"n": wait_minutes}
         )
 
@@ -89,3 +94,7 @@ class TimeUpError(AssessmentError):
 
 class MarkingError(AssessmentError):
     pass
+
+
+class ContactHoursError(CoursesError):
+    """A contact-hours proposal or decision that cannot be made (each problem at its field)."""

@@ -7,6 +7,7 @@ a cohort is set by an organisation admin, a registrar or a superuser, never by a
 themself. Each question below is one function, asked by the teaching pages, the marking queue,
 release, statistics, the cohort CSV and the admin (`OrganisationScopedPolicy`)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -27,6 +28,19 @@ def enrolment_for(*, user, course):
     if not user.is_authenticated or course is None:
         return None
     return Enrolment.objects.active().filter(user=user, course=course).first()
+
+
+def enrolment_at(*, user, course_path: str):
+    """The learner's active enrolment on the course whose page is at `course_path` (a tree
+    path), with the course, in one query; None means no access, as for `enrolment_for`."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.active()
+        .select_related("course")
+        .filter(user=user, course__path=course_path)
+        .first()
+    )
 
 
 def is_trainer(user) -> bool:
@@ -138,16 +152,55 @@ def _in_cohorts(queryset, cohorts):
     return queryset.filter(condition).distinct()
 
 
+def _outside_cohorts(course) -> Q:
+    """Attempts on a quiz of `course` by a learner in none of its cohorts."""
+    return Q(quiz__path__startswith=course.path) & ~Q(user__cohorts__course=course)
+
+
+def _unclaimed(course) -> Q:
+    """Attempts on `course` that no course trainer sees: the learner is in none of its
+    cohorts, nor a member of an organisation that runs a cohort of it."""
+    running = Cohort.objects.filter(course=course).values("organisation")
+    return _outside_cohorts(course) & ~Q(user__memberships__organisation__in=running)
+
+
+def is_default_marker(user) -> bool:
+    """Members of the default marking group: settings.COURSES_DEFAULT_MARKING_GROUP, else the
+    Trainers group. They mark what no course trainer sees."""
+    name = getattr(settings, "COURSES_DEFAULT_MARKING_GROUP", TRAINERS)
+    return bool(name) and _active(user) and user.groups.filter(name=name).exists()
+
+
 def attempts_visible_to_marker(user):
-    """Attempts a user may mark: those of learners in cohorts they teach (on the quiz's
-    course); every attempt for superusers. Never their own."""
-    from .models import Attempt
+    """Attempts a user may mark, never their own, so that every written answer reaches a
+    marker: learners in cohorts they teach (on the quiz's course); learners in no cohort of
+    a course they teach, from an organisation they teach it for (the course's trainers);
+    learners no course trainer sees: for the trainers of the learner's training provider, or,
+    for learners of no provider, the default marking group; every attempt for superusers."""
+    from .models import Attempt, CoursePage
 
     if not _active(user):
         return Attempt.objects.none()
     if user.is_superuser:
         return Attempt.objects.exclude(user=user)
-    return _in_cohorts(Attempt.objects.all(), cohorts_visible_to(user)).exclude(user=user)
+    cohorts = cohorts_visible_to(user).select_related("course")
+    condition = Q(pk__in=_in_cohorts(Attempt.objects.all(), cohorts).values("pk"))
+    for cohort in cohorts:
+        condition |= _outside_cohorts(cohort.course) & Q(
+            user__memberships__organisation=cohort.organisation_id
+        )
+    # Answers no course trainer sees stay within their training provider: its own trainers
+    # mark them. Only learners of no provider (open registration) go to the default group,
+    # so no trainer ever reads another provider's learner.
+    providers = teaching_organisations(user)
+    default_marker = is_default_marker(user)
+    of_no_provider = ~Q(user__memberships__organisation__kind=Organisation.Kind.TRAINING_PROVIDER)
+    for course in CoursePage.objects.all().only("path"):
+        unclaimed = _unclaimed(course)
+        condition |= unclaimed & Q(user__memberships__organisation__in=providers)
+        if default_marker:
+            condition |= unclaimed & of_no_provider
+    return Attempt.objects.filter(condition).exclude(user=user).distinct()
 
 
 def responses_to_mark(user):
@@ -245,3 +298,14 @@ class OrganisationScopedPolicy(ModelPermissionPolicy):
 
 cohort_policy = OrganisationScopedPolicy(Cohort, scope=cohorts_managed_by)
 accommodation_policy = OrganisationScopedPolicy(Accommodation, scope=accommodations_managed_by)
+
+
+def can_propose_contact_hours(user) -> bool:
+    """Trainers (and registrars) propose a course's or module's contact hours."""
+    return _active(user) and (is_trainer(user) or manages_every_organisation(user))
+
+
+def can_approve_contact_hours(user) -> bool:
+    """Only registrars (and superusers) approve or return contact hours: a trainer alone
+    never sets the hours a board counts."""
+    return _active(user) and manages_every_organisation(user)

@@ -42,6 +42,9 @@ HARD_BELOW = 0.3  # facility under this: most attempts got it wrong
 EASY_ABOVE = 0.95  # facility over this: it tells trainers little
 LOW_DISCRIMINATION = 0.2  # r under this: the item does not track the rest of the quiz
 MIN_PAIRS = 3  # a correlation of two points is always ±1 and means nothing
+# Below this many graded responses an item is not flagged: with two attempts one slip makes
+# an item "hard" and a lucky pair makes it "easy". The page says so.
+MIN_RESPONSES_TO_FLAG = 5
 PROGRESS_EVERY = 5_000  # responses between progress reports of a background computation
 
 FLAG_LABELS = {
@@ -125,8 +128,11 @@ class ItemStatistics:
     @property
     def flags(self) -> list[str]:
         """Judged on the figures as shown (whole percent, r to two places), so the page never
-        shows 0.20 flagged as under 0.20."""
+        shows 0.20 flagged as under 0.20. Nothing is flagged on fewer than
+        MIN_RESPONSES_TO_FLAG graded responses."""
         flags = []
+        if self.n < MIN_RESPONSES_TO_FLAG:
+            return flags
         if self.facility_percent < _percent(HARD_BELOW):
             flags.append("hard")
         if self.facility_percent > _percent(EASY_ABOVE):
@@ -277,31 +283,39 @@ def _points(snapshot: dict, auto_score: float | None, mark: tuple | None) -> flo
     return auto + fraction * (1 - snapshot.get("choice_weight", 0) / 100) * points
 
 
-def _graded_responses(quiz: QuizPage):
+def _graded_attempts(quiz: QuizPage, cohort=None):
+    """The quiz's graded attempts; of the cohort's learners only, when a cohort is given."""
+    attempts = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
+    if cohort is not None:
+        attempts = attempts.filter(user__in=cohort.learners.values("pk"))
+    return attempts
+
+
+def _graded_responses(quiz: QuizPage, cohort=None):
     """(attempt id, response id, position, question id, answer, auto score) of every response
-    of the quiz's graded attempts, by attempt and position, read in chunks."""
+    of the quiz's graded attempts (of the cohort, when given), by attempt and position, read
+    in chunks."""
     return (
-        Response.objects.filter(attempt__quiz=quiz, attempt__status=Attempt.Status.GRADED)
+        Response.objects.filter(attempt__in=_graded_attempts(quiz, cohort).values("pk"))
         .order_by("attempt_id", "position")
         .values_list("attempt_id", "pk", "position", "question_id", "answer", "auto_score")
         .iterator(chunk_size=5000)
     )
 
 
-def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
+def quiz_item_statistics(quiz: QuizPage, *, cohort=None, progress=None) -> QuizStatistics:
     """Facility, discrimination and option frequencies per question over the quiz's graded
-    attempts. Five queries whatever the number of attempts; linear in the responses, read as
-    plain rows (model instances and per-row prefetch querysets cost ten times as much)."""
+    attempts (of the cohort's learners only, when a cohort is given). Five queries whatever
+    the number of attempts; linear in the responses, read as plain rows (model instances and
+    per-row prefetch querysets cost ten times as much)."""
     attempts = dict(
-        Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED)
-        .order_by("submitted_at", "pk")
-        .values_list("pk", "items")
+        _graded_attempts(quiz, cohort).order_by("submitted_at", "pk").values_list("pk", "items")
     )
     # The latest mark of each marked response (marks are append-only, oldest first).
     marks = {
         response_id: (points, max_points)
         for response_id, points, max_points in Mark.objects.filter(
-            response__attempt__quiz=quiz, response__attempt__status=Attempt.Status.GRADED
+            response__attempt__in=_graded_attempts(quiz, cohort).values("pk")
         )
         .order_by("response_id", "marked_at", "pk")
         .values_list("response_id", "points", "max_points")
@@ -342,7 +356,7 @@ def quiz_item_statistics(quiz: QuizPage, *, progress=None) -> QuizStatistics:
     # attempts are then taken in the order they were submitted, as the labels depend on it.
     by_attempt: dict[int, list] = {attempt_id: [] for attempt_id in attempts}
     expected = sum(len(items) for items in attempts.values())  # about one response per item
-    for count, row in enumerate(_graded_responses(quiz), start=1):
+    for count, row in enumerate(_graded_responses(quiz, cohort), start=1):
         rows = by_attempt.get(row[0])
         if rows is not None:  # not an attempt graded after the first read
             rows.append(row)
@@ -416,11 +430,15 @@ def compute_and_store(quiz: QuizPage) -> QuizStatistics:
     return stats
 
 
-def statistics_or_progress(quiz: QuizPage) -> tuple[QuizStatistics | None, float]:
+def statistics_or_progress(quiz: QuizPage, *, cohort=None) -> tuple[QuizStatistics | None, float]:
     """The quiz's statistics, or (None, share done) while a background task computes them.
     Small quizzes are computed in the request; large ones once per state of the data by
-    `compute_quiz_statistics_task`, then served from the cache."""
+    `compute_quiz_statistics_task`, then served from the cache. A cohort's figures (a few
+    dozen attempts) are always computed in the request, from its learners' attempts only."""
     from .tasks import compute_quiz_statistics_task
+
+    if cohort is not None:
+        return quiz_item_statistics(quiz, cohort=cohort), 1.0
 
     state = fingerprint(quiz)
     key = _cache_key(quiz.pk, state)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_assessment, views_statistics
+from . import views, views_assessment, views_contact_hours, views_statistics
 
 learn_patterns = (
     [
@@ -46,6 +46,17 @@ teach_patterns = (
             "quizzes/<id:quiz_id>/statistics/",
             views_statistics.quiz_statistics,
             name="quiz_statistics",
+        ),
+        path("contact-hours/", views_contact_hours.contact_hours_list, name="contact_hours"),
+        path(
+            "contact-hours/<id:page_id>/",
+            views_contact_hours.contact_hours_page,
+            name="contact_hours_page",
+        ),
+        path(
+            "contact-hours/proposals/<id:pk>/decide/",
+            views_contact_hours.decide_contact_hours,
+            name="contact_hours_decide",
         ),
         path(
             "quizzes/<id:quiz_id>/statistics.csv",

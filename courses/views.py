@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import SupportSettings
@@ -89,7 +90,7 @@ def complete_lesson(request, lesson_id):
         messages.info(request, _("You had already completed this lesson."))
     following = outline.course_outline(course=course, user=request.user).neighbours(lesson.pk)[1]
     if following:
-        return redirect(following.lesson.url)
+        return redirect(following.page.url)
     return redirect(course.url)
 
 
@@ -115,7 +116,7 @@ def content_note(request, lesson_id, block_id):
         following = outline.course_outline(course=lesson.course, user=request.user).neighbours(
             lesson.pk
         )[1]
-        return redirect(following.lesson.url if following else lesson.course.url)
+        return redirect(following.page.url if following else lesson.course.url)
     return redirect(lesson.url + _block_anchor(block_id))
 
 
@@ -227,7 +228,12 @@ def cohorts(request):
     if not permissions.is_trainer(request.user):
         raise PermissionDenied
     rows = permissions.cohorts_visible_to(request.user).select_related("course")
-    return render(request, "courses/cohort_list.html", {"cohorts": rows})
+    waiting = permissions.responses_to_mark(request.user).filter(marks__isnull=True).count()
+    return render(
+        request,
+        "courses/cohort_list.html",
+        {"cohorts": rows, "waiting": waiting, "teach_section": "cohorts"},
+    )
 
 
 def _visible_cohort(request, pk):
@@ -241,10 +247,17 @@ def cohort_progress(request, pk):
     cohort = _visible_cohort(request, pk)
     if request.method == "POST":
         result = services.enrol_cohort(cohort=cohort)
+        new, already = len(result.enrolled), len(result.already)
         messages.success(
             request,
-            _("%(new)d enrolled, %(already)d already enrolled.")
-            % {"new": len(result.enrolled), "already": len(result.already)},
+            " ".join(
+                (
+                    ngettext("%(n)d learner enrolled.", "%(n)d learners enrolled.", new)
+                    % {"n": new},
+                    ngettext("%(n)d was already enrolled.", "%(n)d were already enrolled.", already)
+                    % {"n": already},
+                )
+            ),
         )
         for learner, reason in result.refused:
             messages.warning(request, f"{learner.display_name}: {reason}")

@@ -14,11 +14,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lms import parsing
 
-from . import permissions, services
+from . import outline, permissions, services
 from .exceptions import AssessmentError, CoursesError
 from .models import AnswerError, Attempt, QuizPage, Response, snapshot_class
 
 MAX_ANSWER_BYTES = 64 * 1024
+
+
+def quiz_preview(request, quiz: QuizPage):
+    """The quiz's front page as an editor previews it: the rules a learner will read and the
+    questions as listed, with no attempts and nothing to start. `quiz` may be a draft or an
+    unsaved page (the editor's live preview), so its questions come from the page in memory."""
+    questions = [row.question for row in quiz.quiz_questions.all() if row.question_id]
+    context = {
+        "page": quiz,
+        "course": services.course_of_quiz(quiz),
+        "attempts": [],
+        "open_attempt": None,
+        "attempts_left": quiz.attempts_allowed or None,
+        "passed": False,
+        "preview": True,
+        "preview_questions": questions,
+    }
+    return render(request, "courses/quiz_page.html", context)
 
 
 def quiz_page(request, quiz: QuizPage):
@@ -119,15 +137,21 @@ def attempt_page(request, key):
                 )
             except AnswerError as error:
                 errors[position] = str(error)
+        submitting = request.POST.get("action") == "submit" and not errors and not check
         try:
-            errors.update(
-                services.save_answers(
-                    user=request.user,
-                    key=attempt.key,
-                    payloads=payloads,
-                    check=parsing.small_int(check),
+            if submitting:  # save and submit in one transaction
+                errors.update(
+                    services.submit_answers(user=request.user, key=attempt.key, payloads=payloads)
                 )
-            )
+            else:
+                errors.update(
+                    services.save_answers(
+                        user=request.user,
+                        key=attempt.key,
+                        payloads=payloads,
+                        check=parsing.small_int(check),
+                    )
+                )
         except AssessmentError as error:
             # Finished or out of time: nothing more can be saved; say so on the result page.
             messages.error(request, error.message)
@@ -143,8 +167,7 @@ def attempt_page(request, key):
                 if parsing.small_int(check) is not None
                 else reverse("learn:attempt", kwargs={"key": attempt.key})
             )
-        elif request.POST.get("action") == "submit":
-            services.submit_attempt(user=request.user, key=attempt.key)
+        elif submitting:
             return redirect("learn:attempt_result", key=attempt.key)
         else:
             messages.success(request, _("Your answers are saved. Come back to them at any time."))
@@ -220,10 +243,21 @@ def attempt_result(request, key):
     closed = quiz.closes_at is None or timezone.now() >= quiz.closes_at
     reveal = released and (quiz.feedback_timing != QuizPage.FeedbackTiming.AFTER_CLOSE or closed)
     rows = _items_for_display(attempt, _responses(attempt), reveal=reveal)
+    # Where the learner's path goes on from here, in the course outline's order.
+    course = services.course_of_quiz(quiz)
+    following = outline.course_outline(course=course, user=request.user).neighbours(quiz.pk)[1]
     return render(
         request,
         "courses/attempt_result.html",
-        {"attempt": attempt, "quiz": quiz, "rows": rows, "released": released, "reveal": reveal},
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "rows": rows,
+            "released": released,
+            "reveal": reveal,
+            "course": course,
+            "following": following,
+        },
     )
 
 
@@ -233,7 +267,7 @@ def attempt_result(request, key):
 @login_required
 @require_GET
 def marking_queue(request):
-    if not permissions.is_trainer(request.user):
+    if not (permissions.is_trainer(request.user) or permissions.is_default_marker(request.user)):
         raise PermissionDenied
     queue = permissions.responses_to_mark(request.user)
     quiz_id = request.GET.get("quiz", "")
@@ -264,6 +298,7 @@ def marking_queue(request):
             "ready": ready,
             "cohorts": permissions.cohorts_visible_to(request.user),
             "quizzes": quizzes,
+            "teach_section": "marking",
         },
     )
 

@@ -8,10 +8,28 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from lms import parsing
 from lms.exports import csv_safe
 
 from . import permissions, statistics
 from .models import CoursePage, QuizPage
+
+
+def _cohort_scope(request, quiz):
+    """The cohort named by `?cohort=` (the cohort page links with it), which must be one the
+    user sees and must run the quiz's course; None for every learner's attempts."""
+    raw = request.GET.get("cohort")
+    if raw in (None, ""):
+        return None
+    course = CoursePage.objects.ancestor_of(quiz).first()
+    cohort = (
+        permissions.cohorts_visible_to(request.user)
+        .filter(pk=parsing.small_int(raw), course=course)
+        .first()
+    )
+    if cohort is None:
+        raise Http404
+    return cohort
 
 
 def _visible_quiz(request, quiz_id) -> QuizPage:
@@ -28,7 +46,8 @@ def _visible_quiz(request, quiz_id) -> QuizPage:
 def quiz_statistics(request, quiz_id):
     quiz = _visible_quiz(request, quiz_id)
     course = CoursePage.objects.ancestor_of(quiz).first()
-    stats, done = statistics.statistics_or_progress(quiz)
+    cohort = _cohort_scope(request, quiz)
+    stats, done = statistics.statistics_or_progress(quiz, cohort=cohort)
     if stats is None:  # a large quiz: a background task is computing the figures
         return render(
             request,
@@ -36,7 +55,15 @@ def quiz_statistics(request, quiz_id):
             {"quiz": quiz, "course": course, "percent": int(done * 100)},
         )
     return render(
-        request, "courses/quiz_statistics.html", {"quiz": quiz, "course": course, "stats": stats}
+        request,
+        "courses/quiz_statistics.html",
+        {
+            "quiz": quiz,
+            "course": course,
+            "stats": stats,
+            "cohort": cohort,
+            "min_to_flag": statistics.MIN_RESPONSES_TO_FLAG,
+        },
     )
 
 
@@ -48,7 +75,8 @@ def _number(value: float | None, places: int = 3) -> str:
 @require_GET
 def quiz_statistics_csv(request, quiz_id):
     quiz = _visible_quiz(request, quiz_id)
-    stats, _done = statistics.statistics_or_progress(quiz)
+    cohort = _cohort_scope(request, quiz)
+    stats, _done = statistics.statistics_or_progress(quiz, cohort=cohort)
     if stats is None:  # still being computed: the page shows how far it has got
         return redirect("teach:quiz_statistics", quiz_id=quiz.pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -34,7 +34,7 @@ def close_inherited_connections(**kwargs):
 def warm_up_certificate_rendering(**kwargs):
     """Load the certificate fonts and WeasyPrint in each worker process before its first task,
     so the first certificate a worker renders is not several times slower than the rest."""
-    from certification import pdf
+    from certification.credentials import pdf
 
     started = time.perf_counter()
     try:

@@ -68,3 +68,21 @@ def json_value(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH):
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
     return value
+
+
+def hours_mapping(text: str) -> dict[str, float] | None:
+    """Lines of "code: hours" (e.g. "icrc-pr/ethics: 16") as a mapping, or None when a line
+    is not of that shape or its number is negative or not finite. Blank lines are skipped."""
+    result = {}
+    for line in str(text or "").splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.rpartition(":")
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        if not sep or not key.strip() or not (0 <= number < 10_000):
+            return None
+        result[key.strip()] = number
+    return result

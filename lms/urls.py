@@ -4,19 +4,24 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from certification.certificate_urls import (
+from certification.boards.urls import board_patterns
+from certification.credentials.urls import (
     certificate_patterns,
     credential_patterns,
     issuer_patterns,
-)
-from certification.organisation_urls import (
-    organisation_patterns,
+    letter_patterns,
     renewal_patterns,
-    sharing_patterns,
 )
+from certification.desk.urls import desk_patterns
+from certification.exams.urls import exam_patterns
+from certification.hours.urls import hours_patterns
+from certification.live.urls import live_patterns
+from certification.organisations.urls import organisation_patterns, sharing_patterns
+from certification.packets.urls import packet_patterns
 from certification.practicum.urls import practicum_patterns
+from certification.recognition.urls import recognition_patterns
 from certification.standards.urls import framework_patterns
-from certification.views_verify import openapi
+from certification.verification.views import openapi
 from cms import views as cms_views
 from courses.urls import learn_patterns, teach_patterns
 from lms.accounts import urls as accounts_urls
@@ -46,12 +51,23 @@ urlpatterns = [
     path("learn/", include(private_section(learn_patterns))),
     path("organisations/", include(private_section(organisation_patterns))),
     path("renewal/", include(private_section(renewal_patterns))),
+    path("letters/", include(private_section(letter_patterns))),
     path("sharing/", include(private_section(sharing_patterns))),
     path("practicum/", include(private_section(practicum_patterns))),
+    path("training-hours/", include(private_section(hours_patterns))),
+    path("packets/", include(private_section(packet_patterns))),
     path("privacy/", include(private_section(privacy_patterns))),
     path("wellbeing/", include(private_section(wellbeing_patterns))),
     path("teach/", include(private_section(teach_patterns))),
-    path("verify/", include("certification.verify_urls")),
+    path("live/", include(private_section(live_patterns))),
+    # The registrar desk lists people and their progress: never stored by a browser.
+    path("desk/", include(private_section(desk_patterns))),
+    # A trainee's readiness for a board reads their hours and practicum: private.
+    path("boards/", include(private_section(board_patterns))),
+    path("recognition/", include(private_section(recognition_patterns))),
+    # Exam results name people and their scores: never stored by a browser.
+    path("exams/", include(private_section(exam_patterns))),
+    path("verify/", include("certification.verification.urls")),
     path("api/openapi.json", openapi, name="openapi"),
 ]
 

@@ -103,6 +103,16 @@ def port_open(url: str, default_port: int) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_values():
+    """Values kept per process (lms.cache.kept) start empty in every test: a rolled-back
+    test leaves its ids free for the next one, and no signal said its rows went away."""
+    from lms.cache import forget_process_values
+
+    forget_process_values()
+    yield
+
+
 @pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -229,6 +239,17 @@ def celery_worker_process(redis_url, transactional_db):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # Wait until it consumes: on a loaded machine importing Django and WeasyPrint can take
+    # longer than a test's own wait for its task.
+    import time
+
+    deadline = time.monotonic() + 240
+    while " ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            raise AssertionError(f"the Celery worker did not start; see {log_path}")
+        time.sleep(0.25)
     # Not the current app: tasks this test process queues later must stay with the project app.
     sender = Celery("sender", broker=redis_url, set_as_current=False)
     try:
@@ -241,3 +262,42 @@ def celery_worker_process(redis_url, transactional_db):
             process.kill()
         log.close()
         sender.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's standalone S3 server (tests/s3.py), one per test process, started on first use."""
+    from tests.s3 import MotoServer, moto_available
+
+    if not moto_available():
+        skip_or_fail("moto is not installed: make install-dev (the dev extra has moto[server]).")
+    (ROOT / "var").mkdir(exist_ok=True)
+    server = MotoServer(ROOT / "var" / f"moto-{os.getpid()}.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """Files in a new bucket of the local S3 server, exactly as PEERPATH_S3_BUCKET configures
+    them (lms/storage.py). Yields a namespace: bucket, endpoint_url, client (boto3)."""
+    from types import SimpleNamespace
+
+    from lms.storage import storages
+    from tests.s3 import CREDENTIALS
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = s3_server.new_bucket()
+    # Django's setting_changed receiver rebuilds `storages` and `default_storage`.
+    settings.STORAGES = storages(
+        bucket=bucket,
+        endpoint_url=s3_server.endpoint_url,
+        region=CREDENTIALS["AWS_S3_REGION_NAME"],
+        signed_url_seconds=settings.PEERPATH_S3_URL_SECONDS,
+    )
+    return SimpleNamespace(
+        bucket=bucket, endpoint_url=s3_server.endpoint_url, client=s3_server.client()
+    )

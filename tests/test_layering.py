@@ -19,20 +19,52 @@ LAYERS = [
     ("cms",),
     ("courses",),
     ("certification.standards",),
+    # Live sessions read domains from standards and courses and cohorts from courses.
+    ("certification.live",),
     ("certification.practicum",),
+    # Eligibility (credentials) counts accepted prior learning, so recognition sits below it.
+    ("certification.recognition",),
+    # Exam results are an input to eligibility, like the practicum: credentials reads them.
+    ("certification.exams",),
+    # Training hours read the credential rules of standards and the sources in lms.hours;
+    # eligibility (credentials) reads lms.hours itself, so the two share a level: neither
+    # imports the other.
+    ("certification.credentials", "certification.hours"),
+    # The roster check shows each certificate's public record, the same allow-list the
+    # verify page uses, so organisations sit above verification.
+    ("certification.verification",),
+    ("certification.organisations",),
+    # The bare package: only its historical migrations (not walked) and shared data files.
     ("certification",),
+    # Above credentials, certificates and the privacy registry: it reads them all.
+    ("certification.desk",),
+    # Readiness for a board reads hours from every source, practicum totals and attestations.
+    ("certification.boards",),
+    # Reads practicum, credentials and the verify page's allow-list; the verify page finds
+    # packet codes through its registry (certification.verification.others).
+    ("certification.packets",),
     ("bench",),
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
 # The project's composition root and process entry points wire every app together.
-GLUE = ("lms.settings", "lms.urls", "lms.celery", "lms.wsgi", "lms.asgi", "lms.checks")
+GLUE = (
+    "lms.settings",
+    "lms.urls",
+    "lms.celery",
+    "lms.wsgi",
+    "lms.asgi",
+    "lms.checks",
+    # `manage.py seed_demo` composes every app's own demo seeding, as lms.urls composes their
+    # URLs: it lives in credentials only so that manage.py finds it.
+    "certification.credentials.management.commands.seed_demo",
+)
 
 # Deliberate exceptions, each with its reason.
 ALLOWED = {
     # The load generator is benchmark code (bench/); the command that runs it stays a
     # management command of the app whose data it generates, so `manage.py` finds it.
-    ("certification.management.commands.generate_load_data", "bench.loadgen"),
+    ("certification.credentials.management.commands.generate_load_data", "bench.loadgen"),
 }
 
 

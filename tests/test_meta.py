@@ -7,7 +7,15 @@ import tests.factories as factories
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"cms", "courses", "certification"}
+OUR_APPS = {
+    "cms",
+    "courses",
+    "certification",
+    "standards",
+    "practicum",
+    "credentials",
+    "organisations",
+}
 
 
 def factory_models():

@@ -9,3 +9,10 @@ class PracticumConfig(AppConfig):
     name = "certification.practicum"
     label = "practicum"
     verbose_name = _("Practicum and supervision")
+
+    def ready(self):
+        from lms.accounts.signals import invitation_accepted
+
+        from .signal_handlers import place_trainee_who_joined
+
+        invitation_accepted.connect(place_trainee_who_joined, dispatch_uid="practicum.place")

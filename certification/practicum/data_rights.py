@@ -10,7 +10,22 @@ from lms.audit.services.events import record_event
 from lms.privacy import registry
 from lms.privacy.services.data_rights import iso
 
-from .models import Notification, PracticumEntry, SignOffRequest, SupervisionSession
+from .models import (
+    Notification,
+    PracticumEntry,
+    SignOffRequest,
+    SupervisionSession,
+    SupervisorInvitation,
+)
+
+
+def _invitations_of(user):
+    """Supervisor invitations sent to the person, and those naming them as the trainee."""
+    from django.db.models import Q
+
+    return SupervisorInvitation.objects.filter(
+        Q(email__iexact=user.email) | Q(accepted_by=user) | Q(trainee=user)
+    ).select_related("host")
 
 
 def export(user) -> registry.Export:
@@ -60,6 +75,7 @@ def export(user) -> registry.Export:
                     "status": e.get_status_display(),
                     "decided_by": e.decided_by.display_name if e.decided_by else None,
                     "comment": e.decision_comment,
+                    "your_reply": e.trainee_reply,
                 }
                 for e in entries
             ],
@@ -92,6 +108,20 @@ def export(user) -> registry.Export:
             "notifications": [
                 {"message": n.message, "at": iso(n.created_at)} for n in user.notifications.all()
             ],
+            "supervisor_invitations": [
+                {
+                    "host": i.host.name,
+                    "supervisor": i.name,
+                    "supervisor_email": i.email,
+                    "role_there": i.job_role,
+                    "qualification": i.qualification,
+                    "qualification_expires": iso(i.qualification_expires),
+                    "trainee_email": i.trainee_email,
+                    "placement": f"{iso(i.starts_on)} to {iso(i.ends_on)}",
+                    "accepted": iso(i.accepted_at),
+                }
+                for i in _invitations_of(user)
+            ],
         },
         consent={
             "supervision_agreements": [
@@ -108,8 +138,25 @@ def export(user) -> registry.Export:
     )
 
 
+def _erase_invitations(person) -> int:
+    """Invitations not accepted go; accepted ones the person answered keep only what the
+    placement's signed record relies on (the qualification as signed), not the name, role
+    or the uploaded copy."""
+    invitations = _invitations_of(person)
+    count = invitations.filter(accepted_at__isnull=True).delete()[0]
+    for invitation in invitations.filter(accepted_by=person):
+        if invitation.qualification_file:
+            invitation.qualification_file.delete(save=False)
+        invitation.name, invitation.job_role = "", ""
+        invitation.email = f"erased-{person.pk}@erased.invalid"
+        invitation.save(update_fields=["name", "job_role", "email", "qualification_file"])
+        count += 1
+    return count
+
+
 def erase(person) -> dict[str, int]:
     return {
+        "supervisor_invitations": _erase_invitations(person),
         "notifications": Notification.objects.filter(recipient=person).delete()[0],
         "supervision_notes": SupervisionSession.objects.filter(placement__trainee=person)
         .exclude(private_notes="")
@@ -117,6 +164,10 @@ def erase(person) -> dict[str, int]:
         "signoff_accounts": SignOffRequest.objects.filter(placement__trainee=person)
         .exclude(account="")
         .update(account=""),
+        # Replies to returned entries are the trainee's own words, not part of a signed record.
+        "practicum_replies": PracticumEntry.objects.filter(placement__trainee=person)
+        .exclude(trainee_reply="")
+        .update(trainee_reply=""),
     }
 
 

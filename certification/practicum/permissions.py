@@ -10,12 +10,20 @@
 - Registrars and superusers manage placements in the admin; they see the ledger (numbers,
   states, descriptions) but not private session notes."""
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from lms.accounts.models import Membership
+from lms.accounts.models import Membership, Organisation
+from lms.accounts.permissions import is_registrar
 
-from .models import Placement
+from .models import Placement, PlacementSupervisor
+
+
+def _signing_candidates(user, today):
+    return Placement.objects.filter(
+        supervisor_links__supervisor=user, starts_on__lte=today
+    ).exclude(trainee=user)
 
 
 def placements_supervised_now(user, *, today=None):
@@ -23,16 +31,17 @@ def placements_supervised_now(user, *, today=None):
     if not (user.is_authenticated and user.is_active):
         return Placement.objects.none()
     today = today or timezone.localdate()
-    candidates = Placement.objects.filter(supervisor_links__supervisor=user, starts_on__lte=today)
-    candidates = candidates.exclude(trainee=user)
+    candidates = _signing_candidates(user, today)
     return candidates.filter(pk__in=[p.pk for p in candidates if p.open_for_signing(today)])
 
 
 def own_placement(user, placement_id) -> Placement:
     """The trainee's own placement, or 404 (never saying whether it exists)."""
     placement = (
-        Placement.objects.select_related("host")
-        .prefetch_related("supervisor_links__supervisor")
+        Placement.objects.select_related("host", "trainee")
+        .prefetch_related(
+            Prefetch("supervisor_links", PlacementSupervisor.objects.select_related("supervisor"))
+        )
         .filter(pk=placement_id, trainee=user)
         .first()
         if user.is_authenticated and user.is_active
@@ -43,18 +52,27 @@ def own_placement(user, placement_id) -> Placement:
     return placement
 
 
-def supervised_placement(user, placement_id) -> Placement:
-    """A placement the user supervises and may see now, or 404."""
-    placement = (
-        placements_supervised_now(user)
-        .select_related("host", "trainee")
-        .prefetch_related("supervisor_links__supervisor")
-        .filter(pk=placement_id)
+def supervised_link(user, placement_id) -> PlacementSupervisor:
+    """The user's place as supervisor on a placement they may see now
+    (`placements_supervised_now`), with the placement, its host and its trainee, or 404.
+    One query."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    today = timezone.localdate()
+    link = (
+        PlacementSupervisor.objects.select_related("placement__host", "placement__trainee")
+        .filter(supervisor=user, placement_id=placement_id, placement__starts_on__lte=today)
+        .exclude(placement__trainee=user)
         .first()
     )
-    if placement is None:
+    if link is None or not link.placement.open_for_signing(today):
         raise Http404
-    return placement
+    return link
+
+
+def supervised_placement(user, placement_id) -> Placement:
+    """A placement the user supervises and may see now, with its host and trainee, or 404."""
+    return supervised_link(user, placement_id).placement
 
 
 def may_supervise_at(user, host) -> bool:
@@ -62,3 +80,43 @@ def may_supervise_at(user, host) -> bool:
     return Membership.objects.filter(
         user=user, organisation=host, role=Membership.Role.SUPERVISOR
     ).exists()
+
+
+def can_onboard_for(user, organisation) -> bool:
+    """Who invites supervisors and uploads cohorts for an organisation, and approves the
+    qualifications of supervisors at a host: its organisation admins, and registrars (and
+    superusers), who act for every organisation. An admin of one organisation never acts
+    for another."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_registrar(user):
+        return True
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.ORG_ADMIN
+    ).exists()
+
+
+def organisation_to_onboard(user, slug) -> Organisation:
+    """The organisation, if the user may onboard for it; else 404 (never saying whether it
+    exists)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not can_onboard_for(user, organisation):
+        raise Http404
+    return organisation
+
+
+def link_to_decide(user, link_id) -> PlacementSupervisor:
+    """A placement's supervisor whose qualification the user may approve and whose evidence
+    they may open: at a host they administer (or any, for registrars); else 404."""
+    link = (
+        PlacementSupervisor.objects.select_related(
+            "placement__host", "placement__trainee", "supervisor", "invitation"
+        )
+        .filter(pk=link_id)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if link is None or not can_onboard_for(user, link.placement.host):
+        raise Http404
+    return link

@@ -21,3 +21,12 @@ def email_notifications_task(recipient_id: int) -> int:
 def send_notification_digests_task() -> int:
     """Weekly: one email per person with notifications still unsent."""
     return notifications.send_digests()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_onboarding_invitations_task(organisation_id: int) -> int:
+    """Send an organisation's unsent invitations (trainees' and supervisors'); the links are
+    made here, never in the task's arguments. Harmless to run twice."""
+    from .services import onboarding
+
+    return onboarding.send_onboarding_invitations(organisation_id=organisation_id)

@@ -3,7 +3,7 @@ them."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_onboarding
 
 practicum_patterns = (
     [
@@ -35,6 +35,22 @@ practicum_patterns = (
             views.rating_form,
             name="rate",
         ),
+        # Supervisors who join by invitation, and cohorts (views_onboarding).
+        path("supervisors/invite/", views_onboarding.invite_supervisor, name="invite_supervisor"),
+        path(
+            "supervisors/<id:link_id>/approve/",
+            views_onboarding.approve_qualification,
+            name="approve_qualification",
+        ),
+        path(
+            "supervisors/<id:link_id>/qualification/",
+            views_onboarding.qualification_file,
+            name="qualification_file",
+        ),
+        path("organisations/<slug:slug>/", views_onboarding.organisation, name="organisation"),
+        path("organisations/<slug:slug>/cohort/", views_onboarding.cohort, name="cohort"),
+        path("join/", views_onboarding.join, name="join"),
+        path("join/<str:token>/", views_onboarding.join_link, name="join_link"),
     ],
     "practicum",
 )

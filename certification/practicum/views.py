@@ -7,20 +7,29 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.practicum.services import practicum as practicum_services
 from certification.practicum.services import supervision as supervision_services
-from certification.standards.models import Competency, Domain
+from certification.standards.models import Domain
+from certification.standards.services import frameworks
 from certification.standards.services import rules as standards_rules
-from lms import parsing
-from lms.accounts import reauth
-from lms.accounts import services as account_services
+from lms import formviews
+from lms.accounts.models import Organisation
 from lms.privacy.services import wellbeing
 
 from . import permissions
 from .exceptions import EntryLockedError, NotYourPlacementError, PracticumError
-from .forms import CorrectionForm, EntryForm, RatingForm, SessionForm, SignOffRequestForm
+from .forms import (
+    CorrectionForm,
+    DecisionForm,
+    EntryForm,
+    RatingForm,
+    SendForm,
+    SessionForm,
+    SignOffRequestForm,
+)
 from .models import Placement, PracticumEntry, SignOffRating, SignOffRequest
 
 # Hours are counted by the IC&RC Peer Recovery domains, as its credential counts them.
@@ -40,33 +49,12 @@ def _refused(request, error: PracticumError, *, back=None):
     )
 
 
-def _required_competencies(rules):
-    """The credential's competencies to sign off, in the rules' order (one query)."""
-    wanted = [code.partition("/") for code in rules.competency_signoffs]
-    if not wanted:
-        return []
-    query = Q()
-    for framework, _sep, code in wanted:
-        query |= Q(domain__framework__slug=framework, code=code)
-    found = {
-        f"{c.domain.framework.slug}/{c.code}": c
-        for c in Competency.objects.select_related("domain__framework").filter(query)
-    }
-    return [found[code] for code in rules.competency_signoffs if code in found]
-
-
-def _progress(placement):
+def _progress(rules, ledger, achieved):
     """Bars toward the credential (over all the trainee's placements for it) and this
-    placement's own totals."""
-    rules = standards_rules.credential_rules(placement.credential_code)
-    totals = practicum_services.credential_totals(
-        trainee=placement.trainee, credential_code=placement.credential_code
-    )
-    here = practicum_services.placement_totals(placement=placement)
-    achieved = supervision_services.achieved_competencies(
-        trainee=placement.trainee, credential_code=placement.credential_code
-    )
-    required = _required_competencies(rules)
+    placement's own totals, against `rules`, those of the version of the credential the
+    trainee is assessed against (the one eligibility uses)."""
+    totals, here = ledger.credential, ledger.here
+    required = frameworks.competencies_in_order(rules.competency_signoffs)
     hours = totals["minutes"] / 60
     share = totals["direct_minutes"] / totals["minutes"] if totals["minutes"] else 0
     bars = []
@@ -108,7 +96,7 @@ def _progress(placement):
             len(required),
             _("%(done)s of %(target)s") % {"done": done, "target": len(required)},
         )
-    domains = {d.pk: d for d in _ledger_domains()}
+    domains = {d.pk: d for d in frameworks.live_domains(LEDGER_DOMAIN_FRAMEWORK)}
     by_domain = [
         {"domain": domains[pk], "hours": _hours(minutes / 60)}
         for pk, minutes in sorted(totals["by_domain"].items())
@@ -119,6 +107,7 @@ def _progress(placement):
         "bars": bars,
         "by_domain": by_domain,
         "here_hours": _hours(here["minutes"] / 60),
+        "held_hours": _hours(here["held_minutes"] / 60) if here["held_minutes"] else "",
         "required": [
             {"competency": c, "achieved": f"{c.domain.framework.slug}/{c.code}" in achieved}
             for c in required
@@ -155,45 +144,68 @@ def home(request):
         .order_by("ends_on")
     )
     notes = user.notifications.all()[:8]
+    # Organisations whose supervisors and cohorts the person manages (views_onboarding).
+    onboarding = Organisation.objects.administered_by(user).order_by("name")
     return render(
         request,
         "certification/practicum_home.html",
-        {"own": own, "supervising": supervising, "notifications": notes},
+        {
+            "own": own,
+            "supervising": supervising,
+            "notifications": notes,
+            "onboarding": onboarding,
+        },
     )
 
 
 # Trainee pages ----------------------------------------------------------------------------
 
 
-@login_required
-def placement(request, placement_id):
-    placement = permissions.own_placement(request.user, placement_id)
-    entries = (
-        placement.entries.select_related("activity", "corrects", "decided_by", "session")
-        .prefetch_related("domains", "corrections")
-        .order_by("-date", "-start_time")
+def _assessed(placement, *, corrections=True):
+    """What both practicum pages show of the trainee's standing toward the placement's
+    credential: the rules of the version they are assessed against, the ledger, the sign-off
+    requests and the progress bars. Six queries, five without corrections (the current
+    credential versions and the standards are kept per process)."""
+    rules = standards_rules.credential_rules(placement.credential_code, trainee=placement.trainee)
+    ledger = practicum_services.placement_ledger(placement=placement, corrections=corrections)
+    requests, achieved = supervision_services.placement_signoffs(
+        placement=placement, rule=rules.signoff_rule
     )
+    return ledger, requests, _progress(rules, ledger, achieved)
+
+
+def _placement_context(request, placement, form=None):
+    ledger, requests, progress = _assessed(placement)
     groups = {"open": [], "waiting": [], "approved": []}
-    for entry in entries:
+    for entry in ledger.entries:
         if entry.status in (PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED):
             groups["open"].append(entry)
         elif entry.status == PracticumEntry.Status.SUBMITTED:
             groups["waiting"].append(entry)
         else:
             groups["approved"].append(entry)
-    requests = list(_signoff_requests(placement))
+    if form is None:
+        form = SendForm(entries=placement.entries.all(), open_entries=groups["open"])
+    for entry in groups["open"]:
+        name = f"reply-{entry.pk}"
+        entry.reply_field = form[name] if name in form.fields else None
+    return {
+        "placement": placement,
+        "groups": groups,
+        "send_form": form,
+        "selected": form.chosen(),
+        "sessions": placement.sessions.select_related("supervisor"),
+        "requests": requests,
+        "waiting_competencies": {r.competency_id for r in requests if not r.ratings.all()},
+        "progress": progress,
+    }
+
+
+@login_required
+def placement(request, placement_id):
+    placement = permissions.own_placement(request.user, placement_id)
     return render(
-        request,
-        "certification/practicum_placement.html",
-        {
-            "placement": placement,
-            "groups": groups,
-            "sessions": placement.sessions.select_related("supervisor"),
-            "requests": requests,
-            "waiting_competencies": {r.competency_id for r in requests if not r.ratings.all()},
-            "progress": _progress(placement),
-            "notifications": request.user.notifications.all()[:5],
-        },
+        request, "certification/practicum_placement.html", _placement_context(request, placement)
     )
 
 
@@ -248,57 +260,75 @@ def entry_form(request, placement_id, entry_id=None):
         initial=initial,
         domains=_ledger_domains(),
     )
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = practicum_services.save_entry(
-                    trainee=request.user,
-                    placement_id=placement.pk,
-                    entry_id=entry.pk if entry else None,
-                    date=data["date"],
-                    start_time=data["start_time"],
-                    minutes=data["minutes"],
-                    setting=data["setting"],
-                    activity=data["activity"],
-                    description=data["description"],
-                    domains=data["domains"],
-                )
-            except PracticumError as refused:
-                error, status = refused.message, refused.status
-            else:
-                if "send" in request.POST:
-                    practicum_services.submit_entries(trainee=request.user, entry_ids=[saved.pk])
-                    messages.success(request, _("Saved and sent to your supervisor."))
-                else:
-                    messages.success(request, _("Saved as a draft. Send it when you are ready."))
-                return redirect("practicum:placement", placement.pk)
+
+    def save(data):
+        saved = practicum_services.save_entry(
+            trainee=request.user,
+            placement_id=placement.pk,
+            entry_id=entry.pk if entry else None,
+            date=data["date"],
+            start_time=data["start_time"],
+            minutes=data["minutes"],
+            setting=data["setting"],
+            activity=data["activity"],
+            description=data["description"],
+            domains=data["domains"],
+        )
+        if "send" in request.POST:
+            practicum_services.submit_entries(trainee=request.user, entry_ids=[saved.pk])
+        return saved
+
+    outcome = formviews.submit(request, form, save)
+    if outcome.done:
+        if "send" in request.POST:
+            messages.success(request, _("Saved and sent to your supervisor."))
         else:
-            status = 400
+            messages.success(request, _("Saved as a draft. Send it when you are ready."))
+        return redirect("practicum:placement", placement.pk)
     return render(
         request,
         "certification/practicum_entry_form.html",
-        {"placement": placement, "entry": entry, "form": form, "error": error},
-        status=status,
+        {"placement": placement, "entry": entry, "form": form},
+        status=outcome.status,
     )
 
 
 @login_required
 @require_POST
 def submit(request, placement_id):
+    """Send the ticked entries. A returned entry goes back only once edited or with a reply;
+    otherwise the page comes back with what was ticked and typed."""
     placement = permissions.own_placement(request.user, placement_id)
-    ids = parsing.ids(request.POST.getlist("entry"))
-    if not ids:
+    open_entries = placement.entries.filter(
+        status__in=[PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED]
+    )
+    form = SendForm(request.POST, entries=placement.entries.all(), open_entries=open_entries)
+    if not form.chosen():
         messages.error(request, _("Tick the entries you want to send first."))
         return redirect("practicum:placement", placement.pk)
-    sent = practicum_services.submit_entries(
-        trainee=request.user,
-        entry_ids=placement.entries.filter(pk__in=ids).values_list("pk", flat=True),
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: practicum_services.submit_entries(
+            trainee=request.user, entry_ids=data["entries"], replies=data["replies"]
+        ),
     )
+    if not outcome.done:
+        return render(
+            request,
+            "certification/practicum_placement.html",
+            _placement_context(request, placement, form),
+            status=outcome.status,
+        )
+    sent = outcome.result
     messages.success(
         request,
-        _("Sent %(count)s to your supervisor.") % {"count": sent}
+        ngettext(
+            "Sent %(count)s entry to your supervisor.",
+            "Sent %(count)s entries to your supervisor.",
+            sent,
+        )
+        % {"count": sent}
         if sent
         else _("Nothing was sent: those entries were already with your supervisor."),
     )
@@ -314,31 +344,27 @@ def correction_form(request, placement_id, entry_id):
         request.POST if request.method == "POST" else None,
         initial={"minutes": entry.minutes, "description": entry.description},
     )
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                practicum_services.correct_entry(
-                    trainee=request.user,
-                    entry_id=entry.pk,
-                    minutes=form.cleaned_data["minutes"],
-                    description=form.cleaned_data["description"],
-                )
-            except PracticumError as refused:
-                error, status = refused.message, refused.status
-            else:
-                messages.success(
-                    request,
-                    _("Correction saved as a draft. It counts once your supervisor approves it."),
-                )
-                return redirect("practicum:placement", placement.pk)
-        else:
-            status = 400
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: practicum_services.correct_entry(
+            trainee=request.user,
+            entry_id=entry.pk,
+            minutes=data["minutes"],
+            description=data["description"],
+        ),
+    )
+    if outcome.done:
+        messages.success(
+            request,
+            _("Correction saved as a draft. It counts once your supervisor approves it."),
+        )
+        return redirect("practicum:placement", placement.pk)
     return render(
         request,
         "certification/practicum_correction_form.html",
-        {"placement": placement, "entry": entry, "form": form, "error": error},
-        status=status,
+        {"placement": placement, "entry": entry, "form": form},
+        status=outcome.status,
     )
 
 
@@ -346,129 +372,122 @@ def correction_form(request, placement_id, entry_id):
 @require_http_methods(["GET", "POST"])
 def signoff_form(request, placement_id):
     placement = permissions.own_placement(request.user, placement_id)
-    rules = standards_rules.credential_rules(placement.credential_code)
-    competencies = _required_competencies(rules)
+    rules = standards_rules.credential_rules(placement.credential_code, trainee=request.user)
+    competencies = frameworks.competencies_in_order(rules.competency_signoffs)
     form = SignOffRequestForm(
         request.POST if request.method == "POST" else None,
         competencies=competencies,
         initial={"competency": request.GET.get("competency")},
     )
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                supervision_services.request_signoff(
-                    trainee=request.user,
-                    placement_id=placement.pk,
-                    competency_id=form.cleaned_data["competency"],
-                    account=form.cleaned_data["account"],
-                )
-            except PracticumError as refused:
-                error, status = refused.message, refused.status
-            else:
-                messages.success(request, _("Asked for sign-off. Your supervisor has been told."))
-                return redirect("practicum:placement", placement.pk)
-        else:
-            status = 400
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: supervision_services.request_signoff(
+            trainee=request.user,
+            placement_id=placement.pk,
+            competency_id=data["competency"],
+            account=data["account"],
+        ),
+    )
+    if outcome.done:
+        messages.success(request, _("Asked for sign-off. Your supervisor has been told."))
+        return redirect("practicum:placement", placement.pk)
     return render(
         request,
         "certification/practicum_signoff_form.html",
-        {"placement": placement, "form": form, "error": error, "rules": rules},
-        status=status,
+        {"placement": placement, "form": form, "rules": rules},
+        status=outcome.status,
     )
 
 
 # Supervisor pages -------------------------------------------------------------------------
 
 
-def _without_password_unless_needed(request, form):
-    if reauth.needs_password(request):
-        form.fields["password"].widget.attrs["autocomplete"] = "current-password"
-        if account_services.confirmed_device(request.user) is None:
-            del form.fields["otp"]
-    else:
-        del form.fields["password"]
-        del form.fields["otp"]
-    return form
-
-
-def _supervise_context(request, placement, **extra):
-    waiting = (
+def _waiting(placement):
+    return (
         placement.entries.filter(status=PracticumEntry.Status.SUBMITTED)
         .select_related("activity", "corrects")
         .prefetch_related("domains")
         .order_by("date", "start_time")
     )
-    recent = (
-        placement.entries.exclude(status=PracticumEntry.Status.SUBMITTED)
-        .exclude(status=PracticumEntry.Status.DRAFT)
-        .select_related("activity")
-        .order_by("-date", "-start_time")[:15]
+
+
+def _supervise_context(request, link, form=None):
+    placement = link.placement
+    ledger, requests, progress = _assessed(placement, corrections=False)
+    waiting = sorted(
+        (e for e in ledger.entries if e.status == PracticumEntry.Status.SUBMITTED),
+        key=lambda e: (e.date, e.start_time, e.pk),
     )
+    if form is None:
+        form = DecisionForm(request=request, entries=placement.entries.all(), waiting=waiting)
+    for entry in waiting:
+        entry.comment_field = form[f"comment-{entry.pk}"]
+    decided = (PracticumEntry.Status.SUBMITTED, PracticumEntry.Status.DRAFT)
+    recent = [e for e in ledger.entries if e.status not in decided][:15]  # newest first
     sessions = placement.sessions.filter(supervisor=request.user).select_related("supervisor")
     return {
         "placement": placement,
         "trainee": placement.trainee,
         "waiting": waiting,
+        "form": form,
+        "selected": form.chosen(),
         "recent": recent,
         "sessions": sessions,
-        "requests": _signoff_requests(placement),
-        "progress": _progress(placement),
-        "needs_password": reauth.needs_password(request),
+        "requests": requests,
+        "progress": progress,
         # Only what the trainee chose to share (see wellbeing.support_requests_for_supervisor).
         "wellbeing": wellbeing.support_requests_for_supervisor(placement=placement),
-        "link": next(
-            (x for x in placement.supervisor_links.all() if x.supervisor_id == request.user.pk),
-            None,
-        ),
-        **extra,
+        "link": link,
     }
 
 
 @login_required
 def supervise(request, placement_id):
-    placement = permissions.supervised_placement(request.user, placement_id)
+    link = permissions.supervised_link(request.user, placement_id)
     return render(
-        request, "certification/practicum_supervise.html", _supervise_context(request, placement)
+        request, "certification/practicum_supervise.html", _supervise_context(request, link)
     )
+
+
+def _decide(supervisor, data):
+    """Approve or return the chosen entries, each with its comment."""
+    arguments = {
+        "supervisor": supervisor,
+        "entry_ids": data["entries"],
+        "comment": data["comment"],
+        "comments": data["comments"],
+    }
+    if data["action"] == "approve":
+        done = practicum_services.approve_entries(**arguments)
+        return ngettext(
+            "Approved and signed %(count)s entry.",
+            "Approved and signed %(count)s entries.",
+            len(done),
+        ) % {"count": len(done)}
+    done = practicum_services.return_entries(**arguments)
+    return ngettext("Returned %(count)s entry.", "Returned %(count)s entries.", len(done)) % {
+        "count": len(done)
+    }
 
 
 @login_required
 @require_POST
 def decide(request, placement_id):
-    placement = permissions.supervised_placement(request.user, placement_id)
-    ids = parsing.ids(request.POST.getlist("entry"))
-    action = request.POST.get("action")
-    comment = parsing.text(request.POST.get("comment", ""))
-    error = None
-    if action not in ("approve", "return"):
-        error = _("Choose approve or return.")
-    elif not ids:
-        error = _("Tick the entries you want to decide on first.")
-    else:
-        error = reauth.confirm(request, request.POST.get("password"))
-    if error is None:
-        entry_ids = placement.entries.filter(pk__in=ids).values_list("pk", flat=True)
-        try:
-            if action == "approve":
-                done = practicum_services.approve_entries(
-                    supervisor=request.user, entry_ids=entry_ids
-                )
-                messages.success(
-                    request, _("Approved and signed %(n)s entries.") % {"n": len(done)}
-                )
-            else:
-                done = practicum_services.return_entries(
-                    supervisor=request.user, entry_ids=entry_ids, comment=comment
-                )
-                messages.success(request, _("Returned %(n)s entries.") % {"n": len(done)})
-        except PracticumError as refused:
-            error = refused.message
-        else:
-            return redirect("practicum:supervise", placement.pk)
-    context = _supervise_context(
-        request, placement, error=error, selected=set(ids), comment=comment
+    link = permissions.supervised_link(request.user, placement_id)
+    placement = link.placement
+    form = DecisionForm(
+        request.POST,
+        request=request,
+        entries=placement.entries.all(),
+        waiting=_waiting(placement),
     )
+    outcome = formviews.submit(request, form, lambda data: _decide(request.user, data))
+    if outcome.done:
+        messages.success(request, outcome.result)
+        return redirect("practicum:supervise", placement.pk)
+    context = _supervise_context(request, link, form)
+    # Every refusal answers 400 here, as before (a refused entry is the form's problem).
     return render(request, "certification/practicum_supervise.html", context, status=400)
 
 
@@ -476,41 +495,28 @@ def decide(request, placement_id):
 @require_http_methods(["GET", "POST"])
 def session_form(request, placement_id):
     placement = permissions.supervised_placement(request.user, placement_id)
-    form = _without_password_unless_needed(
-        request, SessionForm(request.POST if request.method == "POST" else None)
+    form = SessionForm(request.POST if request.method == "POST" else None, request=request)
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: supervision_services.record_session(
+            supervisor=request.user,
+            placement_id=placement.pk,
+            kind=data["kind"],
+            date=data["date"],
+            start_time=data["start_time"],
+            minutes=data["minutes"],
+            private_notes=data["private_notes"],
+        ),
     )
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            error = reauth.confirm(request, form.cleaned_data.get("password"))
-            if error is None:
-                data = form.cleaned_data
-                try:
-                    supervision_services.record_session(
-                        supervisor=request.user,
-                        placement_id=placement.pk,
-                        kind=data["kind"],
-                        date=data["date"],
-                        start_time=data["start_time"],
-                        minutes=data["minutes"],
-                        private_notes=data["private_notes"],
-                    )
-                except PracticumError as refused:
-                    error = refused.message
-                else:
-                    messages.success(request, _("Session recorded and signed."))
-                    return redirect("practicum:supervise", placement.pk)
-        status = 400
+    if outcome.done:
+        messages.success(request, _("Session recorded and signed."))
+        return redirect("practicum:supervise", placement.pk)
     return render(
         request,
         "certification/practicum_session_form.html",
-        {
-            "placement": placement,
-            "form": form,
-            "error": error,
-            "needs_password": reauth.needs_password(request),
-        },
-        status=status,
+        {"placement": placement, "form": form},
+        status=outcome.status,
     )
 
 
@@ -519,37 +525,24 @@ def session_form(request, placement_id):
 def rating_form(request, placement_id, request_id):
     placement = permissions.supervised_placement(request.user, placement_id)
     signoff = get_object_or_404(_signoff_requests(placement), pk=request_id)
-    form = _without_password_unless_needed(
-        request, RatingForm(request.POST if request.method == "POST" else None)
+    form = RatingForm(request.POST if request.method == "POST" else None, request=request)
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: supervision_services.rate_signoff(
+            supervisor=request.user,
+            request_id=signoff.pk,
+            rating=data["rating"],
+            comment=data["comment"],
+        ),
     )
-    error, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            error = reauth.confirm(request, form.cleaned_data.get("password"))
-            if error is None:
-                try:
-                    supervision_services.rate_signoff(
-                        supervisor=request.user,
-                        request_id=signoff.pk,
-                        rating=form.cleaned_data["rating"],
-                        comment=form.cleaned_data["comment"],
-                    )
-                except PracticumError as refused:
-                    error = refused.message
-                else:
-                    messages.success(request, _("Rating signed and saved."))
-                    return redirect("practicum:supervise", placement.pk)
-        status = 400
+    if outcome.done:
+        messages.success(request, _("Rating signed and saved."))
+        return redirect("practicum:supervise", placement.pk)
+    rules = standards_rules.credential_rules(placement.credential_code, trainee=placement.trainee)
     return render(
         request,
         "certification/practicum_rating_form.html",
-        {
-            "placement": placement,
-            "signoff": signoff,
-            "form": form,
-            "error": error,
-            "needs_password": reauth.needs_password(request),
-            "rule": standards_rules.credential_rules(placement.credential_code).signoff_rule,
-        },
-        status=status,
+        {"placement": placement, "signoff": signoff, "form": form, "rule": rules.signoff_rule},
+        status=outcome.status,
     )

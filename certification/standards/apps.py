@@ -26,3 +26,24 @@ class StandardsConfig(AppConfig):
                     label=_("Framework domain or competency"),
                 ),
             ]
+
+        # Contact hours are stored by domain key in courses, which cannot import this app:
+        # it checks keys (and names domains) through this lookup.
+        from courses.services import contact_hours
+
+        from .services import frameworks
+
+        contact_hours.register_domain_lookup(frameworks.domain_labels)
+
+        # Any change to the standards makes what pages kept of them stale.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Competency, Credential, CredentialVersion, Domain, Framework
+
+        for model in (Framework, Domain, Competency, Credential, CredentialVersion):
+            for event, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    frameworks.standards_changed,
+                    sender=model,
+                    dispatch_uid=f"standards.changed.{model.__name__}.{event}",
+                )

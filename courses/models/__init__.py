@@ -1,3 +1,4 @@
+from .hours import ContactHoursVersion
 from .learning import (
     Cohort,
     ContentNoteChoice,
@@ -46,6 +47,7 @@ __all__ = [
     "question_class",
     "snapshot_class",
     "Cohort",
+    "ContactHoursVersion",
     "ContentNoteChoice",
     "CourseIndexPage",
     "CoursePage",

@@ -97,6 +97,15 @@ class Enrolment(models.Model):
         help_text=_("Where the learner left off, for 'continue where you left off'."),
     )
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The course's approved contact hours when the learner completed it: what they keep, even
+    # after the hours are changed (a new version) or first approved after they completed.
+    contact_hours_version = models.ForeignKey(
+        "courses.ContactHoursVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completions",
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -169,13 +169,38 @@ class CoursePage(Page):
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
     def serve(self, request, *args, **kwargs):
-        from .. import outline
+        from lms import hours
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)
+        from .. import outline
+        from ..services import contact_hours
+
         context = self.get_context(request, *args, **kwargs)
-        context["outline"] = outline.course_outline(course=self, user=request.user)
+        context["catalogue_page_url"] = outline.parent_url(self)
+        context["outline"] = course_outline = outline.course_outline(course=self, user=request.user)
+        context["preview"] = getattr(request, "is_preview", False)
+        enrolment = course_outline.enrolment
+        # The hours the course carries now; a learner who completed it keeps theirs.
+        own = enrolment.contact_hours_version if enrolment and enrolment.completed_at else None
+        current = contact_hours.current_version(self.pk)
+        context["contact_hours"], context["own_contact_hours"] = contact_hours.summaries(
+            [current, own if own and own != current else None]
+        )
+        # What else completion waits for (required live sessions, registered by apps above),
+        # asked once every lesson and required quiz is done: until then the outline says
+        # what is left, and the page costs no more queries.
+        context["completion_blockers"] = (
+            hours.completion_blockers(request.user.pk, self.pk)
+            if enrolment
+            and not enrolment.completed_at
+            and not enrolment.withdrawn_at
+            and course_outline.done >= course_outline.total
+            else []
+        )
         return render(request, self.get_template(request), context)
+
+    def serve_preview(self, request, mode_name):
+        """The course page as a visitor sees it, with the live outline below this draft."""
+        return self.serve(request)
 
 
 class ModulePage(Page):
@@ -193,16 +218,30 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def serve(self, request, *args, **kwargs):
-        from .. import outline
+        from .. import outline, permissions
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)
-        course = CoursePage.objects.ancestor_of(self).first()
+        # The learner's enrolment brings the course with it; else the course alone.
+        enrolment = permissions.enrolment_at(
+            user=request.user, course_path=self.path[: -self.steplen]
+        )
+        course = enrolment.course if enrolment else CoursePage.objects.ancestor_of(self).first()
         context = self.get_context(request, *args, **kwargs)
         context["course"] = course
-        context["outline"] = outline.course_outline(course=course, user=request.user)
+        context["outline"] = outline.course_outline(
+            course=course, user=request.user, enrolment=enrolment
+        )
         context["module_outline"] = context["outline"].module(self.pk)
+        from ..services import contact_hours
+
+        [context["contact_hours"]] = contact_hours.summaries(
+            [contact_hours.current_version(self.pk)]
+        )
         return render(request, self.get_template(request), context)
+
+    def serve_preview(self, request, mode_name):
+        """The module page as a visitor sees it; an unsaved module has its place in the tree
+        (Wagtail gives it a path), so its course is found the same way."""
+        return self.serve(request)
 
 
 class LessonPage(Page):
@@ -234,12 +273,15 @@ class LessonPage(Page):
     def serve(self, request, *args, **kwargs):
         from .. import outline, permissions, services
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)
         if not request.user.is_authenticated:
             return redirect_to_login(request)
+        # The enrolment and its course in one query (a lesson sits two levels below its course).
+        enrolment = permissions.enrolment_at(
+            user=request.user, course_path=self.path[: -2 * self.steplen]
+        )
+        if enrolment is not None:
+            self.__dict__["course"] = enrolment.course  # the cached_property, no query
         course = self.course
-        enrolment = permissions.enrolment_for(user=request.user, course=course)
         if enrolment is None:
             return render(
                 request,
@@ -257,6 +299,12 @@ class LessonPage(Page):
         context.update(course=course, enrolment=enrolment, state=state)
         # The learner's own reflections are in the page: never kept by a browser or proxy.
         return never_store(render(request, self.get_template(request), context))
+
+    def serve_preview(self, request, mode_name):
+        """The whole body, unfolded, with no learner state: an editor checks every block."""
+        context = self.get_context(request)
+        context.update(course=self.course, preview=True)
+        return render(request, self.get_template(request), context)
 
 
 def redirect_to_login(request):

@@ -109,9 +109,14 @@ class QuizPage(Page):
     def serve(self, request, *args, **kwargs):
         from ..views_assessment import quiz_page
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)
         return quiz_page(request, self)
+
+    def serve_preview(self, request, mode_name):
+        """Wagtail's preview (new tab and live panel) renders the learner's front page of the
+        quiz without a learner: the rules, the questions, nothing to start."""
+        from ..views_assessment import quiz_preview
+
+        return quiz_preview(request, self)
 
 
 class QuizQuestion(Orderable):

@@ -37,7 +37,7 @@ from ..models import (
     snapshot_class,
 )
 from ..models.questions import rubric_max
-from .learning import lock_enrolment, refresh_course_completion
+from .learning import complete_if_met, lock_enrolment, lock_enrolment_above
 
 __all__ = [
     "attempts_left",
@@ -50,6 +50,7 @@ __all__ = [
     "save_answer",
     "save_answers",
     "start_attempt",
+    "submit_answers",
     "submit_attempt",
 ]
 
@@ -160,7 +161,13 @@ def get_attempt(*, user, key) -> Attempt:
 
 
 def _locked_attempt(user, key) -> Attempt:
-    attempt = Attempt.objects.select_for_update().filter(key=key, user=user).first()
+    """The learner's attempt, its row locked (not its quiz's), with its quiz: one query."""
+    attempt = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .filter(key=key, user=user)
+        .first()
+    )
     if attempt is None:
         raise AttemptNotFoundError()
     return attempt
@@ -204,14 +211,33 @@ def save_answers(
     """Save the answers of a whole page at once: one lock and one bulk update, whatever the
     number of questions. Each answer is validated by its type; refused ones are returned as
     {position: message} and leave that response as it was, while the others are saved."""
+    attempt = _open_attempt(user, key)
+    responses = {
+        r.position: r for r in Response.objects.filter(attempt=attempt, position__in=list(payloads))
+    }
+    errors, changed = _apply_answers(attempt, responses, payloads, check)
+    if changed:
+        Response.objects.bulk_update(changed, SAVED_FIELDS)
+    return errors
+
+
+# What saving an answer writes; grading writes "answer" (late answers are dropped) and these.
+SAVED_FIELDS = ["answer", "saved_at", "checked", "auto_score", "needs_marking"]
+
+
+def _open_attempt(user, key) -> Attempt:
+    """The learner's attempt, locked, if answers may still be saved to it."""
     attempt = _locked_attempt(user, key)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise AttemptFinishedError()
     if _deadline_passed(attempt, timezone.now()):
         raise TimeUpError()
-    responses = {
-        r.position: r for r in Response.objects.filter(attempt=attempt, position__in=list(payloads))
-    }
+    return attempt
+
+
+def _apply_answers(attempt, responses: dict[int, Response], payloads, check):
+    """Validate each payload by its question type and put it on its response: the refusals
+    as {position: message}, and the responses changed."""
     errors, changed = {}, []
     after_each = attempt.quiz.feedback_timing == QuizPage.FeedbackTiming.AFTER_EACH
     now = timezone.now()
@@ -236,11 +262,32 @@ def save_answers(
             grade = cls.grade_snapshot(item["snapshot"], response.answer, item["order"])
             response.auto_score, response.needs_marking = grade.score, grade.needs_marking
         changed.append(response)
-    if changed:
-        Response.objects.bulk_update(
-            changed, ["answer", "saved_at", "checked", "auto_score", "needs_marking"]
-        )
-    return errors
+    return errors, changed
+
+
+@transaction.atomic
+def submit_answers(*, user, key, payloads: dict[int, object]) -> dict[int, str]:
+    """Save the answers of the last page and submit, in one transaction: one lock, one read
+    and one write of the responses, whatever the number of questions. When an answer is
+    refused nothing is submitted: the refusals are returned as in `save_answers` (the
+    accepted answers are saved) so the learner can look again."""
+    attempt = _open_attempt(user, key)
+    responses = _all_responses(attempt)
+    errors, changed = _apply_answers(
+        attempt, {r.position: r for r in responses}, payloads, check=None
+    )
+    if errors:
+        if changed:
+            Response.objects.bulk_update(changed, SAVED_FIELDS)
+        return errors
+    _grade_and_submit(user, attempt, responses, fields=SAVED_FIELDS)
+    return {}
+
+
+def _all_responses(attempt) -> list[Response]:
+    return list(
+        Response.objects.filter(attempt=attempt).prefetch_related("marks").order_by("position")
+    )
 
 
 def grade_response(item: dict, response: Response):
@@ -279,10 +326,17 @@ def submit_attempt(*, user, key) -> Attempt:
     attempt = _locked_attempt(user, key)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return attempt
+    _grade_and_submit(user, attempt, _all_responses(attempt))
+    return attempt
+
+
+GRADED_FIELDS = ("answer", "auto_score", "needs_marking")
+
+
+def _grade_and_submit(user, attempt, responses, *, fields=GRADED_FIELDS):
+    """Grade every response of a locked, open attempt, write them (`fields`) and the attempt,
+    and complete the course if the attempt passed it."""
     now = timezone.now()
-    responses = list(
-        Response.objects.filter(attempt=attempt).prefetch_related("marks").order_by("position")
-    )
     cutoff = None
     if attempt.deadline and now > attempt.deadline + timedelta(
         seconds=attempt.quiz.late_grace_seconds
@@ -294,7 +348,7 @@ def submit_attempt(*, user, key) -> Attempt:
             response.answer = None
         grade = grade_response(attempt.items[response.position], response)
         response.auto_score, response.needs_marking = grade.score, grade.needs_marking
-    Response.objects.bulk_update(responses, ["answer", "auto_score", "needs_marking"])
+    Response.objects.bulk_update(responses, list(fields))
     attempt.submitted_at = now
     _total(attempt, responses)
     if any(r.needs_marking for r in responses):
@@ -306,7 +360,6 @@ def submit_attempt(*, user, key) -> Attempt:
     attempt.save()
     if attempt.status == Attempt.Status.GRADED and attempt.passed:
         _refresh_course_completion(user=user, quiz=attempt.quiz)
-    return attempt
 
 
 @transaction.atomic
@@ -365,4 +418,4 @@ def release_results(*, attempt_id: int) -> Attempt:
 
 
 def _refresh_course_completion(*, user, quiz: QuizPage) -> None:
-    refresh_course_completion(user=user, course=course_of_quiz(quiz))
+    complete_if_met(user=user, enrolment=lock_enrolment_above(user=user, page=quiz))

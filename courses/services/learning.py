@@ -7,6 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms import hours
+
+from .. import outline
 from ..exceptions import (
     CohortOnlyError,
     CourseClosedError,
@@ -24,6 +27,7 @@ from ..models import (
     Reflection,
 )
 from ..signals import course_completed
+from . import contact_hours
 
 REFLECTION_MAX_CHARS = 20_000
 
@@ -33,11 +37,13 @@ __all__ = [
     "CompletionResult",
     "choose_at_content_note",
     "complete_lesson",
+    "complete_if_met",
     "course_requirements_met",
     "delete_reflection",
     "enrol_cohort",
     "enrol_learner",
     "lock_enrolment",
+    "lock_enrolment_above",
     "missing_prerequisites",
     "record_visit",
     "refresh_course_completion",
@@ -127,8 +133,22 @@ def lock_enrolment(*, user, course: CoursePage) -> Enrolment | None:
     )
 
 
+def lock_enrolment_above(*, user, page) -> Enrolment | None:
+    """`lock_enrolment` for the course that `page` (a module, lesson or quiz) is part of,
+    found by the page's ancestors' paths in the same query: one query, with the course."""
+    step = page.steplen
+    ancestors = [page.path[:end] for end in range(step, len(page.path), step)]
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .active()
+        .filter(user=user, course__path__in=ancestors)
+        .first()
+    )
+
+
 def _locked_enrolment(*, user, lesson: LessonPage) -> Enrolment:
-    enrolment = lock_enrolment(user=user, course=CoursePage.objects.ancestor_of(lesson).first())
+    enrolment = lock_enrolment_above(user=user, page=lesson)
     if enrolment is None:
         raise NotEnrolledError()
     return enrolment
@@ -145,6 +165,7 @@ def record_visit(*, user, lesson: LessonPage, enrolment: Enrolment, progress) ->
         LessonProgress.objects.bulk_create(
             [LessonProgress(user=user, lesson=lesson)], ignore_conflicts=True
         )
+        outline.learner_progress_changed(user.pk)  # bulk_create sends no post_save
 
 
 @transaction.atomic
@@ -184,22 +205,33 @@ def complete_lesson(*, user, lesson: LessonPage) -> CompletionResult:
     if enrolment.completed_at is None and course_requirements_met(
         user=user, course=enrolment.course
     ):
-        enrolment.completed_at = now
+        _mark_complete(enrolment, now)
         course_newly = True
     enrolment.last_lesson = lesson
     enrolment.last_activity_at = now
-    enrolment.save(update_fields=["completed_at", "last_lesson", "last_activity_at"])
+    enrolment.save(
+        update_fields=["completed_at", "contact_hours_version", "last_lesson", "last_activity_at"]
+    )
     if course_newly:
         course_completed.send(sender=Enrolment, user=user, course=enrolment.course)
     return CompletionResult(progress, newly, course_newly, enrolment)
 
 
-def course_requirements_met(*, user, course: CoursePage) -> bool:
-    """Every live lesson of the course is complete and every required quiz passed (a result
-    counts once it is released to the learner)."""
-    from ..models import Attempt, QuizPage
+def _mark_complete(enrolment: Enrolment, now) -> None:
+    """Completion keeps the course's approved contact hours as they are now (its version):
+    later changes to the hours make a new version and leave this one alone."""
+    enrolment.completed_at = now
+    enrolment.contact_hours_version = contact_hours.current_version(enrolment.course_id)
 
-    lesson_ids = set(LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True))
+
+def course_requirements_met(*, user, course: CoursePage) -> bool:
+    """Every live lesson of the course is complete, every required quiz passed (a result
+    counts once it is released to the learner), and nothing an app above registered with
+    `lms.hours` (required live sessions) is missing. The course's pages come from the cached
+    tree (courses.outline)."""
+    from ..models import Attempt
+
+    lesson_ids = {lesson.pk for lesson in outline.live_lessons(course)}
     if not lesson_ids:
         return False
     done = set(
@@ -209,18 +241,15 @@ def course_requirements_met(*, user, course: CoursePage) -> bool:
     )
     if not lesson_ids <= done:
         return False
-    quiz_ids = set(
-        QuizPage.objects.live()
-        .descendant_of(course)
-        .filter(required_for_completion=True)
-        .values_list("pk", flat=True)
-    )
+    quiz_ids = {quiz.pk for quiz in outline.required_quizzes(course)}
     passed = set(
         Attempt.objects.filter(
             user=user, quiz_id__in=quiz_ids, passed=True, released_at__isnull=False
         ).values_list("quiz_id", flat=True)
     )
-    return quiz_ids <= passed
+    if not quiz_ids <= passed:
+        return False
+    return not hours.completion_blockers(user.pk, course.pk)
 
 
 @transaction.atomic
@@ -228,12 +257,20 @@ def refresh_course_completion(*, user, course: CoursePage) -> bool:
     """Record the course as completed, once, if its requirements are now met (for example
     after a quiz is passed). Returns whether it was newly completed."""
     enrolment = lock_enrolment(user=user, course=course)
+    if enrolment is not None:
+        enrolment.course = course
+    return complete_if_met(user=user, enrolment=enrolment)
+
+
+def complete_if_met(*, user, enrolment: Enrolment | None) -> bool:
+    """`refresh_course_completion` for an enrolment already locked (with its course)."""
     if enrolment is None or enrolment.completed_at is not None:
         return False
+    course = enrolment.course
     if not course_requirements_met(user=user, course=course):
         return False
-    enrolment.completed_at = timezone.now()
-    enrolment.save(update_fields=["completed_at"])
+    _mark_complete(enrolment, timezone.now())
+    enrolment.save(update_fields=["completed_at", "contact_hours_version"])
     course_completed.send(sender=Enrolment, user=user, course=course)
     return True
 

@@ -1,6 +1,31 @@
 from django import template
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from lms import cache as versioned
+from lms.hours import hours_text
+
+from ..outline import LEARNER_VERSION
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def learner_outline(context, outline, current):
+    """The lesson page's outline aside (progress and the course's steps, `current` marked),
+    rendered once per course tree and progress version and kept in this process: one for
+    each learner and course, so it does not grow with the lessons they open."""
+    request = context["request"]
+    version = f"{outline.version}:{current}:{translation.get_language()}"
+
+    def render():
+        fragment = {"outline": outline, "current": current, "request": request}
+        return get_template("courses/includes/lesson_outline.html").render(fragment)
+
+    name = LEARNER_VERSION.format(user=request.user.pk)
+    html = versioned.kept(name, ("lesson-outline", outline.course.pk), render, current=version)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
 
 
 @register.filter
@@ -39,3 +64,9 @@ def is_chosen(answer, option_id):
     if isinstance(answer, list):
         return option_id in answer
     return answer == option_id
+
+
+@register.filter
+def hours(value):
+    """Contact hours as people read them (8, 7.5, 0.25)."""
+    return hours_text(value)

@@ -5,7 +5,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from . import reauth
 from .models import Membership, User, normalise_email
+from .services import confirmed_device
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -107,3 +109,50 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["legal_name", "preferred_name", "pronouns"]
+
+
+class ReauthenticationForm(forms.Form):
+    """The base of every form that signs something or cannot be undone.
+
+    Takes the request. Inside the re-authentication window (`lms.accounts.reauth`) the
+    password and code fields are dropped; after it, `password` is asked for, and `otp` too
+    for people with an authenticator. `clean()` confirms once every other field is valid, so
+    a wrong password costs nothing typed: the error sits at the password field and the rest
+    of the form is shown back as it was. A subclass with its own `clean()` calls
+    `super().clean()` last, after adding its own errors."""
+
+    password = forms.CharField(
+        label=_("Your password, to sign"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("We ask for it again if you signed in more than a few minutes ago."),
+    )
+    otp = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.needs_password = reauth.needs_password(request)
+        if not self.needs_password:
+            del self.fields["password"], self.fields["otp"]
+            return
+        if confirmed_device(request.user) is None:
+            del self.fields["otp"]
+        # Declared on the base, so Django would put them first; the signature comes last.
+        for name in ("password", "otp"):
+            if name in self.fields:
+                self.fields[name] = self.fields.pop(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self._errors:
+            problem = reauth.confirm(self.request, cleaned.get("password"))
+            if problem:
+                self.add_error("password" if "password" in self.fields else None, problem)
+        return cleaned

@@ -4,8 +4,8 @@ A signed-in session whose user has a confirmed authenticator but which never gav
 (signed in through Wagtail's login form, a password reset, an invitation, a future single
 sign-on backend, anything but our code step) is signed out and sent to the code step, the
 page it asked for kept as `next`. Registrars, administrators, trainers, supervisors and
-organisation admins (`PEERPATH_REQUIRE_TWO_FACTOR`) with no device yet reach only the
-set-up page and what they need to get there or to leave."""
+organisation admins (`PEERPATH_REQUIRE_TWO_FACTOR`) with no second factor (an app or a
+passkey) yet reach only the set-up page and what they need to get there or to leave."""
 
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -25,9 +25,8 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         exempt = (*ALWAYS_ALLOWED, reverse("accounts:logout"))
         if user.is_authenticated and not request.path.startswith(exempt):
-            if (
-                not second_step.is_verified(request.session, user)
-                and services.confirmed_device(user) is not None
+            if not second_step.is_verified(request.session, user) and services.has_second_factor(
+                user
             ):
                 # Back to the page asked for; after a POST (lost with the session), home.
                 target = request.get_full_path() if request.method == "GET" else ""
@@ -53,4 +52,4 @@ class TwoFactorRequiredMiddleware:
         if request.path.startswith(reverse("accounts:two_factor")):
             return False
         user = request.user
-        return services.requires_two_factor(user) and services.confirmed_device(user) is None
+        return services.requires_two_factor(user) and not services.has_second_factor(user)

@@ -301,3 +301,23 @@ class TOTPDevice(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey) the person registered as their second factor. Only
+    the public key is held; the private key never leaves their device. `sign_count` rises
+    with each use on authenticators that count, so a cloned key shows."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=100, default="Passkey")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Passkey {self.pk} of user {self.user_id}"

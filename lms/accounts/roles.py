@@ -69,11 +69,11 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "standards.add_credential",
         "standards.change_credential",
         "standards.view_credential",
-        "certification.add_certificatetemplate",
-        "certification.change_certificatetemplate",
-        "certification.view_certificatetemplate",
-        "certification.add_certificate",
-        "certification.view_certificate",
+        "credentials.add_certificatetemplate",
+        "credentials.change_certificatetemplate",
+        "credentials.view_certificatetemplate",
+        "credentials.add_certificate",
+        "credentials.view_certificate",
         # Cohorts of every provider: registrars set them up and choose their trainers.
         "courses.add_cohort",
         "courses.change_cohort",
@@ -98,6 +98,19 @@ ROLE_GROUPS: dict[str, list[str]] = {
         "practicum.view_placementsupervisor",
         "practicum.view_practicumentry",
         "audit.view_auditevent",
+    ],
+}
+
+# Permissions that come with an organisation role rather than a staff group, keyed by
+# (organisation kind, membership role), held while the membership lasts (backends.py).
+# Organisation admins of a training provider set up its cohorts in the admin and choose who
+# teaches them (courses/permissions.py scopes every cohort view to their own provider).
+MEMBERSHIP_PERMISSIONS: dict[tuple[str, str], list[str]] = {
+    ("training_provider", "org_admin"): [
+        "wagtailadmin.access_admin",
+        "courses.add_cohort",
+        "courses.change_cohort",
+        "courses.view_cohort",
     ],
 }
 

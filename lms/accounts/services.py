@@ -25,8 +25,16 @@ from .exceptions import (
     TwoFactorError,
     TwoFactorLockedError,
 )
-from .models import Invitation, Membership, Organisation, TOTPDevice, User, normalise_email
-from .permissions import is_registrar, is_trainer
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    TOTPDevice,
+    User,
+    normalise_email,
+)
+from .permissions import is_registrar, is_trainer, role_facts
+from .signals import invitation_accepted
 
 # Membership roles held to two-factor authentication, besides registrars and trainers
 # (`requires_two_factor`).
@@ -301,6 +309,7 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_accepted.send(sender=Invitation, user=user, invitation=invitation)
     return user
 
 
@@ -362,7 +371,7 @@ def requires_two_factor(user) -> bool:
         return False
     if is_registrar(user) or is_trainer(user):
         return True
-    return user.memberships.filter(role__in=TWO_FACTOR_ROLES).exists()
+    return bool(role_facts(user).roles() & set(TWO_FACTOR_ROLES))
 
 
 def confirmed_device(user):
@@ -370,10 +379,25 @@ def confirmed_device(user):
     return device
 
 
+def has_second_factor(user) -> bool:
+    """Whether the person has a second factor to give after the password: a confirmed
+    authenticator app or a passkey. Either one satisfies the second step, for every role.
+    From the role facts: no query once they are kept."""
+    if not user.is_authenticated:
+        return False
+    facts = role_facts(user)
+    return facts.has_device or facts.has_passkey
+
+
+def has_confirmed_device(user) -> bool:
+    """Whether the person has a confirmed authenticator (role facts: no query once kept)."""
+    return role_facts(user).has_device
+
+
 def needs_second_step(user) -> bool:
-    """Whether signing in takes a code (or setting one up) after the password: the person
-    has an authenticator, or their role requires one (PEERPATH_REQUIRE_TWO_FACTOR)."""
-    if TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+    """Whether signing in takes a second factor (or setting one up) after the password: the
+    person has one, or their role requires one (PEERPATH_REQUIRE_TWO_FACTOR)."""
+    if has_second_factor(user):
         return True
     return settings.PEERPATH_REQUIRE_TWO_FACTOR and requires_two_factor(user)
 

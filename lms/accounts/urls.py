@@ -9,7 +9,12 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/code/", views.two_factor_verify, name="two_factor_verify"),
+    path("login/passkey/options/", views.passkey_sign_in_options, name="passkey_sign_in_options"),
+    path("login/passkey/", views.passkey_sign_in, name="passkey_sign_in"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    # Under two-factor/: reachable by people whose role must set a second factor up first.
+    path("two-factor/passkey/options/", views.passkey_options, name="passkey_options"),
+    path("two-factor/passkey/", views.passkey_register, name="passkey_register"),
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_sent, name="register_sent"),
     path("register/confirm/", views.confirm_registration, name="confirm_registration"),

@@ -7,17 +7,16 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lms.ratelimit import Limit, RateLimitedError
 
-from . import permissions, reauth, second_step, services, totp
+from . import landing, passkeys, permissions, reauth, second_step, services, totp
 from .exceptions import (
     AccountsError,
     RegistrationClosedError,
@@ -31,7 +30,7 @@ from .forms import (
     ProfileForm,
     RegistrationForm,
 )
-from .models import Organisation, TOTPDevice, User, normalise_email
+from .models import Organisation, Passkey, TOTPDevice, User, normalise_email
 from .tokens import read_confirmation_token
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -45,9 +44,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Without a safe `next`, each person lands where their work is (`landing`)."""
+        user = getattr(self, "_signing_in", None) or self.request.user
+        return landing.landing_url(user)
+
     def form_valid(self, form):
         user = form.get_user()
-        if services.confirmed_device(user) is None:
+        self._signing_in = user
+        if not services.has_second_factor(user):
             return super().form_valid(form)
         second_step.start_pending(
             self.request, user=user, backend=user.backend, next_url=self.get_success_url()
@@ -88,19 +93,87 @@ def two_factor_verify(request):
             del request.session[second_step.PENDING_KEY]
             login(request, user, backend=pending["backend"])
             second_step.mark_verified(request.session, user)
-            target = pending["next"]
             # A path on this site, never a view name: redirect() would try to reverse
             # "?next=0" as one.
-            if not (
-                target.startswith("/")
-                and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-            ):
-                target = resolve_url(settings.LOGIN_REDIRECT_URL)
+            target = landing.safe_next(request, pending["next"]) or landing.landing_url(user)
             return HttpResponseRedirect(target)
         if error is None:
             error = _("That code is not right, or it was already used. Try the newest code.")
             status = 400
-    return render(request, "accounts/two_factor_verify.html", {"error": error}, status=status)
+    user_id = pending["user"]
+    context = {
+        "error": error,
+        "has_passkey": Passkey.objects.filter(user_id=user_id).exists(),
+        "has_app": TOTPDevice.objects.filter(user_id=user_id, confirmed_at__isnull=False).exists(),
+    }
+    return render(request, "accounts/two_factor_verify.html", context, status=status)
+
+
+def _finish_second_step(request, user, backend) -> str:
+    """Sign in the person who gave their second factor; the page to go to next."""
+    login(request, user, backend=backend)
+    second_step.mark_verified(request.session, user)
+    held = request.session.pop(second_step.PENDING_KEY, None) or {}
+    return landing.safe_next(request, held.get("next", "")) or landing.landing_url(user)
+
+
+@require_http_methods(["POST"])
+def passkey_sign_in_options(request):
+    """The second step with a passkey, part one: the challenge for the sign-in waiting."""
+    pending = second_step.pending(request)
+    user = pending and User.objects.filter(pk=pending["user"], is_active=True).first()
+    if not user:
+        return JsonResponse({"error": str(_("Please sign in again."))}, status=400)
+    try:
+        options = passkeys.authentication_options(session=request.session, user=user)
+    except TwoFactorError as refused:
+        return JsonResponse({"error": str(refused.message)}, status=400)
+    return HttpResponse(options, content_type="application/json")
+
+
+@require_http_methods(["POST"])
+def passkey_sign_in(request):
+    """Part two: the authenticator's signature over the challenge. Right, and the person is
+    signed in exactly as by a code (`second_step.mark_verified`)."""
+    pending = second_step.pending(request)
+    user = pending and User.objects.filter(pk=pending["user"], is_active=True).first()
+    if not user:
+        return JsonResponse({"error": str(_("Please sign in again."))}, status=400)
+    try:
+        passkeys.check_sign_in(
+            session=request.session, user=user, credential=request.body.decode(errors="replace")
+        )
+    except TwoFactorError as refused:
+        return JsonResponse({"error": str(refused.message)}, status=400)
+    target = _finish_second_step(request, user, pending["backend"])
+    return JsonResponse({"redirect": target})
+
+
+@login_required
+@require_http_methods(["POST"])
+def passkey_options(request):
+    """Registering a passkey, part one: the options for navigator.credentials.create()."""
+    options = passkeys.registration_options(session=request.session, user=request.user)
+    return HttpResponse(options, content_type="application/json")
+
+
+@login_required
+@require_http_methods(["POST"])
+def passkey_register(request):
+    """Part two: keep the new passkey's public key. Registering it with the person verified
+    on the device counts as giving the second factor in this session."""
+    try:
+        passkeys.add_passkey(
+            session=request.session,
+            user=request.user,
+            credential=request.body.decode(errors="replace"),
+            name=request.GET.get("name", ""),
+        )
+    except TwoFactorError as refused:
+        return JsonResponse({"error": str(refused.message)}, status=400)
+    second_step.mark_verified(request.session, request.user)
+    messages.success(request, _("Your passkey is set up. Use it when you sign in."))
+    return JsonResponse({"redirect": reverse("accounts:two_factor")})
 
 
 @login_required
@@ -132,6 +205,7 @@ def two_factor(request):
         device = TOTPDevice.objects.filter(user=user).first()
     context = {
         "device": device,
+        "passkeys": list(Passkey.objects.filter(user=user)),
         "required": services.requires_two_factor(user),
         "error": error,
         "needs_password": reauth.needs_password(request),
@@ -174,7 +248,7 @@ def register(request):
     whether or not the address has an account (`services.register_trainee` says which in
     the email); nobody is signed in here."""
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return HttpResponseRedirect(landing.landing_url(request.user))
     if not settings.PEERPATH_OPEN_REGISTRATION:
         return render(
             request,
@@ -231,7 +305,11 @@ def confirm_registration(request):
         services.confirm_registration(user=user)
         request.session.pop(CONFIRM_KEY, None)
         messages.success(
-            request, _("Your email address is confirmed. Sign in with it and your password.")
+            request,
+            _(
+                "Your email address is confirmed. Sign in with it and your password: your "
+                "learning page then shows where to start."
+            ),
         )
         return redirect("accounts:login")
     return render(request, "accounts/register_confirm.html", {"email": user.email})
@@ -295,7 +373,7 @@ def _invitation_page(request, key):
             _("You have joined %(org)s as %(role)s.")
             % {"org": invitation.organisation, "role": invitation.get_role_display().lower()},
         )
-        return redirect("accounts:profile")
+        return HttpResponseRedirect(landing.landing_url(user))
     context = {"invitation": invitation, "form": form}
     return render(request, "accounts/invitation_accept.html", context)
 

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.forms import ReauthenticationForm
+
 ENERGY_CHOICES = [
     (1, _("1, very low")),
     (2, "2"),
@@ -76,3 +78,21 @@ class CheckInForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("Choose today or an earlier day."))
         return value
+
+
+class ErasureRequestForm(ReauthenticationForm):
+    """A person asks for their data to be erased: a ticked box and, when the window has
+    passed, their password."""
+
+    confirm = forms.ChoiceField(
+        label=_("I want my personal data erased"),
+        choices=[("yes", _("Yes"))],
+        error_messages={
+            "required": _("Tick the box to confirm that you want your data erased."),
+            "invalid_choice": _("Tick the box to confirm that you want your data erased."),
+        },
+    )
+
+
+class ErasureCompleteForm(ReauthenticationForm):
+    """A registrar confirms an erasure ("Erase now") after reading what it will do."""

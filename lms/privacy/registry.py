@@ -3,7 +3,7 @@ apps register hooks. An app puts a `data_rights.py` module beside its models tha
 `register(...)`; `discover()` (run when this app is ready) imports every installed app's
 module, so this app never imports the apps it serves.
 
-A contribution has up to four parts, each optional:
+A contribution has up to five parts, each optional:
 - `export(user) -> Export`: sections of the person's export, keys under "consent and
   sharing", and the audit subjects (audit label -> ids of the person's objects), so their
   events join the export;
@@ -11,6 +11,8 @@ A contribution has up to four parts, each optional:
   erasure's transaction; returns counts for the erasure's audit event. Contributions run
   latest app first, so an app clears what points at a lower app's rows before that app
   reduces them;
+- `preview(person) -> list[str]`: what `erase` would do, said plainly for the registrar
+  who confirms the erasure (read-only; for certificates, what the public check will say);
 - `purge(cutoff) -> dict[str, int]`: retention, inside the purge's transaction;
 - `keeps_account`: reverse relations on the user that mean an account is in use (retention
   never deletes it)."""
@@ -35,6 +37,7 @@ class Contribution:
     erase: Callable | None = None
     purge: Callable | None = None
     keeps_account: tuple[str, ...] = ()
+    preview: Callable | None = None
 
 
 _contributions: dict[str, Contribution] = {}
@@ -47,9 +50,10 @@ def register(
     erase: Callable | None = None,
     purge: Callable | None = None,
     keeps_account: tuple[str, ...] = (),
+    preview: Callable | None = None,
 ) -> None:
     """Add (or replace, under the same name) one app's contribution."""
-    _contributions[name] = Contribution(name, export, erase, purge, tuple(keeps_account))
+    _contributions[name] = Contribution(name, export, erase, purge, tuple(keeps_account), preview)
 
 
 def contributions() -> list[Contribution]:

@@ -11,13 +11,15 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms import formviews
 from lms.accounts import reauth
 from lms.accounts.models import ErasureRequest
 
 from . import permissions
 from .exceptions import DataRightsError
+from .forms import ErasureCompleteForm, ErasureRequestForm
 from .services import data_rights
 
 
@@ -73,18 +75,19 @@ def export_pdf(request):
 @login_required
 @require_POST
 def erase(request):
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the box to confirm that you want your data erased."))
+    form = ErasureRequestForm(request.POST, request=request)
+    outcome = formviews.submit(
+        request, form, lambda data: data_rights.request_erasure(user=request.user)
+    )
+    if not outcome.done:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("privacy:home")
-    error = reauth.confirm(request, request.POST.get("password"))
-    if error:
-        messages.error(request, error)
-        return redirect("privacy:home")
-    erasure = data_rights.request_erasure(user=request.user)
     messages.success(
         request,
         _("We have your request. A registrar will complete it by %(date)s.")
-        % {"date": f"{erasure.due_by:%d %B %Y}"},
+        % {"date": f"{outcome.result.due_by:%d %B %Y}"},
     )
     return redirect("privacy:home")
 
@@ -119,23 +122,33 @@ def requests_list(request):
             "open_requests": open_requests,
             "done": done,
             "today": timezone.localdate(),
-            "needs_password": reauth.needs_password(request),
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def complete(request, request_id):
+    """Erase now: a page saying exactly what erasure will do (GET changes nothing), confirmed
+    with the password (and code) when the re-authentication window has passed."""
     registrar = _registrar(request)
-    error = reauth.confirm(request, request.POST.get("password"))
-    if error is None:
-        try:
-            data_rights.complete_erasure(registrar=registrar, request_id=request_id)
-        except DataRightsError as refused:
-            error = refused.message
-    if error:
-        messages.error(request, error)
-    else:
+    try:
+        erasure, consequences = data_rights.erasure_preview(request_id=request_id)
+    except DataRightsError as refused:
+        messages.error(request, refused.message)
+        return redirect("privacy:requests")
+    form = ErasureCompleteForm(request.POST if request.method == "POST" else None, request=request)
+    outcome = formviews.submit(
+        request,
+        form,
+        lambda data: data_rights.complete_erasure(registrar=registrar, request_id=erasure.pk),
+    )
+    if outcome.done:
         messages.success(request, _("Erasure completed."))
-    return redirect("privacy:requests")
+        return redirect("privacy:requests")
+    return render(
+        request,
+        "certification/privacy_complete.html",
+        {"erasure": erasure, "consequences": consequences, "form": form},
+        status=outcome.status,
+    )

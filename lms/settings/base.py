@@ -11,6 +11,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from lms.storage import storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -29,6 +31,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# This node's name, sent in every response's X-Peerpath-Node header (empty: no header). Each
+# web node of a site behind one proxy gets its own (deploy/README.md).
+PEERPATH_NODE_NAME = os.environ.get("PEERPATH_NODE_NAME", "")
 
 INSTALLED_APPS = [
     # Project apps first so their templates override Wagtail's and Django's.
@@ -38,8 +43,18 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "certification.standards",
+    "certification.live",
     "certification.practicum",
+    "certification.recognition",
     "certification",
+    "certification.exams",
+    "certification.credentials",
+    "certification.hours",
+    "certification.verification",
+    "certification.organisations",
+    "certification.desk",
+    "certification.boards",
+    "certification.packets",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -78,7 +93,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The first version a request reads brings the person's own with it (lms/cache.py).
+    "lms.cache.RequestVersionsMiddleware",
     "lms.accounts.middleware.TwoFactorRequiredMiddleware",
+    # The Wagtail site of the request from the process's memory (cms/routing.py).
+    "cms.routing.SiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -102,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "courses.context_processors.navigation",
+                "lms.accounts.context_processors.role_tools",
             ],
         },
     },
@@ -132,6 +152,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Permissions that come with an organisation role (roles.MEMBERSHIP_PERMISSIONS).
+    "lms.accounts.backends.MembershipRoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -146,6 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Only a fallback: the sign-in sends each person where their work is (lms/accounts/landing.py).
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
@@ -153,17 +176,23 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # three hours
 # Anyone may register as a trainee unless this is off; invitations always work.
 PEERPATH_OPEN_REGISTRATION = env_bool("PEERPATH_OPEN_REGISTRATION", True)
 PEERPATH_INVITATION_DAYS = int(os.environ.get("PEERPATH_INVITATION_DAYS", "14"))
+# Passkeys (WebAuthn): the relying party is the site. Its ID is the host name of SITE_URL
+# and the origin SITE_URL itself unless set here (browsers allow WebAuthn on https, and on
+# http://localhost, which tests use).
+PEERPATH_WEBAUTHN_RP_ID = os.environ.get("PEERPATH_WEBAUTHN_RP_ID", "")
+PEERPATH_WEBAUTHN_ORIGIN = os.environ.get("PEERPATH_WEBAUTHN_ORIGIN", "")
 # How long the link that confirms a new account's email address works (registering again
 # sends a new one).
 PEERPATH_REGISTRATION_CONFIRM_SECONDS = int(
     os.environ.get("PEERPATH_REGISTRATION_CONFIRM_SECONDS", 3 * 24 * 60 * 60)
 )
 
-# Open Badges 3.0 signing (certification/openbadges). The Ed25519 private key is read from the
-# environment or a file, never the database: PEERPATH_SIGNING_KEY (the key itself, a Multikey
-# secret "z3u2..."), else PEERPATH_SIGNING_KEY_FILE (a file holding it, or a PKCS#8 PEM), else
-# the current key in PEERPATH_SIGNING_KEYS_DIR, which `manage.py rotate_signing_key` keeps
-# (keys.json lists every public key ever used, so old credentials keep verifying).
+# Open Badges 3.0 signing (certification/credentials/openbadges). The Ed25519 private key is
+# read from the environment or a file, never the database: PEERPATH_SIGNING_KEY (the key
+# itself, a Multikey secret "z3u2..."), else PEERPATH_SIGNING_KEY_FILE (a file holding it, or
+# a PKCS#8 PEM), else the current key in PEERPATH_SIGNING_KEYS_DIR, which
+# `manage.py rotate_signing_key` keeps (keys.json lists every public key ever used, so old
+# credentials keep verifying).
 PEERPATH_SIGNING_KEY = os.environ.get("PEERPATH_SIGNING_KEY", "")
 PEERPATH_SIGNING_KEY_FILE = os.environ.get("PEERPATH_SIGNING_KEY_FILE", "")
 PEERPATH_SIGNING_KEYS_DIR = Path(
@@ -173,6 +202,11 @@ PEERPATH_SIGNING_KEYS_DIR = Path(
 PEERPATH_ISSUER_ID = os.environ.get("PEERPATH_ISSUER_ID", "")
 PEERPATH_ISSUER_NAME = os.environ.get("PEERPATH_ISSUER_NAME", "Peerpath")
 PEERPATH_ISSUER_URL = os.environ.get("PEERPATH_ISSUER_URL", "")
+# Where holders write about a revoked or suspended certificate (shown to them and emailed).
+PEERPATH_REGISTRAR_EMAIL = os.environ.get("PEERPATH_REGISTRAR_EMAIL", "registrar@peerpath.example")
+# The key of the audit chain's checkpoint (an HMAC of its head, kept outside the events
+# table, so removing the newest events is caught). Empty: derived from SECRET_KEY.
+PEERPATH_AUDIT_CHECKPOINT_KEY = os.environ.get("PEERPATH_AUDIT_CHECKPOINT_KEY", "")
 
 # Login throttling (django-axes): five failures for one account from one address lock that
 # pair for fifteen minutes. Locking by the pair, not the address alone, keeps one noisy
@@ -192,7 +226,7 @@ AXES_LOCKOUT_CALLABLE = "lms.accounts.views.lockout"
 # installed, so axes counted every client behind the proxy as the proxy's address.)
 AXES_CLIENT_IP_CALLABLE = "lms.ratelimit.client_address"
 
-# Public verification (/verify/, certification/views_verify.py). Lookups (pages, JSON, PDF
+# Public verification (/verify/, certification/verification/views.py). Lookups (pages, JSON, PDF
 # checks) allowed per client address per window; the address follows TRUSTED_PROXY_COUNT
 # (lms/ratelimit.py), never a header a client could forge. 0 switches the limit off.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -215,6 +249,9 @@ PEERPATH_ACCOUNT_EMAIL_LIMIT_PER_ADDRESS = int(
 # outside Django (a database console).
 PEERPATH_VERIFY_CACHE_SECONDS = int(os.environ.get("PEERPATH_VERIFY_CACHE_SECONDS", "60"))
 PEERPATH_VERIFY_PDF_MAX_BYTES = int(os.environ.get("PEERPATH_VERIFY_PDF_MAX_BYTES", 5 * 2**20))
+# Continuing education: the share of self-reported records picked for audit (a picked record
+# needs an evidence document before a registrar approves it), as boards audit CE.
+CE_AUDIT_RATE = float(os.environ.get("CE_AUDIT_RATE", "0.10"))
 
 # Pages anonymous visitors read are cached whole (cms/page_cache.py) this long (0: not
 # cached); any change to a page, a framework or a site setting clears them at once.
@@ -252,10 +289,31 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+
+# Files (certificate PDFs, renewal evidence, Wagtail documents and images) go through Django's
+# storage API only, never a path on disk, so every node of a site can share them. Two
+# storages: "default" holds private files (served by the app's permission-checked views, or
+# by short-lived signed URLs), "public" holds what anyone may fetch (image renditions). On
+# one machine both are the local filesystem under MEDIA_ROOT. With PEERPATH_S3_BUCKET set,
+# both live in that S3-compatible bucket (django-storages): private files under "private/",
+# never readable without a signature; renditions under "public/", publicly readable (by the
+# ACL below, or by a bucket policy on that prefix when the provider refuses ACLs).
+PEERPATH_S3_BUCKET = os.environ.get("PEERPATH_S3_BUCKET", "")
+PEERPATH_S3_URL_SECONDS = int(os.environ.get("PEERPATH_S3_URL_SECONDS", "300"))
+PEERPATH_S3_PUBLIC_ACL = os.environ.get("PEERPATH_S3_PUBLIC_ACL", "public-read")
+STORAGES = storages(
+    bucket=PEERPATH_S3_BUCKET,
+    endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL", ""),
+    region=os.environ.get("AWS_S3_REGION_NAME", ""),
+    signed_url_seconds=PEERPATH_S3_URL_SECONDS,
+    public_acl=PEERPATH_S3_PUBLIC_ACL,
+    public_domain=os.environ.get("PEERPATH_S3_PUBLIC_DOMAIN", ""),
+)
+# Image renditions are public; original uploads stay private.
+WAGTAILIMAGES_RENDITION_STORAGE = "public"
+# Documents are always streamed by Wagtail's serve view, which checks the collection's
+# privacy first; never a redirect to the file's own (storage) address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Email: printed to the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -298,7 +356,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # kombu looks for such tasks every interval x 10 seconds (100 s by default).
     "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", 10)),
 }
-# Certificate tasks go through an outbox (certification/models/outbox.py): the sweeper sends
+# Certificate tasks go through an outbox (lms/audit/services/outbox.py): the sweeper sends
 # again every message still unsent this many seconds after it was written.
 PEERPATH_OUTBOX_RESEND_SECONDS = int(os.environ.get("PEERPATH_OUTBOX_RESEND_SECONDS", 30))
 CELERY_TASK_SERIALIZER = "json"
@@ -330,7 +388,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         # 06:15 daily: expiry reminders (60 and 14 days) and watch-list expiry notices.
         "schedule": crontab(minute=15, hour=6),
     },
+    "live-session-reminders": {
+        "task": "certification.live.tasks.queue_session_reminders_task",
+        # 08:00 daily: a reminder (through the outbox) for each learner of tomorrow's sessions.
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
+# Live sessions: partial attendance credits the minutes present, rounded down to this many
+# minutes, and nothing for less than this share of the session (shown on every register
+# and session page). The check-in code rotates every LIVE_CHECK_IN_ROTATION_MINUTES and
+# check-in opens LIVE_CHECK_IN_OPENS_MINUTES before the start, closing at the end.
+LIVE_CREDIT_RULE = {"round_down_to_minutes": 15, "minimum_share": "0.5"}
+LIVE_CHECK_IN_ROTATION_MINUTES = 2
+LIVE_CHECK_IN_OPENS_MINUTES = 15
 # Retention: drafts, expired invitations and never-used accounts older than this are purged.
 PEERPATH_RETENTION_DAYS = int(os.environ.get("PEERPATH_RETENTION_DAYS", 365))
 # Encryption at rest of sensitive text (lms/crypto.py): comma-separated Fernet keys, the
@@ -368,6 +438,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "lms.uploads.PeerpathImageForm"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: the admin would send a hash of each staff email to a third party (and the
+# admin's policy refuses the image anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages: the site's sign-in too
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one password-reset flow, the site's own
@@ -397,6 +470,12 @@ LOGGING = {
         # Its DEBUG records (a variable missing in a template) carry the whole template
         # context, which holds reflections, notes and statements: never below INFO.
         "django.template": {"level": "INFO"},
+        # The audit chain's keyed checkpoint at every append (ids and hashes only). Quiet by
+        # default; set PEERPATH_AUDIT_CHECKPOINT_LOG=INFO to ship a copy to your log store,
+        # outside the database, where an old checkpoint put back in the table shows.
+        "lms.audit.checkpoint": {
+            "level": os.environ.get("PEERPATH_AUDIT_CHECKPOINT_LOG", "WARNING")
+        },
     },
 }
 AXES_VERBOSE = False

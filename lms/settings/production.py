@@ -30,8 +30,9 @@ CSRF_COOKIE_SECURE = True
 # Static files: hashed names and gzip/Brotli copies made by collectstatic; WhiteNoise (right
 # after SecurityMiddleware) serves hashed files with a ten-year "immutable" Cache-Control and
 # the compressed copy when the browser accepts it.
+# Files (default and public) stay as base.py made them: the filesystem or PEERPATH_S3_BUCKET.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = int(os.environ.get("WHITENOISE_MAX_AGE", "3600"))  # unhashed names only
@@ -65,3 +66,25 @@ if not REDIS_URL:  # noqa: F405
             "process (a benchmark or a one-machine trial), set PEERPATH_ALLOW_LOCAL_CACHE=1."
         )
     PEERPATH_ANONYMOUS_CACHE_SECONDS = 0
+
+# Templates are read from disk once per process and kept compiled (Django's cached loader,
+# named outright so that nobody turns it off by listing loaders of their own): a template
+# changes only with a deploy, which restarts the processes.
+TEMPLATES = [
+    {
+        **TEMPLATES[0],  # noqa: F405
+        "APP_DIRS": False,
+        "OPTIONS": {
+            **TEMPLATES[0]["OPTIONS"],  # noqa: F405
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
+        },
+    }
+]

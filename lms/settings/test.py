@@ -3,6 +3,7 @@
 import os
 
 from lms.crypto import derived_key
+from lms.storage import storages
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
@@ -16,10 +17,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The same key, so the fields are still encrypted with it and rotation tests still leave it.
 PEERPATH_FIELD_KEYS = [derived_key(SECRET_KEY).decode()]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# The local filesystem, whatever the environment says; the S3 tests switch to a bucket on a
+# local S3 server (tests/s3.py), and so do the nodes of the scale-out test (from their env).
+STORAGES = storages(
+    bucket=os.environ.get("PEERPATH_TEST_S3_BUCKET", ""),
+    endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL", ""),
+    region=os.environ.get("AWS_S3_REGION_NAME", ""),
+)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = WAGTAILADMIN_BASE_URL
@@ -28,9 +32,17 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 # database as the test that enqueued the task.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # One file per test process, so two test runs on one machine never share it.
+    # One file per test process, so two test runs on one machine never share it; except
+    # in the edit-run loop (`make test-fast`, PEERPATH_TEST_KEEP_DB=1 with --reuse-db),
+    # which keeps one file per xdist worker between runs so that only new migrations are
+    # applied (building the schema from the migrations is about 35 s of CPU per worker).
+    keep = os.environ.get("PEERPATH_TEST_KEEP_DB") == "1"
     DATABASES["default"]["TEST"] = {
-        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+        "NAME": str(
+            BASE_DIR
+            / "var"
+            / ("test-db-kept.sqlite3" if keep else f"test-db-{os.getpid()}.sqlite3")
+        )
     }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from certification import services
-from certification.models import Certificate
+from certification.credentials.models import Certificate
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import credentials as credential_services
 from certification.standards.models import Credential
 from lms.accounts.models import Organisation
 from tests.certification.credential_helpers import make_credential
@@ -34,9 +35,9 @@ def issued_certificate(
     credential(code)
     if trainee is None:
         trainee = UserFactory(legal_name=name)
-        services.confirm_certificate_name(user=trainee, name=name)
+        credential_services.confirm_certificate_name(user=trainee, name=name)
     registrar = UserFactory(legal_name="Ana Souza", is_superuser=True, is_staff=True)
-    certificate, _ = services.issue_certificate(
+    certificate, _ = certificate_services.issue_certificate(
         trainee=trainee,
         credential_code=code,
         actor=registrar,

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from certification import pdf, services, tasks
-from certification.exceptions import CertificateRenderError
-from certification.models import Certificate, CertificateTemplate
+from certification.credentials import pdf
+from certification.credentials import tasks as credential_tasks
+from certification.credentials.exceptions import CertificateRenderError
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import loading as loading_services
 from tests.certification.credential_helpers import make_credential
 from tests.conftest import ROOT, skip_or_fail
 from tests.factories import UserFactory
@@ -39,7 +43,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def certificate(db):
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside",
         issuing_organisation="Northside Recovery College",
@@ -55,9 +59,11 @@ def certificate(db):
         ),
     )
     trainee = UserFactory(legal_name="Jordan Avery Ellis")
-    services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
-    certificate, _ = services.issue_certificate(trainee=trainee, credential_code="peer-test")
-    assert tasks.render_certificate_task(certificate.pk) is True
+    credential_services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
+    certificate, _ = certificate_services.issue_certificate(
+        trainee=trainee, credential_code="peer-test"
+    )
+    assert credential_tasks.render_certificate_task(certificate.pk) is True
     certificate.refresh_from_db()
     return certificate
 
@@ -148,16 +154,16 @@ def test_stored_once_with_its_hash(certificate):
     data = pdf_path(certificate).read_bytes()
     assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
     assert certificate.pdf.name == f"certificates/{certificate.uuid}.pdf"
-    assert tasks.render_certificate_task(certificate.pk) is False
+    assert credential_tasks.render_certificate_task(certificate.pk) is False
     assert pdf_path(certificate).read_bytes() == data
 
 
 def test_url_fetcher_serves_project_files_and_refuses_everything_else(settings, tmp_path):
-    font = pdf.resolve_local_url(f"{pdf.BASE_URL}static/certification/fonts/Lato-Regular.ttf")
-    assert font.name == "Lato-Regular.ttf" and font.is_file()
+    name, font = pdf.read_local_url(f"{pdf.BASE_URL}static/certification/fonts/Lato-Regular.ttf")
+    assert name == "Lato-Regular.ttf" and font[:4] == b"\x00\x01\x00\x00"
     (settings.MEDIA_ROOT / "images").mkdir(parents=True)
     (settings.MEDIA_ROOT / "images" / "logo.png").write_bytes(b"png")
-    assert pdf.resolve_local_url(f"{pdf.BASE_URL}media/images/logo.png").read_bytes() == b"png"
+    assert pdf.read_local_url(f"{pdf.BASE_URL}media/images/logo.png") == ("logo.png", b"png")
     secret = tmp_path / "secret.txt"
     secret.write_text("no")
     for url in (
@@ -173,16 +179,16 @@ def test_url_fetcher_serves_project_files_and_refuses_everything_else(settings, 
         f"{pdf.BASE_URL}static/certification/certificate.css?x=1",
     ):
         with pytest.raises(CertificateRenderError):
-            pdf.resolve_local_url(url)
+            pdf.read_local_url(url)
 
 
 def test_admin_preview_with_sample_data(client, superuser):
     design = CertificateTemplate.objects.create(name="Preview me", heading="Certificate")
     client.force_login(superuser)
-    base = f"/admin/snippets/certification/certificatetemplate/preview/{design.pk}/"
-    listing = client.get("/admin/snippets/certification/certificatetemplate/")
+    base = f"/admin/snippets/credentials/certificatetemplate/preview/{design.pk}/"
+    listing = client.get("/admin/snippets/credentials/certificatetemplate/")
     assert listing.status_code == 200
-    edit = client.get(f"/admin/snippets/certification/certificatetemplate/edit/{design.pk}/")
+    edit = client.get(f"/admin/snippets/credentials/certificatetemplate/edit/{design.pk}/")
     assert edit.status_code == 200
     form = {
         "name": "Preview me",

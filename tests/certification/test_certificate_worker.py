@@ -15,9 +15,11 @@ from celery import Celery
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from certification import services
-from certification.models import Certificate, CertificateName, CertificateTemplate
+from certification.credentials.models import Certificate, CertificateName, CertificateTemplate
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import loading as loading_services
 from lms.audit.models import AuditEvent
+from tests.celery_test_app import HELD_LINE
 from tests.celery_workers import Worker
 from tests.certification.credential_helpers import make_credential
 from tests.factories import UserFactory
@@ -71,7 +73,7 @@ def wait_for(predicate, message, worker=None, timeout=90.0):
 def eligible_trainee():
     """A trainee who meets a credential with no requirements, name confirmed (written
     directly, so that nothing is issued in this process)."""
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(name="Default", is_default=True)
     make_credential(code="worker-cert")
     trainee = UserFactory(legal_name="Robin Ashby")
@@ -108,6 +110,7 @@ def test_two_issuing_tasks_and_an_extra_render_at_once_give_one_certificate(work
     wait_for(lambda: Certificate.objects.filter(trainee=trainee).exists(), "no certificate", worker)
     pending = Certificate.objects.get(trainee=trainee)
     extra = send(RENDER, pending.pk)  # a duplicate render while the first one runs
+    wait_for(lambda: worker.text().count(HELD_LINE) >= 2, "two renders were not held open", worker)
     wait_for(
         lambda: all(f"{t.id}] succeeded" in worker.text() for t in (first, second, extra)),
         "the three tasks did not finish",
@@ -133,11 +136,7 @@ def test_worker_child_killed_mid_render_then_restarted_ends_with_one_certificate
     trainee = eligible_trainee()
     worker = start(concurrency=1, render_delay=6)
     send(ISSUE, trainee.pk, "worker-cert")
-    wait_for(
-        lambda: Certificate.objects.filter(trainee=trainee, render_attempts__gte=1).exists(),
-        "the render did not start",
-        worker,
-    )
+    wait_for(lambda: HELD_LINE in worker.text(), "the render was not held open", worker)
     children = worker.children()
     assert len(children) == 1, children
     os.kill(children[0], signal.SIGKILL)  # mid-render: the PDF is not written yet
@@ -152,7 +151,7 @@ def test_worker_child_killed_mid_render_then_restarted_ends_with_one_certificate
 
     # A fresh worker, and the sweeper (as celery beat runs it) queues what is still pending.
     restarted = start(concurrency=1)
-    for certificate_id in services.stale_certificate_ids(older_than=timedelta(0)):
+    for certificate_id in certificate_services.stale_certificate_ids(older_than=timedelta(0)):
         send(RENDER, certificate_id)
     wait_for(
         lambda: Certificate.objects.filter(

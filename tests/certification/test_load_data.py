@@ -9,7 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bench import loadgen
-from certification.models import Certificate
+from certification.credentials.models import Certificate
+from certification.hours.models import OutsideTraining
+from certification.live.models import LiveSession
+from certification.packets.models import Packet
 from certification.practicum.models import PracticumEntry
 from courses.models import Attempt, Cohort, LessonProgress
 from lms.accounts.models import User
@@ -64,6 +67,24 @@ def test_load_data_is_valid_for_the_pages_and_generated_once(
     quiz = graded.order_by("pk").first().quiz
     stats = client.get(reverse("teach:quiz_statistics", args=[quiz.pk])).content.decode()
     assert "graded attempt" in stats
+
+    # The fixed learners' sessions, hours, board and packet (the growth benchmark's pages).
+    live = Cohort.objects.get(name=loadgen.LIVE_COHORT)
+    assert live.learners.count() == loadgen.FIXED_LEARNERS
+    signed = LiveSession.objects.filter(cohort=live, signed_register__isnull=False)
+    assert signed.count() == 3
+    page = client.get(reverse("live:register", args=[signed.first().pk])).content.decode()
+    assert learner.legal_name in page
+    client.force_login(learner)
+    assert "Load live session 1" in client.get(reverse("live:mine")).content.decode()
+    assert OutsideTraining.objects.filter(trainee=learner).count() == 2
+    assert client.get(reverse("hours:home")).status_code == 200
+    assert client.get(reverse("boards:detail", args=["icrc-pr"])).status_code == 200
+    packet = Packet.objects.get(trainee=learner)
+    assert client.get(reverse("packets:detail", args=[packet.pk])).status_code == 200
+    client.force_login(User.objects.get(email="registrar@peerpath.example"))
+    queue = client.get(reverse("hours:queue")).content.decode()
+    assert queue.count(reverse("hours:person", args=[learner.pk])) == 1
 
     client.logout()
     certificate = Certificate.objects.filter(trainee__in=trainees).first()

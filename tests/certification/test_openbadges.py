@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from pyld import jsonld
 
-from certification import openbadges as ob
-from certification.openbadges import canonical, contexts, keys, multibase, proof
-from certification.openbadges.exceptions import (
+from certification.credentials import openbadges as ob
+from certification.credentials.openbadges import canonical, contexts, keys, multibase, proof
+from certification.credentials.openbadges.exceptions import (
     CredentialInputError,
     DroppedPropertyError,
     SigningKeyNotConfiguredError,
@@ -338,8 +338,8 @@ def test_rotation_keeps_old_credentials_verifiable(keys_dir):
             data=credential_input(credential_id="https://peerpath.example/verify/NEW.json")
         )
     )
-    assert old["proof"]["verificationMethod"] == ob.key_url(key_id=first.key_id)
-    assert new["proof"]["verificationMethod"] == ob.key_url(key_id=second.key_id)
+    assert old["proof"][0]["verificationMethod"] == ob.key_url(key_id=first.key_id)
+    assert new["proof"][0]["verificationMethod"] == ob.key_url(key_id=second.key_id)
     for credential in (old, new):
         result = ob.verify_credential(credential=credential, now=NOW)
         assert result.verified, result.reasons
@@ -523,7 +523,7 @@ def test_certificate_type_and_no_optional_parts(keys_dir):
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"achievement_type": "Badge"},
+        {"achievement_type": "Trophy"},  # neither OB 3.0's vocabulary nor "ext:..."
         {"credential_id": "not-a-url"},
         {"holder_name": "  "},
         {"valid_until": datetime(2025, 1, 1, tzinfo=UTC)},
@@ -538,8 +538,12 @@ def test_bad_inputs_are_refused(keys_dir, overrides):
 
 
 def test_bad_achievement_type_is_a_credential_input_error(keys_dir):
-    with pytest.raises(CredentialInputError, match="Certification, Certificate"):
-        ob.build_credential(data=credential_input(achievement_type="Diploma"))
+    for refused in ("Diplomas", "ext:", "ext:two words"):
+        with pytest.raises(CredentialInputError, match="AchievementType"):
+            ob.build_credential(data=credential_input(achievement_type=refused))
+    for accepted in ("Fieldwork", "Competency", "ext:SupervisorAttestation"):
+        document = ob.build_credential(data=credential_input(achievement_type=accepted))
+        assert document["credentialSubject"]["achievement"]["achievementType"] == accepted
 
 
 # --- Bitstring Status List ----------------------------------------------------------------
@@ -719,7 +723,7 @@ def test_a_proof_with_another_purpose_or_an_unknown_context_fails(keys_dir):
     ob.rotate_signing_key()
     signed = ob.sign_credential(credential=ob.build_credential(data=credential_input()))
     other_purpose = copy.deepcopy(signed)
-    other_purpose["proof"]["proofPurpose"] = "authentication"
+    other_purpose["proof"][0]["proofPurpose"] = "authentication"
     assert "purpose" in ob.verify_credential(credential=other_purpose, now=NOW).reasons[0]
     unknown_context = copy.deepcopy(signed)
     unknown_context["@context"].append("https://contexts.example/extra.jsonld")

@@ -12,14 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services, tasks
-from certification.exceptions import RenewalError
-from certification.models import (
-    Certificate,
-    CertificateNotice,
-    CertificateShare,
-    ContinuingEducation,
-)
+from certification.credentials.exceptions import RenewalError
+from certification.credentials.models import Certificate, ContinuingEducation
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.credentials.services import renewal as renewal_services
+from certification.organisations import services as organisation_services
+from certification.organisations import tasks as organisation_tasks
+from certification.organisations.models import CertificateNotice, CertificateShare
+from certification.verification import services as verification_services
 from lms.audit.models import AuditEvent
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.factories import UserFactory
@@ -32,6 +32,19 @@ PDF = b"%PDF-1.7\n% evidence\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # No audit picks unless a test asks: which ids are picked depends on the database.
+    settings.CE_AUDIT_RATE = 0
+
+
+def a_registrar():
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.services import sync_role_groups
+
+    sync_role_groups()
+    registrar = UserFactory(legal_name="Ana Souza", is_staff=True)
+    registrar.groups.add(Group.objects.get(name="Registrars"))
+    return registrar
 
 
 def expire_in(certificate, days):
@@ -41,8 +54,9 @@ def expire_in(certificate, days):
     certificate.refresh_from_db()
 
 
-def ce(holder, hours, topic="recovery", days_ago=30, **kwargs):
-    return services.add_ce_record(
+def ce(holder, hours, topic="recovery", days_ago=30, approved=True, **kwargs):
+    """A self-reported record; approved by a registrar unless `approved=False`."""
+    record = renewal_services.add_ce_record(
         holder=holder,
         title=kwargs.pop("title", f"{topic} workshop"),
         topic=topic,
@@ -50,6 +64,9 @@ def ce(holder, hours, topic="recovery", days_ago=30, **kwargs):
         completed_on=timezone.localdate() - timedelta(days=days_ago),
         **kwargs,
     )
+    if approved:
+        record = renewal_services.approve_ce_record(registrar=a_registrar(), record_id=record.pk)
+    return record
 
 
 # Reminders.
@@ -60,7 +77,7 @@ def test_the_holder_is_reminded_60_and_14_days_before_expiry_each_exactly_once()
     sent = []
     for days in (61, 60, 60, 59, 15, 14, 14, 13, 1):
         expire_in(certificate, days)
-        tasks.send_certificate_notices_task()
+        organisation_tasks.send_certificate_notices_task()
         sent.append((days, len(mail.outbox)))
     assert sent == [(61, 0), (60, 1), (60, 1), (59, 1), (15, 1), (14, 2), (14, 2), (13, 2), (1, 2)]
     first, second = mail.outbox
@@ -74,7 +91,7 @@ def test_the_holder_is_reminded_60_and_14_days_before_expiry_each_exactly_once()
 def test_a_missed_day_is_caught_up_with_the_nearest_reminder_only():
     certificate = issued_certificate("Jordan Avery Ellis")
     expire_in(certificate, 10)  # the daily task did not run at 60 or 14 days
-    tasks.send_certificate_notices_task()
+    organisation_tasks.send_certificate_notices_task()
     assert [m.subject for m in mail.outbox] == ["Your certificate expires in 14 days"]
 
 
@@ -82,15 +99,15 @@ def test_watching_organisations_are_reminded_too_and_renewed_ones_are_not_remind
     riverside = employer()
     member(riverside, "verifier", email="tom@riverside.example")
     certificate = issued_certificate("Jordan Avery Ellis")
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     other = issued_certificate("Casey Morgan")
     Certificate.objects.filter(pk=other.pk).update(status="replaced")
     expire_in(certificate, 60)
     expire_in(other, 60)
-    tasks.send_certificate_notices_task()
-    tasks.send_certificate_notices_task()
+    organisation_tasks.send_certificate_notices_task()
+    organisation_tasks.send_certificate_notices_task()
     assert {(m.to[0], m.subject) for m in mail.outbox} == {
         ("tom@riverside.example", "A certificate you watch expires in 60 days"),
         (certificate.trainee.email, "Your certificate expires in 60 days"),
@@ -201,7 +218,7 @@ def test_the_checklist_counts_hours_in_the_window_in_total_and_by_topic(client):
     ce(holder, 10, "recovery", days_ago=100)
     ce(holder, 4, "ethics", days_ago=50)
     ce(holder, 8, "ethics", days_ago=800)  # before the 24 months before expiry: not counted
-    check = services.renewal_check(certificate=certificate)
+    check = renewal_services.renewal_check(certificate=certificate)
     assert [(i.key, i.done, i.needed, i.met) for i in check.items] == [
         ("ce_hours", Decimal("14"), Decimal("20"), False),
         ("topic:ethics", Decimal("4"), Decimal("6"), False),
@@ -220,7 +237,7 @@ def test_a_credential_without_renewal_rules_says_so():
     version = certificate.credential_version
     assert version.renewal  # the helper gives rules; this credential's version keeps them
     certificate.credential_version.renewal = {}
-    check = services.renewal_check(certificate=certificate)
+    check = renewal_services.renewal_check(certificate=certificate)
     assert not check.renewable and "no renewal rules" in check.reason
 
 
@@ -240,7 +257,9 @@ def test_the_holder_renews_a_new_certificate_replaces_the_old_with_a_new_expiry(
     old = issued_certificate("Jordan Avery Ellis", issued_ago=700)
     expire_in(old, 30)
     holder = old.trainee
-    services.share_certificate(holder=holder, certificate_id=old.pk, organisation_id=riverside.pk)
+    organisation_services.share_certificate(
+        holder=holder, certificate_id=old.pk, organisation_id=riverside.pk
+    )
     meet_the_rules(holder)
     client.force_login(holder)
     page = client.get(reverse("renewal:certificate", kwargs={"uuid": old.uuid})).content.decode()
@@ -259,8 +278,8 @@ def test_the_holder_renews_a_new_certificate_replaces_the_old_with_a_new_expiry(
     )
     assert new.expires_on > old.expires_on
     assert new.holder_name == old.holder_name and new.credential_code == old.credential_code
-    assert services.public_record(old)["status"]["state"] == "replaced"
-    assert services.public_record(old)["replaced_by"]["code"] == new.grouped_code
+    assert verification_services.public_record(old)["status"]["state"] == "replaced"
+    assert verification_services.public_record(old)["replaced_by"]["code"] == new.grouped_code
     assert set(ContinuingEducation.objects.values_list("used_for", flat=True)) == {new.pk}
     assert AuditEvent.objects.filter(action="certificate.renewed", object_id=str(old.pk)).exists()
     [share] = CertificateShare.objects.active()
@@ -301,10 +320,10 @@ def test_a_registrar_renews_and_a_second_renewal_is_refused(registrar):
     certificate = issued_certificate("Jordan Avery Ellis")
     expire_in(certificate, 5)
     meet_the_rules(certificate.trainee)
-    new = services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
+    new = renewal_services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
     assert new.replaces == certificate
     with pytest.raises(RenewalError, match="already been renewed"):
-        services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
+        renewal_services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
     event = AuditEvent.objects.get(action="certificate.renewed")
     assert event.actor_id == registrar.pk
 
@@ -313,12 +332,14 @@ def test_hours_count_toward_one_renewal_only():
     certificate = issued_certificate("Jordan Avery Ellis")
     expire_in(certificate, 5)
     meet_the_rules(certificate.trainee)
-    new = services.renew_certificate(actor=certificate.trainee, certificate_id=certificate.pk)
+    new = renewal_services.renew_certificate(
+        actor=certificate.trainee, certificate_id=certificate.pk
+    )
     Certificate.objects.filter(pk=new.pk).update(
         status="issued", pdf_sha256="2" * 64, expires_on=timezone.localdate() + timedelta(days=5)
     )
     new.refresh_from_db()
-    check = services.renewal_check(certificate=new)
+    check = renewal_services.renewal_check(certificate=new)
     assert check.items[0].done == 0 and not check.met
 
 
@@ -333,7 +354,7 @@ def test_renewing_writes_one_event_on_the_old_certificate_and_refuses_a_revoked_
             object_type="certification.certificate", object_id=str(certificate.pk)
         )
     )
-    new = services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
+    new = renewal_services.renew_certificate(actor=registrar, certificate_id=certificate.pk)
     after = list(
         AuditEvent.objects.filter(
             object_type="certification.certificate", object_id=str(certificate.pk)
@@ -345,10 +366,12 @@ def test_renewing_writes_one_event_on_the_old_certificate_and_refuses_a_revoked_
     revoked = issued_certificate("Sam Other")
     expire_in(revoked, 5)
     meet_the_rules(revoked.trainee)
-    services.revoke_certificate(registrar=registrar, certificate_id=revoked.pk, reason="Fraud.")
+    lifecycle_services.revoke_certificate(
+        registrar=registrar, certificate_id=revoked.pk, reason="Fraud."
+    )
     count = AuditEvent.objects.count()
     with pytest.raises(RenewalError, match="Only an issued certificate can be renewed"):
-        services.renew_certificate(actor=registrar, certificate_id=revoked.pk)
+        renewal_services.renew_certificate(actor=registrar, certificate_id=revoked.pk)
     assert AuditEvent.objects.count() == count
     revoked.refresh_from_db()
     assert revoked.status == "revoked" and revoked.replaced_by is None

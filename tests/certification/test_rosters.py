@@ -11,9 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from certification import services
-from certification.models import Certificate
-from certification.services import organisations as roster_service
+from certification.credentials.models import Certificate
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.organisations import services as roster_service
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.factories import UserFactory
 
@@ -45,16 +45,18 @@ def standings(db, registrar):
     valid = issued_certificate("Jordan Avery Ellis")
     expired = issued_certificate("Casey Morgan", expires_in=-3, issued_ago=800)
     revoked = issued_certificate("Robin Hale")
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=registrar, certificate_id=revoked.pk, reason="Private reason MARKER-7731"
     )
     replaced = issued_certificate("Alex Stone")
-    new = services.replace_certificate(
+    new = lifecycle_services.replace_certificate(
         actor=registrar, certificate_id=replaced.pk, reason="Spelling of the name"
     )
     Certificate.objects.filter(pk=new.pk).update(status="issued", pdf_sha256="1" * 64)
     hidden = issued_certificate("Sam Quiet")
-    services.hide_certificate(holder=hidden.trainee, certificate_id=hidden.pk, hidden=True)
+    lifecycle_services.hide_certificate(
+        holder=hidden.trainee, certificate_id=hidden.pk, hidden=True
+    )
     pending = issued_certificate("Lee Waiting")
     Certificate.objects.filter(pk=pending.pk).update(status="pending")
     return {
@@ -358,3 +360,23 @@ def test_a_verifier_of_one_organisation_goes_straight_to_it(client, riverside, v
     response = client.get(reverse("organisations:list"))
     assert response.status_code == 302
     assert response["Location"] == reverse("organisations:roster", kwargs={"slug": "riverside"})
+
+
+def test_a_bare_code_among_named_lines_is_checked_as_a_code(client, riverside, verifier):
+    """Pasted lines may mix "name, code" and a code alone: the code alone is a code, not
+    "No certificate code in this row"."""
+    jordan = issued_certificate("Jordan Avery Ellis")
+    sam = issued_certificate("Sam Okafor")
+    client.force_login(verifier)
+    url = reverse("organisations:roster", kwargs={"slug": riverside.slug})
+    codes = "\n".join(
+        [f"Jordan Avery Ellis, {jordan.grouped_code}", sam.grouped_code, f"Nobody, {UNKNOWN}"]
+    )
+    response = client.post(url, {"codes": codes})
+    assert response.status_code == 200
+    rows = response.context["result"].rows
+    assert [r.state for r in rows] == ["valid", "valid", "not_found"]
+    assert [r.error for r in rows] == ["", "", ""]
+    assert rows[0].name_match is True
+    assert rows[1].name == "" and rows[1].name_match is None
+    assert "No certificate code in this row." not in response.content.decode()

@@ -14,17 +14,28 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import pdf, services, tasks
-from certification.models import Certificate, CertificateTemplate
-from certification.openapi import openapi_document
+from certification.credentials import pdf
+from certification.credentials import tasks as credential_tasks
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import codes as verification_codes
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.credentials.services import loading as loading_services
+from certification.live.models import Attendance, LiveSession
+from certification.packets.models import Packet, Section
+from certification.packets.services import packets as packet_services
 from certification.standards.models import Competency
+from certification.verification import services as verification_services
+from certification.verification.openapi import openapi_document
 from tests.certification.credential_helpers import make_credential
 from tests.conftest import skip_or_fail
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +65,7 @@ def issue(db, fake_render):
     """issue(name=..., **updates): an issued certificate through the services (issue, then
     the PDF task), aligned to one framework competency. `updates` shift dates for states
     that need another day, as an update on the row (a snapshot cannot be saved)."""
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside", issuing_organisation="Northside Recovery College", is_default=True
     )
@@ -65,14 +76,14 @@ def issue(db, fake_render):
 
     def make(name="Jordan Ellis", **updates):
         trainee = UserFactory(legal_name=f"{name} Legal")
-        services.confirm_certificate_name(user=trainee, name=name)
-        certificate, _ = services.issue_certificate(
+        credential_services.confirm_certificate_name(user=trainee, name=name)
+        certificate, _ = certificate_services.issue_certificate(
             trainee=trainee,
             credential_code="test-cert",
             actor=registrar,
             reason="Recognition of prior learning.",
         )
-        assert tasks.render_certificate_task(certificate.pk) is True
+        assert credential_tasks.render_certificate_task(certificate.pk) is True
         Certificate.objects.filter(pk=certificate.pk).update(
             competencies=[{"code": competency.key, "text": competency.text}], **updates
         )
@@ -162,7 +173,7 @@ def test_expired_banner(client, issue):
 
 def test_revoked_banner_shows_the_date_never_the_reason(client, issue):
     certificate = issue()
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=issue.registrar,
         certificate_id=certificate.pk,
         reason="Relapse disclosed in supervision",
@@ -177,10 +188,10 @@ def test_revoked_banner_shows_the_date_never_the_reason(client, issue):
 
 def test_replaced_banner_links_to_the_newer_certificate(client, issue):
     certificate = issue()
-    new = services.replace_certificate(
+    new = lifecycle_services.replace_certificate(
         actor=issue.registrar, certificate_id=certificate.pk, reason="Name misspelt"
     )
-    tasks.render_certificate_task(new.pk)
+    credential_tasks.render_certificate_task(new.pk)
     response = page(client, certificate.verification_code)
     assert banner(response) == "! Replaced by a newer certificate"
     html = response.content.decode()
@@ -188,7 +199,7 @@ def test_replaced_banner_links_to_the_newer_certificate(client, issue):
     assert "See the newer certificate" in html
     assert "Valid certificate" in banner(page(client, new.verification_code))
     # The newer one hidden by its holder: the old page no longer links to it.
-    services.hide_certificate(holder=new.trainee, certificate_id=new.pk, hidden=True)
+    lifecycle_services.hide_certificate(holder=new.trainee, certificate_id=new.pk, hidden=True)
     html = page(client, certificate.verification_code).content.decode()
     assert new.verification_code not in html
     assert "ask the holder for its code" in html
@@ -204,7 +215,7 @@ def test_not_yet_valid_banner(client, issue):
 
 def test_suspended_banner_then_reinstated(client, issue):
     certificate = issue()
-    services.suspend_certificate(
+    lifecycle_services.suspend_certificate(
         registrar=issue.registrar, certificate_id=certificate.pk, reason="Complaint received"
     )
     response = page(client, certificate.verification_code)
@@ -212,7 +223,9 @@ def test_suspended_banner_then_reinstated(client, issue):
     assert banner(response) == f"! Suspended on {day}"
     assert "not valid while it is suspended" in text_of(response)
     assert "Complaint" not in response.content.decode()
-    services.reinstate_certificate(registrar=issue.registrar, certificate_id=certificate.pk)
+    lifecycle_services.reinstate_certificate(
+        registrar=issue.registrar, certificate_id=certificate.pk
+    )
     assert banner(page(client, certificate.verification_code)) == "✓ Valid certificate"
 
 
@@ -223,14 +236,16 @@ def test_unknown_malformed_hidden_and_pending_codes_get_one_identical_response(
     client, issue, settings
 ):
     hidden = issue(name="Hidden Holder")
-    services.hide_certificate(holder=hidden.trainee, certificate_id=hidden.pk, hidden=True)
+    lifecycle_services.hide_certificate(
+        holder=hidden.trainee, certificate_id=hidden.pk, hidden=True
+    )
     trainee = UserFactory()
-    services.confirm_certificate_name(user=trainee, name="Pending Person")
-    pending, _ = services.issue_certificate(
+    credential_services.confirm_certificate_name(user=trainee, name="Pending Person")
+    pending, _ = certificate_services.issue_certificate(
         trainee=trainee, credential_code="test-cert", actor=issue.registrar, reason="RPL"
     )
     assert pending.status == Certificate.Status.PENDING
-    unknown = services.generate_verification_code()
+    unknown = verification_codes.generate_verification_code()
     codes = [
         unknown,
         unknown.lower(),
@@ -256,7 +271,9 @@ def test_unknown_malformed_hidden_and_pending_codes_get_one_identical_response(
         assert code.lower() not in body.lower()
     assert json.loads(jsons[0].content)["error"] == "not_found"
     # Shown again, the hidden one is found at once (nothing negative was cached).
-    services.hide_certificate(holder=hidden.trainee, certificate_id=hidden.pk, hidden=False)
+    lifecycle_services.hide_certificate(
+        holder=hidden.trainee, certificate_id=hidden.pk, hidden=False
+    )
     assert page(client, hidden.verification_code).status_code == 200
 
 
@@ -296,7 +313,7 @@ def test_a_signed_in_visitor_can_still_sign_out_from_a_verify_page(client, issue
 
 def test_json_has_the_same_fields_and_status_as_the_page(client, issue):
     certificate = issue()
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=issue.registrar, certificate_id=certificate.pk, reason="Issued in error"
     )
     response = client.get(f"/verify/{certificate.grouped_code.lower()}.json")
@@ -305,7 +322,7 @@ def test_json_has_the_same_fields_and_status_as_the_page(client, issue):
     assert response["Cache-Control"] == "no-store"
     data = json.loads(response.content)
     certificate.refresh_from_db()
-    assert data == services.public_record(certificate)
+    assert data == verification_services.public_record(certificate)
     assert data["status"]["state"] == "revoked"
     assert data["status"]["date"] == timezone.localdate().isoformat()
     assert data["holder_name"] == "Jordan Ellis"
@@ -370,10 +387,10 @@ def test_openapi_document_is_served_and_describes_every_json_response(client, is
     operation = document["paths"]["/verify/{code}.json"]["get"]
     certificate = issue()
     replaced = issue(name="Sam Rivera")
-    new = services.replace_certificate(
+    new = lifecycle_services.replace_certificate(
         actor=issue.registrar, certificate_id=replaced.pk, reason="Typo"
     )
-    tasks.render_certificate_task(new.pk)
+    credential_tasks.render_certificate_task(new.pk)
     for code in (certificate.verification_code, replaced.verification_code):
         data = json.loads(client.get(f"/verify/{code}.json").content)
         check(
@@ -484,7 +501,7 @@ def test_one_query_cold_none_warm_and_a_change_shows_at_once(client, issue):
     assert len(cold) == 1, [q["sql"] for q in cold]
     assert len(warm) == 0, [q["sql"] for q in warm]
     # Revocation clears the cached record: the next request shows it.
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=issue.registrar, certificate_id=certificate.pk, reason="Issued in error"
     )
     assert banner(page(client, code)).startswith("✕ Revoked on")
@@ -495,11 +512,13 @@ def test_unknown_and_hidden_codes_cost_the_same_queries_and_malformed_no_lookup(
     """Equal work for every code that cannot be shown (no timing difference to probe). Each
     404 also pays for Wagtail's redirect middleware, which looks for a redirect on any 404."""
     hidden = issue()
-    services.hide_certificate(holder=hidden.trainee, certificate_id=hidden.pk, hidden=True)
+    lifecycle_services.hide_certificate(
+        holder=hidden.trainee, certificate_id=hidden.pk, hidden=True
+    )
     client.get("/verify/")
     counts = {}
     for name, code in [
-        ("unknown", services.generate_verification_code()),
+        ("unknown", verification_codes.generate_verification_code()),
         ("hidden", hidden.verification_code),
         ("malformed", "nonsense"),
     ]:
@@ -554,7 +573,7 @@ def test_pdf_check_finds_the_identical_file_and_catches_an_edit(client, issue, t
 
 def test_pdf_check_of_a_hidden_certificate_is_a_plain_mismatch(client, issue):
     certificate = issue()
-    services.hide_certificate(
+    lifecycle_services.hide_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, hidden=True
     )
     response = upload(client, stored_pdf(certificate))
@@ -614,13 +633,17 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
     """A marker in every sensitive field a certificate's holder has (contact details, legal
     name, pronouns, practicum accounts, supervision notes, sign-off comments, reflections,
     the issue and revocation reasons), then every public output searched for it: the page,
-    the JSON, the PDF check, the PDF's text, its QR code, and the signed credential."""
+    the JSON, the PDF check, the PDF's text, its QR code, and the signed credential; and the
+    holder's board application packet with every part: its verify page and JSON, its PDF's
+    text and bytes, its signed CLR and the holder's own packet page."""
+    from certification.credentials.models import EligibilityLetter
     from certification.practicum.models import (
         ActivityType,
         PracticumEntry,
         SignOffRating,
         SignOffRequest,
         SupervisionSession,
+        SupervisorInvitation,
     )
     from courses.models import Reflection
     from tests.certification.credential_helpers import (
@@ -629,20 +652,20 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
         placement_for,
     )
 
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside", issuing_organisation="Northside Recovery College", is_default=True
     )
     framework, _sep, code = COMPETENCY.partition("/")
     competency = Competency.objects.get(domain__framework__slug=framework, code=code)
-    make_credential(competency_signoffs=[competency.key])
+    make_credential(competency_signoffs=[competency.key], training_hours=2)
     trainee = UserFactory(
         email=f"{MARK.lower()}-email@example.org",
         legal_name=f"{MARK} Legal Name",
         preferred_name=f"{MARK} Preferred",
         pronouns=f"{MARK}/pronouns",
     )
-    services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
+    credential_services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
     placement, supervisor = placement_for(trainee)
     entry = approved_minutes(placement, supervisor, 120)
     # A further (unsigned) entry carries the marker: signed entries cannot be changed at all
@@ -655,6 +678,23 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
         setting=entry.setting,
         activity=entry.activity,
         description=f"{MARK} practicum account",
+    )
+    # A signed entry (made signed: never changed after) with the marker in the trainee's
+    # account and the supervisor's comment: the packet lists it, its words never.
+    PracticumEntry.objects.create(
+        placement=placement,
+        date=entry.date,
+        start_time=entry.start_time.replace(hour=(entry.start_time.hour + 6) % 24),
+        minutes=45,
+        setting=entry.setting,
+        activity=entry.activity,
+        description=f"{MARK} signed practicum account",
+        decision_comment=f"{MARK} supervisor decision comment",
+        status=PracticumEntry.Status.APPROVED,
+        decided_at=timezone.now(),
+        decided_by=supervisor,
+        signed_qualification="Certified Peer Supervisor",
+        content_hash="1" * 64,
     )
     request = SignOffRequest.objects.create(
         placement=placement, competency=competency, account=f"{MARK} my lived experience"
@@ -679,21 +719,153 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
         signed_qualification="Certified Peer Supervisor",
         content_hash="0" * 64,
     )
+    # The invitation that brought a supervisor: their name and role as the inviter typed them.
+    SupervisorInvitation.objects.create(
+        host=placement.host,
+        trainee=trainee,
+        trainee_email=trainee.email,
+        name=f"{MARK} Invited Supervisor",
+        email="invited-supervisor@example.org",
+        job_role=f"{MARK} supervisor's job role",
+        qualification="Certified Peer Supervisor",
+        starts_on=placement.starts_on,
+        ends_on=placement.ends_on,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    registrar_for_live = UserFactory(legal_name="Live Trainer")
     _course, lessons, _quiz = make_course("ethics-x", quiz=False)
     Reflection.objects.create(
         user=trainee, lesson=lessons[0], block_id="b1", prompt="How?", text=f"{MARK} reflection"
     )
+    # A trainer's note on the trainee's signed attendance at a live session.
+    live = LiveSession.objects.create(
+        title="Ethics workshop",
+        course=_course,
+        organisation=OrganisationFactory(name="Live provider", slug="live-provider"),
+        trainer=registrar_for_live,
+        starts_at=timezone.now() - timedelta(days=2),
+        minutes=120,
+        mode="in_person",
+        place="Room 2",
+        hours_by_domain={},
+        check_in_secret="0" * 64,
+    )
+    Attendance.objects.create(
+        session=live,
+        learner=trainee,
+        status="left_early",
+        minutes_present=90,
+        credited_minutes=90,
+        note=f"{MARK} left early, a call about her relapse",
+        signed_by=registrar_for_live,
+        signed_at=timezone.now(),
+    )
     assert ActivityType.objects.exists()
-    registrar = UserFactory(legal_name=f"{MARK} Registrar", email="registrar-zqx@example.org")
-    certificate, _ = services.issue_certificate(
+    private_email = "registrar-qzxv-private@example.org"
+    registrar = UserFactory(legal_name=f"{MARK} Registrar", email=private_email)
+    # Outside training: its title and provider are the trainee's words; a returned one carries
+    # the registrar's reason. The verified one counts toward the certificate's basis.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certification.hours import services as hours_services
+
+    for verified in (True, False):
+        training = hours_services.record_outside_training(
+            trainee=trainee,
+            title=f"{MARK} training after my relapse",
+            provider=f"{MARK} provider",
+            completed_on=timezone.localdate() - timedelta(days=20),
+            hours="3",
+            hours_by_domain={},
+            delivery="in_person",
+            topics=[],
+            certificate=SimpleUploadedFile("c.pdf", b"%PDF-1.4 test", "application/pdf"),
+        )
+        if verified:
+            hours_services.verify_outside_training(registrar=registrar, record_id=training.pk)
+        else:
+            hours_services.return_outside_training(
+                registrar=registrar, record_id=training.pk, reason=f"{MARK} return reason"
+            )
+    # Recognition of prior learning: the trainee's own account of it, accepted.
+    from certification.recognition.services import claims as claim_services
+
+    claim = claim_services.make_claim(
+        trainee=trainee,
+        data={
+            "kind": "training_hours",
+            "title": "Peer mentoring course",
+            "completed_on": timezone.localdate() - timedelta(days=400),
+            "hours_by_domain": {"icrc-pr/ethics": 2},
+            "description": f"{MARK} what happened to me there",
+        },
+    )
+    assessor = UserFactory(is_superuser=True)  # decides prior learning (a registrar's role)
+    claim_services.decide(assessor=assessor, claim_id=claim.pk, decision="accepted")
+    certificate, _ = certificate_services.issue_certificate(
         trainee=trainee,
         credential_code="test-cert",
         actor=registrar,
         reason=f"{MARK} manual reason",
     )
-    assert tasks.render_certificate_task(certificate.pk) is True  # the real PDF
+    assert credential_tasks.render_certificate_task(certificate.pk) is True  # the real PDF
     certificate.refresh_from_db()
     assert certificate.competencies, "the signed-off competency is on the certificate"
+    # Counted: the verified outside training (3), the accepted prior learning (2) and the
+    # live session's credited attendance (1.5); the returned outside training did not.
+    assert certificate.basis["training_hours"]["total"] == "6.50"
+    # Exams, CE review and eligibility letters: a registrar's correction note, a returned CE
+    # record's reason and its evidence, and the letter (whose withdrawal reason comes later).
+    from certification.credentials.models import ContinuingEducation
+    from certification.credentials.services import letters as letter_services
+    from certification.exams.models import ExamResult
+
+    ExamResult.objects.create(
+        trainee=trainee,
+        exam_key="icrc-pr",
+        board="IC&RC",
+        exam_name="IC&RC Peer Recovery Examination",
+        taken_on=timezone.localdate() - timedelta(days=4),
+        outcome="pass",
+        note=f"{MARK} exam correction note",
+        recorded_by=registrar,
+    )
+    ContinuingEducation.objects.create(
+        holder=trainee,
+        title="Ethics refresher",
+        topic="ethics",
+        hours=2,
+        completed_on=timezone.localdate() - timedelta(days=5),
+        evidence_text=f"{MARK} ce evidence",
+        review_status="returned",
+        return_reason=f"{MARK} ce return reason",
+    )
+    make_credential("exam-cert", issued=False, exam_required="icrc-pr")
+    letter = letter_services.issue_eligibility_letter(
+        actor=trainee, trainee=trainee, credential_code="exam-cert"
+    )
+    # A board application packet with every part, made by the holder.
+    packet = packet_services.make_packet(trainee=trainee, sections=Section.values, draft=False)
+    holder_client = Client()
+    holder_client.force_login(trainee)
+
+    def packet_outputs():
+        data = holder_client.get(f"/packets/{packet.pk}/packet.pdf").content
+        pdf_file = tmp_path / "p.pdf"
+        pdf_file.write_bytes(data)
+        text = subprocess.run(
+            [tool("pdftotext"), str(pdf_file), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Jordan Ellis" in text
+        code = packet.verification_code
+        return {
+            "packet page": page(client, code).content.decode(),
+            "packet json": client.get(f"/verify/{code}.json").content.decode(),
+            "packet pdf text": text,
+            "packet pdf bytes": data.decode("latin-1"),
+            "packet clr": json.dumps(Packet.objects.get(pk=packet.pk).clr),
+            "packet own page": holder_client.get(f"/packets/{packet.pk}/").content.decode(),
+        }
 
     def outputs():
         data = stored_pdf(certificate)
@@ -722,7 +894,14 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
         ).stdout.strip()
         assert qr == certificate.verification_url
         code = certificate.verification_code
+        letter_file = tmp_path / "letter.pdf"
+        letter_file.write_bytes(letter_services.letter_pdf(letter))
+        letter_text = subprocess.run(
+            [tool("pdftotext"), str(letter_file), "-"], capture_output=True, text=True, check=True
+        ).stdout
         return {
+            "letter page": client.get(f"/verify/{letter.verification_code}/").content.decode(),
+            "letter pdf text": letter_text,
             "page": page(client, code).content.decode(),
             "json": client.get(f"/verify/{code}.json").content.decode(),
             "pdf check": upload(client, data).content.decode(),
@@ -735,19 +914,29 @@ def test_no_private_field_reaches_any_public_output(client, site, tmp_path):
             "signed credential": json.dumps(
                 Certificate.objects.get(pk=certificate.pk).signed_credential
             ),
+            **packet_outputs(),
         }
 
     found = outputs()
     assert "Jordan Ellis" in found["page"] and "Jordan Ellis" in found["json"]
+    assert "Jordan Ellis" in found["letter page"] and "Jordan Ellis" in found["letter pdf text"]
+    assert "Marcus Reid" in found["packet page"], "the packet shows the practicum"
+    assert "Supervised practice" in found["packet clr"]
     leaks = {name: MARK in body.upper() for name, body in found.items()}
     assert not any(leaks.values()), leaks
-    assert not any("zqx" in body.lower() for body in found.values())
+    # A long address: three letters can turn up by chance in the PDF's compressed bytes.
+    assert not any(private_email in body.lower() for body in found.values())
 
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=registrar, certificate_id=certificate.pk, reason=f"{MARK} revocation reason"
     )
+    EligibilityLetter.objects.filter(pk=letter.pk).update(
+        withdrawn_at=timezone.now(), withdraw_reason=f"{MARK} withdrawal reason"
+    )
+    letter.refresh_from_db()
     cache.clear()
     found = outputs()
     assert "Revoked on" in found["page"]
+    assert "Withdrawn on" in found["letter page"]
     leaks = {name: MARK in body.upper() for name, body in found.items()}
     assert not any(leaks.values()), leaks

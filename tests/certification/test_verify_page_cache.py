@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification import services, verify_cache
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.verification import cache as verify_cache
 from cms.models import BrandingSettings
 from tests.certification.org_helpers import issued_certificate
 from tests.factories import UserFactory
@@ -86,7 +87,7 @@ def test_changes_show_at_once(client, certificate, site):
     branding.save()
     assert "· Harbour Training</title>" in client.get(url(certificate)).content.decode()
     registrar = UserFactory(legal_name="Ana Souza", is_superuser=True, is_staff=True)
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=registrar, certificate_id=certificate.pk, reason="Issued in error."
     )
     html = client.get(url(certificate)).content.decode()

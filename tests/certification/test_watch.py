@@ -10,8 +10,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services, tasks
-from certification.models import Certificate, CertificateNotice, CertificateShare
+from certification.credentials.models import Certificate
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.organisations import services as organisation_services
+from certification.organisations import tasks as organisation_tasks
+from certification.organisations.models import CertificateNotice, CertificateShare
+from lms.accounts.models import Organisation
 from lms.audit.models import AuditEvent
 from tests.certification.org_helpers import employer, issued_certificate, member
 from tests.factories import OrganisationFactory
@@ -39,6 +43,12 @@ def certificate(db):
     return issued_certificate("Jordan Avery Ellis")
 
 
+def watcher_mail(certificate):
+    """The emails to organisations (the holder is also emailed about a revocation, since
+    issue 16; that email is tested in test_truth.py)."""
+    return [m for m in mail.outbox if m.to != [certificate.trainee.email]]
+
+
 def share_over_http(client, certificate, organisation):
     client.force_login(certificate.trainee)
     return client.post(
@@ -59,14 +69,14 @@ def test_nothing_is_watched_or_emailed_without_the_holders_consent(
     assert response.status_code == 200 and response.context["rows"] == []
     assert "Jordan Avery Ellis" not in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="Private matter"
         )
-    assert mail.outbox == []
+    assert watcher_mail(certificate) == []
     Certificate.objects.filter(pk=certificate.pk).update(
         expires_on=timezone.localdate() - timedelta(days=1)
     )
-    assert tasks.send_certificate_notices_task() == 0
+    assert organisation_tasks.send_certificate_notices_task() == 0
 
 
 def test_sharing_puts_it_on_the_watch_list_with_its_public_record_only(
@@ -105,10 +115,10 @@ def test_only_the_holder_shares_only_issued_certificates_only_with_employers(
 
 
 def test_sharing_twice_keeps_one_share(certificate, riverside):
-    first = services.share_certificate(
+    first = organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    second = services.share_certificate(
+    second = organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     assert first.pk == second.pk and CertificateShare.objects.count() == 1
@@ -133,14 +143,14 @@ def test_stopping_sharing_removes_it_and_stops_the_emails(
     assert AuditEvent.objects.filter(action="certificate.unshared").count() == 1
     assert watch_page(client, verifier, riverside).context["rows"] == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="Private matter"
         )
-    assert mail.outbox == []
+    assert watcher_mail(certificate) == []
 
 
 def test_someone_else_cannot_stop_a_share(client, riverside, certificate):
-    share = services.share_certificate(
+    share = organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     client.force_login(member(riverside, "verifier"))
@@ -156,37 +166,40 @@ def test_a_revocation_emails_each_verifier_and_admin_once_without_the_reason(
     riverside, verifier, admin, certificate, registrar, django_capture_on_commit_callbacks
 ):
     member(riverside, "trainee", email="trainee@riverside.example")  # not a watcher
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="MARKER-SECRET-REASON"
         )
-    assert sorted(m.to[0] for m in mail.outbox) == [
+    watchers = watcher_mail(certificate)
+    assert sorted(m.to[0] for m in watchers) == [
         "helen@riverside.example",
         "tom@riverside.example",
     ]
-    assert all(len(m.to) == 1 for m in mail.outbox)
-    email = mail.outbox[0]
+    assert all(len(m.to) == 1 for m in watchers)
+    email = watchers[0]
     assert email.subject == "A certificate you watch has been revoked"
     assert "Jordan Avery Ellis" in email.body and certificate.grouped_code in email.body
     assert "MARKER-SECRET-REASON" not in email.body
     assert certificate.trainee.email not in email.body
     # A retried task, or the signal's task run again, sends nothing more.
-    assert services.notify_watchers(certificate_id=certificate.pk, change="revoked") == 1
-    assert len(mail.outbox) == 2
+    assert (
+        organisation_services.notify_watchers(certificate_id=certificate.pk, change="revoked") == 1
+    )
+    assert len(watcher_mail(certificate)) == 2
     assert CertificateNotice.objects.get().kind == "revoked"
 
 
 def test_a_replacement_emails_watchers_and_the_share_moves_to_the_new_certificate(
     client, riverside, verifier, certificate, registrar, django_capture_on_commit_callbacks
 ):
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.replace_certificate(
+        new = lifecycle_services.replace_certificate(
             actor=registrar, certificate_id=certificate.pk, reason="Name spelling"
         )
     [email] = [m for m in mail.outbox if m.to == ["tom@riverside.example"]]
@@ -203,17 +216,17 @@ def test_a_replacement_emails_watchers_and_the_share_moves_to_the_new_certificat
 def test_an_expiry_while_shared_is_emailed_to_watchers_once(
     riverside, verifier, certificate, django_capture_on_commit_callbacks
 ):
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     today = timezone.localdate()
     CertificateShare.objects.update(shared_at=timezone.now() - timedelta(days=10))
     Certificate.objects.filter(pk=certificate.pk).update(expires_on=today - timedelta(days=1))
-    assert tasks.send_certificate_notices_task() == 1
+    assert organisation_tasks.send_certificate_notices_task() == 1
     [email] = mail.outbox
     assert email.subject == "A certificate you watch has expired"
     assert f"It expired on {(today - timedelta(days=1)).isoformat()}" in email.body
-    assert tasks.send_certificate_notices_task() == 0
+    assert organisation_tasks.send_certificate_notices_task() == 0
     assert len(mail.outbox) == 1
 
 
@@ -221,24 +234,24 @@ def test_a_certificate_shared_after_it_expired_is_no_news(riverside, verifier, c
     Certificate.objects.filter(pk=certificate.pk).update(
         expires_on=timezone.localdate() - timedelta(days=30)
     )
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    assert tasks.send_certificate_notices_task() == 0
+    assert organisation_tasks.send_certificate_notices_task() == 0
     assert mail.outbox == []
 
 
 def test_the_organisation_contact_address_is_used_when_it_has_no_verifiers(
     riverside, certificate, registrar, django_capture_on_commit_callbacks
 ):
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="Private matter"
         )
-    assert [m.to for m in mail.outbox] == [["people@riverside.example"]]
+    assert [m.to for m in watcher_mail(certificate)] == [["people@riverside.example"]]
 
 
 def test_only_the_organisations_verifiers_and_admins_see_its_watch_list(
@@ -260,7 +273,7 @@ def test_the_watch_list_costs_the_same_queries_for_one_or_many(client, riverside
     def count_for(n):
         for index in range(n):
             certificate = issued_certificate(f"Person {index} {n}")
-            services.share_certificate(
+            organisation_services.share_certificate(
                 holder=certificate.trainee,
                 certificate_id=certificate.pk,
                 organisation_id=riverside.pk,
@@ -269,7 +282,8 @@ def test_the_watch_list_costs_the_same_queries_for_one_or_many(client, riverside
         from django.test.utils import CaptureQueriesContext
 
         client.force_login(verifier)
-        client.get(reverse("organisations:watch", kwargs={"slug": riverside.slug}))  # warm up
+        for _ in range(2):  # warm up (the first request makes the site's settings rows)
+            client.get(reverse("organisations:watch", kwargs={"slug": riverside.slug}))
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("organisations:watch", kwargs={"slug": riverside.slug}))
         assert response.status_code == 200
@@ -283,10 +297,10 @@ def test_the_watch_list_costs_the_same_queries_for_one_or_many(client, riverside
 def test_a_hidden_certificate_shows_as_not_found_and_nothing_is_emailed(
     client, riverside, verifier, certificate, registrar, django_capture_on_commit_callbacks
 ):
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    services.hide_certificate(
+    lifecycle_services.hide_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, hidden=True
     )
     response = watch_page(client, verifier, riverside)
@@ -295,17 +309,17 @@ def test_a_hidden_certificate_shows_as_not_found_and_nothing_is_emailed(
     html = response.content.decode()
     assert "Not found" in html and "Jordan Avery Ellis" not in html
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="Private matter"
         )
-    assert mail.outbox == []
+    assert watcher_mail(certificate) == []
 
 
 def test_a_suspension_shows_on_the_watch_list(client, riverside, verifier, certificate, registrar):
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    services.suspend_certificate(
+    lifecycle_services.suspend_certificate(
         registrar=registrar, certificate_id=certificate.pk, reason="Being checked"
     )
     [row] = watch_page(client, verifier, riverside).context["rows"]
@@ -319,3 +333,21 @@ def test_the_holders_certificate_page_links_to_sharing_and_renewal(client, certi
     assert reverse("renewal:certificate", kwargs={"uuid": certificate.uuid}) in html
     client.force_login(member(employer("Other Trust", "other"), "verifier"))
     assert client.get(certificate.get_absolute_url()).status_code == 404
+
+
+def test_the_sharing_page_says_calmly_who_sees_the_certificate(client, certificate, riverside):
+    """With every employer already chosen, the page says that only those the holder chose
+    see it and that they can stop; with none to choose, that nobody watches it. It never
+    says the certificate is shared with every employer on Peerpath."""
+    url = reverse("sharing:certificate", kwargs={"uuid": certificate.uuid})
+    share_over_http(client, certificate, riverside)
+    html = client.get(url).content.decode()
+    assert "every employer that uses Peerpath" not in html
+    assert "Only the employers listed above, which you chose, can see it" in html
+    # No employer on the site at all: nothing to choose, and nobody watches.
+    other = issued_certificate("Casey Morgan")
+    client.force_login(other.trainee)
+    Organisation.objects.filter(pk=riverside.pk).update(kind=Organisation.Kind.TRAINING_PROVIDER)
+    html = client.get(reverse("sharing:certificate", kwargs={"uuid": other.uuid})).content.decode()
+    assert "No employer can be chosen here yet" in html
+    assert "no employer sees this certificate on a watch list" in html

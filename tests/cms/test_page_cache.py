@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from certification.credentials.services import loading as loading_services
 from certification.standards.models import Framework
 from cms.models import BrandingSettings
 from tests.factories import CourseIndexPageFactory, StandardPageFactory, build_course
@@ -46,9 +47,8 @@ def course(site):
 
 @pytest.fixture
 def framework(db):
-    from certification import services
 
-    services.load_frameworks()
+    loading_services.load_frameworks()
     return Framework.objects.order_by("slug").first()
 
 

@@ -24,6 +24,17 @@ def test_home_page_shows_welcome_and_support_link(client, site):
     assert '<main id="main"' in body
 
 
+def test_checking_a_certificate_is_linked_from_every_page_and_the_home_page_sentence(client, site):
+    """/verify/ is public: the footer of every page, the home page's call to action and its
+    "Check it on this site" sentence all link to it."""
+    body = client.get("/").content.decode()
+    assert '<a href="/verify/">Check it on this site</a>' in body
+    assert body.count('href="/verify/"') >= 3  # the sentence, the hero button, the footer
+    support = client.get(reverse("support")).content.decode()
+    footer = support[support.index('<footer class="site-footer"') :]
+    assert 'href="/verify/">Check a certificate</a>' in footer
+
+
 def test_support_page_lists_contacts_by_region(client, site):
     response = client.get(reverse("support"))
     assert response.status_code == 200

@@ -25,10 +25,11 @@ def cohort(course, trainer):
 def test_trainer_enrols_the_whole_cohort_in_one_step(client, trainer, cohort):
     client.force_login(trainer)
     response = client.post(reverse("teach:cohort", args=[cohort.pk]), follow=True)
-    assert "2 enrolled, 0 already enrolled" in response.content.decode()
+    # Worded with ngettext now ("1 learner enrolled", not "1 enrolled").
+    assert "2 learners enrolled. 0 were already enrolled." in response.content.decode()
     assert Enrolment.objects.filter(cohort=cohort).count() == 2
     again = client.post(reverse("teach:cohort", args=[cohort.pk]), follow=True)
-    assert "0 enrolled, 2 already enrolled" in again.content.decode()
+    assert "0 learners enrolled. 2 were already enrolled." in again.content.decode()
     assert Enrolment.objects.filter(course=cohort.course).count() == 2
 
 

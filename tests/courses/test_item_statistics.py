@@ -554,3 +554,55 @@ def test_the_statistics_csv_neutralises_formulas_behind_spaces_and_pipes(client,
     assert first["question"] == "' =HYPERLINK(1)"
     options = {r["option"] for r in rows if r["row"] == "option" and r["item"] == first["item"]}
     assert options == {"'|calc", "'%0A=1+1"}
+
+
+def test_items_are_not_flagged_on_too_few_responses(client, trainer, module, course):
+    """Two attempts used to flag an item red: below the minimum nothing is flagged, and the
+    page says why."""
+    from courses.statistics import MIN_RESPONSES_TO_FLAG
+
+    hard = true_false("A crisis can wait", False)
+    quiz = make_quiz(module, "Small sample", [hard])
+    for _ in range(MIN_RESPONSES_TO_FLAG - 1):
+        sit(quiz, course, {hard: "true"})  # every answer wrong: "hard", given enough data
+    assert [item.flags for item in quiz_item_statistics(quiz).items] == [[]]
+    sit(quiz, course, {hard: "true"})
+    assert [item.flags for item in quiz_item_statistics(quiz).items] == [["hard"]]
+    cohort = CohortFactory(course=course, trainer=trainer)
+    cohort.learners.add(*[a.user for a in Attempt.objects.filter(quiz=quiz)])
+    client.force_login(trainer)
+    page = client.get(reverse("teach:quiz_statistics", args=[quiz.pk])).content.decode()
+    assert f"flagged only once {MIN_RESPONSES_TO_FLAG} graded responses" in page
+
+
+def test_a_cohorts_statistics_count_only_its_learners(
+    client, trainer, worked_example, course, organisation
+):
+    """The cohort page links to the statistics of its own learners: attempts by learners
+    outside the cohort are not mixed in, and the page says whose figures they are. Another
+    trainer's cohort, or a cohort of another course, is not found."""
+    quiz, _questions = worked_example
+    graded = Attempt.objects.filter(quiz=quiz, status=Attempt.Status.GRADED).order_by("pk")
+    cohort = CohortFactory(course=course, trainer=trainer, organisation=organisation)
+    cohort.learners.add(*[attempt.user for attempt in graded[:2]])
+    client.force_login(trainer)
+
+    everyone = client.get(reverse("teach:quiz_statistics", args=[quiz.pk]))
+    assert everyone.context["stats"].attempts == 5
+    assert "Every learner who took this quiz" in everyone.content.decode()
+    url = reverse("teach:quiz_statistics", args=[quiz.pk]) + f"?cohort={cohort.pk}"
+    scoped = client.get(url)
+    assert scoped.context["stats"].attempts == 2
+    assert f"Learners of {cohort.name} only" in scoped.content.decode()
+    csv_url = reverse("teach:quiz_statistics_csv", args=[quiz.pk]) + f"?cohort={cohort.pk}"
+    assert csv_url.replace("&", "&amp;") in scoped.content.decode()
+    rows = client.get(csv_url).content.decode().splitlines()
+    item_rows = [row for row in rows[1:] if row.startswith("item,")]
+    assert item_rows and all(row.split(",")[5] == "2" for row in item_rows)  # n = 2 each
+    progress = client.get(reverse("teach:cohort", args=[cohort.pk])).content.decode()
+    assert url in progress
+
+    others = CohortFactory(course=course)  # taught by someone else
+    for bad in (others.pk, "x", "9" * 30):
+        address = reverse("teach:quiz_statistics", args=[quiz.pk]) + f"?cohort={bad}"
+        assert client.get(address).status_code == 404

@@ -270,3 +270,48 @@ def test_synced_groups_hold_the_intended_cohort_permissions(roles):
 
     assert cohort_codes("Trainers") == {"change_cohort", "view_cohort"}
     assert cohort_codes("Registrars") == {"add_cohort", "change_cohort", "view_cohort"}
+
+
+def test_an_organisation_admin_of_a_provider_sets_up_its_cohorts_without_a_staff_group(
+    client, cohort_a, organisation, trainer, trainee, trainer_b, provider_b
+):
+    """An organisation admin has no staff group and no is_staff: the membership alone opens
+    the cohort admin (lms.accounts.backends), for their own provider's cohorts only."""
+    CohortFactory(name="Cohort B", trainer=trainer_b, organisation=provider_b)
+    head = UserFactory(legal_name="Hana Head")
+    MembershipFactory(user=head, organisation=organisation, role=Membership.Role.ORG_ADMIN)
+    assert not head.groups.exists() and not head.is_staff
+    client.force_login(head)
+    home = client.get(reverse("accounts:organisation", args=[organisation.slug]))
+    assert reverse("cohorts:index") in home.content.decode()  # found from their own page
+
+    listing = client.get(reverse("cohorts:index"))
+    assert listing.status_code == 200
+    assert cohort_a.name in listing.content.decode()
+    assert "Cohort B" not in listing.content.decode()
+    page = client.get(reverse("cohorts:add")).content.decode()
+    assert trainer.legal_name in page and "Bea Outsider" not in page
+
+    data = form(cohort_a, name="Summer cohort A", trainer=trainer.pk, learners=[trainee.pk])
+    assert client.post(reverse("cohorts:add"), data).status_code == 302
+    created = Cohort.objects.get(name="Summer cohort A")
+    assert (created.trainer, created.organisation) == (trainer, organisation)
+    assert list(created.learners.all()) == [trainee]
+
+    # Not for another provider, not with its trainer, and never a delete.
+    other = form(cohort_a, name="Theirs", trainer=trainer_b.pk, organisation=provider_b.pk)
+    assert client.post(reverse("cohorts:add"), other).status_code == 200
+    assert not Cohort.objects.filter(name="Theirs").exists()
+    assert refused(client.get(reverse("cohorts:delete", args=[cohort_a.pk])))
+
+
+def test_an_organisation_admin_of_an_employer_gets_no_admin(client, trainee):
+    """The role's permissions belong to training providers: an employer's organisation
+    admin (members and invitations on the site) is sent to sign in at the admin's door."""
+    employer = OrganisationFactory(name="Riverside", kind=Organisation.Kind.EMPLOYER)
+    head = UserFactory(legal_name="Erin Employer")
+    MembershipFactory(user=head, organisation=employer, role=Membership.Role.ORG_ADMIN)
+    client.force_login(head)
+    response = client.get(reverse("cohorts:index"))
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert not head.has_perm("wagtailadmin.access_admin")

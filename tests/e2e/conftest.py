@@ -73,14 +73,19 @@ def screenshot(request):
     return take
 
 
+SERIOUS = ("serious", "critical")
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
 @pytest.fixture
 def axe():
-    """Run axe-core on a page; return the violations of serious or critical impact."""
+    """Run axe-core on a page; return the violations of the given impacts (serious or
+    critical unless told)."""
     if not AXE.exists():
         skip_or_fail("axe-core is not installed: run `npm ci` (needs nodejs and npm).")
     source = AXE.read_text()
 
-    def scan(page):
+    def scan(page, impacts=SERIOUS):
         # Evaluated through the devtools protocol rather than added as an inline <script>,
         # which the site's Content-Security-Policy rightly refuses.
         if not page.evaluate("() => !!window.axe"):
@@ -89,7 +94,7 @@ def axe():
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
         )
-        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        serious = [v for v in result["violations"] if v["impact"] in impacts]
         return [
             {
                 "id": v["id"],
@@ -115,6 +120,33 @@ def sign_in(page, email, password, totp_secret=None):
         page.wait_for_url("**/accounts/login/code/")
         page.get_by_label("Six-digit code").fill(totp.code_at(totp_secret, totp.current_step()))
         page.get_by_role("button", name="Sign in").click()
+
+
+def landed(page):
+    """Wait until signing in has finished: the browser has left the sign-in and code pages
+    for wherever the person's role lands them (lms/accounts/landing.py)."""
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def sign_in_by_keyboard(page, email, password, totp_secret=None, step=0):
+    """Sign in with the keyboard only: Tab to each field from the top of the page, type,
+    Enter to submit; with `totp_secret`, the same at the code step (a code works once per
+    person: a second sign-in of the same person passes step=1, the next code)."""
+    page.goto("/accounts/login/")
+    focus_by_tab(page, page.get_by_label("Email address"))
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    assert page.get_by_label("Password").evaluate("el => el === document.activeElement")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    if totp_secret:
+        from lms.accounts import totp
+
+        page.wait_for_url("**/accounts/login/code/")
+        focus_by_tab(page, page.get_by_label("Six-digit code"))
+        page.keyboard.type(totp.code_at(totp_secret, totp.current_step() + step))
+        page.keyboard.press("Enter")
+    landed(page)
 
 
 # Learning pages: demo data seeded per test (transactional tests start from an empty database).

@@ -4,7 +4,11 @@ screenshots (tests/screenshots/<test name>/) for a person to look at."""
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from certification.credentials import tasks as credential_tasks
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import loading as loading_services
+from tests.e2e.conftest import landed, sign_in
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
@@ -14,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 @pytest.fixture
 def progress(transactional_db, settings, tmp_path):
     """A trainee part-way to a credential: 62 of 80 hours, supervision done, ethics to attest."""
-    from certification import pdf, services
-    from certification.models import CertificateTemplate
+    from certification.credentials import pdf
+    from certification.credentials.models import CertificateTemplate
     from cms.demo import seed_site
     from tests.certification.credential_helpers import (
         approved_minutes,
@@ -26,7 +30,7 @@ def progress(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     pdf.reset_process_state()
     seed_site()
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside", issuing_organisation="Northside Recovery College", is_default=True
     )
@@ -51,7 +55,7 @@ def progress(transactional_db, settings, tmp_path):
 def test_checklist_name_and_attestation(page, progress, screenshot, axe):
     trainee, placement, supervisor = progress
     sign_in(page, "jordan@example.org", PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.goto("/credentials/")
     assert page.get_by_role("heading", level=1).inner_text() == "My credentials"
     assert page.get_by_text("62 of 80 practicum hours").is_visible()
@@ -75,23 +79,22 @@ def test_checklist_name_and_attestation(page, progress, screenshot, axe):
 
 
 def test_certificate_page_being_prepared_then_ready(page, progress, screenshot, axe):
-    from certification import services, tasks
-    from certification.models import Certificate
+    from certification.credentials.models import Certificate
 
     trainee, _placement, _supervisor = progress
-    services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
-    certificate, _ = services.issue_certificate(
+    credential_services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
+    certificate, _ = certificate_services.issue_certificate(
         trainee=trainee, credential_code="peer-test", actor=UserFactory(), reason="Prior learning"
     )
     # The render queued on commit already ran in-process; show the page as it was before.
     Certificate.objects.filter(pk=certificate.pk).update(status="pending", pdf_sha256="", pdf="")
     sign_in(page, "jordan@example.org", PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.goto(certificate.get_absolute_url())
     assert page.get_by_role("heading", name="Your certificate is being prepared").is_visible()
     assert page.get_by_role("link", name="Download the PDF").count() == 0
     screenshot(page, "being-prepared")
-    assert tasks.render_certificate_task(certificate.pk) is True
+    assert credential_tasks.render_certificate_task(certificate.pk) is True
     page.reload()
     assert page.get_by_role("heading", name="Your certificate is ready").is_visible()
     certificate.refresh_from_db()

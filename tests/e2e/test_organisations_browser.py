@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import focus_by_tab, sign_in
+from tests.e2e.conftest import focus_by_tab, landed, sign_in
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -47,8 +47,7 @@ def test_a_verifier_checks_a_roster_by_keyboard(page, employer_setup, tmp_path, 
         "Lee Unknown,7KQ2M8XW4RZT9VBN3HJC6PDYF\n"
     )
     sign_in(page, "tom@riverside.example", PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
-    page.get_by_role("link", name="Check certificates and watch list").click()
+    # A verifier lands on their organisation's roster check (lms/accounts/landing.py).
     page.wait_for_url("**/organisations/riverside/")
     assert page.get_by_role("heading", level=1).inner_text() == "Check a roster"
     assert axe(page) == []
@@ -99,7 +98,7 @@ def test_a_holder_shares_by_keyboard_and_the_employer_watches_it(
 ):
     jordan = employer_setup.certificates[0]
     sign_in(page, jordan.trainee.email, PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     # The certificate page links here (tested over HTTP); it is reached directly because
     # the certificate body's inline style attributes trip this fixture's CSP check.
     page.goto(f"/sharing/{jordan.uuid}/")
@@ -128,7 +127,7 @@ def test_a_holder_shares_by_keyboard_and_the_employer_watches_it(
     employer_page = context.new_page()
     try:
         sign_in(employer_page, "tom@riverside.example", PASSWORD)
-        employer_page.wait_for_url("**/accounts/profile/")
+        landed(employer_page)
         employer_page.goto("/organisations/riverside/watch/")
         table = employer_page.get_by_role(
             "table", name="Certificates shared with your organisation and their status"

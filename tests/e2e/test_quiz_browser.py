@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import focus_by_tab, sign_in
+from tests.e2e.conftest import focus_by_tab, landed, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +27,7 @@ def test_keyboard_only_learner_takes_and_passes_a_quiz(page, learning, quiz, axe
     from courses.models import Attempt
 
     sign_in(page, "trainee@peerpath.example", learning.password)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.goto(quiz.url)
     assert axe(page) == []
     screenshot(page, "quiz-page")
@@ -69,7 +69,7 @@ def test_keyboard_only_learner_takes_and_passes_a_quiz(page, learning, quiz, axe
 
 def test_autosave_keeps_answers_across_a_reload(page, learning, quiz):
     sign_in(page, "trainee@peerpath.example", learning.password)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.goto(quiz.url)
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url("**/learn/attempts/**")

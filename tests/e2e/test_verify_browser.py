@@ -12,6 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.storage import default_storage
 
+from certification.credentials import tasks as credential_tasks
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.credentials.services import loading as loading_services
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import focus_by_tab
 from tests.factories import UserFactory
@@ -29,8 +34,8 @@ def tool(name):
 @pytest.fixture
 def certificates(transactional_db, settings, tmp_path):
     """Two certificates: one valid with its real PDF (and QR code), one revoked."""
-    from certification import pdf, services, tasks
-    from certification.models import Certificate, CertificateTemplate
+    from certification.credentials import pdf
+    from certification.credentials.models import Certificate, CertificateTemplate
     from cms.demo import seed_site
     from tests.certification.credential_helpers import make_credential
 
@@ -38,7 +43,7 @@ def certificates(transactional_db, settings, tmp_path):
     settings.PEERPATH_VERIFY_RATE_LIMIT = 1000
     pdf.reset_process_state()
     seed_site()
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside", issuing_organisation="Northside Recovery College", is_default=True
     )
@@ -47,11 +52,11 @@ def certificates(transactional_db, settings, tmp_path):
 
     def issue(name):
         trainee = UserFactory(legal_name=f"{name} Legal")
-        services.confirm_certificate_name(user=trainee, name=name)
-        certificate, _ = services.issue_certificate(
+        credential_services.confirm_certificate_name(user=trainee, name=name)
+        certificate, _ = certificate_services.issue_certificate(
             trainee=trainee, credential_code="test-cert", actor=registrar, reason="RPL"
         )
-        tasks.render_certificate_task(certificate.pk)  # already run on commit: a no-op
+        credential_tasks.render_certificate_task(certificate.pk)  # already run on commit: a no-op
         assert Certificate.objects.get(pk=certificate.pk).ready
         Certificate.objects.filter(pk=certificate.pk).update(
             competencies=[{"code": "samhsa-pw-2015/III.1", "text": "Relates own recovery story"}]
@@ -60,7 +65,7 @@ def certificates(transactional_db, settings, tmp_path):
 
     valid = issue("Jordan Ellis")
     revoked = issue("Sam Rivera")
-    services.revoke_certificate(
+    lifecycle_services.revoke_certificate(
         registrar=registrar, certificate_id=revoked.pk, reason="Paperwork mixup"
     )
     return valid, revoked

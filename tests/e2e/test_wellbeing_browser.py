@@ -4,7 +4,7 @@ Accessibility scans of each page, screenshots in tests/screenshots/<test name>/.
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import landed, sign_in
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def people(transactional_db):
 def test_check_in_by_keyboard_statement_and_the_supervisors_view(page, people, screenshot, axe):
     trainee, placement, supervisor = people
     sign_in(page, "jordan@example.org", PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Wellbeing").click()
     page.wait_for_url("**/wellbeing/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your wellbeing"
@@ -76,7 +76,7 @@ def test_check_in_by_keyboard_statement_and_the_supervisors_view(page, people, s
     # The supervisor: the flag only.
     page.context.clear_cookies()
     sign_in(page, "marcus@example.org", PASSWORD)
-    page.wait_for_url("**/accounts/profile/")
+    landed(page)
     page.goto(f"/practicum/supervise/{placement.pk}/")
     flag = page.get_by_role("heading", name="Jordan would like you to know they are struggling")
     assert flag.is_visible()

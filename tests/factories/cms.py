@@ -3,8 +3,8 @@
 
 import factory
 from django.utils.text import slugify
-from wagtail.models import Page
 
+from cms.demo import ensure_tree_root
 from cms.models import HomePage, StandardPage
 
 
@@ -29,7 +29,8 @@ class WagtailPageFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def default_parent(cls):
-        return HomePage.objects.first() or Page.get_first_root_node()
+        # A transactional test's flush empties the tree; ensure_tree_root puts the root back.
+        return HomePage.objects.first() or ensure_tree_root()
 
 
 class HomePageFactory(WagtailPageFactory):
@@ -41,7 +42,7 @@ class HomePageFactory(WagtailPageFactory):
 
     @classmethod
     def default_parent(cls):
-        return Page.get_first_root_node()
+        return ensure_tree_root()
 
 
 class StandardPageFactory(WagtailPageFactory):

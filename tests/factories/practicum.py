@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from certification import services
+from certification.credentials.services import loading as loading_services
 from certification.practicum.models import ActivityType, Placement, PracticumEntry
 from certification.practicum.services import practicum as practicum_services
 from certification.standards.models import Domain
@@ -45,7 +45,7 @@ def log_entry(placement, *, days_ago=1, start=time(9, 0), minutes=120, activity=
 
 def build_practicum(*, week_of_entries=False) -> Practicum:
     """Frameworks loaded; an agreed placement; optionally five submitted weekday entries."""
-    services.load_frameworks()
+    loading_services.load_frameworks()
     host = OrganisationFactory(
         name="Harbour Lights", slug="harbour-lights-test", kind=Organisation.Kind.PLACEMENT_HOST
     )

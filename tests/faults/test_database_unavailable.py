@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from courses import services as course_services
 from courses.models import Attempt, Response
+from courses.services import assessment as assessment_services
 from tests.faults.quiz_helpers import answers_form, build_quiz, learner_with_attempt
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,9 @@ def test_submitting_while_the_database_is_away_gives_a_503_and_keeps_the_answers
     course, quiz = build_quiz()
     user, attempt = learner_with_attempt(course, quiz, 1)
     client.force_login(user)
-    monkeypatch.setattr(course_services, "submit_attempt", dropped)
+    # The connection drops while grading, after the answers were written in the same
+    # transaction: the whole submission rolls back.
+    monkeypatch.setattr(assessment_services, "_grade_and_submit", dropped)
     form = {**answers_form(attempt), "action": "submit"}
     response = client.post(reverse("learn:attempt", args=[attempt.key]), form)
 
@@ -38,11 +41,12 @@ def test_submitting_while_the_database_is_away_gives_a_503_and_keeps_the_answers
     assert f'action="{reverse("learn:attempt", args=[attempt.key])}"' in page
     resent = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     assert resent == form
-    # The answers were saved before the submission failed; the attempt is still open.
+    # Saving and submitting are one transaction, so nothing half-done is left behind: the
+    # attempt is still open and the answers live in the page, not yet in the database.
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.IN_PROGRESS
     answers = list(Response.objects.filter(attempt=attempt).values_list("answer", flat=True))
-    assert answers == [False] * len(attempt.items)
+    assert answers == [None] * len(attempt.items)
 
     monkeypatch.undo()  # the database is back: sending the same form again grades it once
     again = client.post(reverse("learn:attempt", args=[attempt.key]), resent)
@@ -75,7 +79,7 @@ def test_other_database_errors_stay_errors(client, monkeypatch):
     def broken(*args, **kwargs):
         raise ProgrammingError("column does not exist")
 
-    monkeypatch.setattr(course_services, "submit_attempt", broken)
+    monkeypatch.setattr(assessment_services, "_grade_and_submit", broken)
     with pytest.raises(ProgrammingError):
         client.post(
             reverse("learn:attempt", args=[attempt.key]),

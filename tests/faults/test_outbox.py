@@ -9,8 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
-from certification.models import Certificate, CertificateTemplate
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import lifecycle as lifecycle_services
+from certification.credentials.services import loading as loading_services
+from certification.organisations import services as organisation_services
 from certification.practicum.services import notifications as notification_services
 from lms.audit.models import OutboxMessage
 from lms.audit.services import outbox
@@ -26,7 +29,7 @@ EMAIL = "certification.tasks.email_certificate_ready_task"
 
 @pytest.fixture
 def credential(db):
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(name="Default", is_default=True)
     return make_credential(code="outbox-cert")
 
@@ -56,7 +59,7 @@ def test_a_rolled_back_event_leaves_no_message_and_sends_nothing(trainee, creden
     sent = []
     monkeypatch.setattr(outbox, "_publish", lambda name, args: sent.append((name, args)))
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
+        credential_services.confirm_certificate_name(user=trainee, name="Jordan Avery Ellis")
         assert OutboxMessage.objects.filter(task=ISSUE).count() == 1  # inside the transaction
         raise RuntimeError("the event failed after the message was written")
     assert OutboxMessage.objects.count() == 0 and sent == []
@@ -147,12 +150,12 @@ def test_watcher_notices_of_a_revocation_while_the_broker_is_away_are_sent_by_th
     riverside = employer()
     member(riverside, "verifier", email="tom@riverside.example")
     certificate = issued_certificate("Jordan Avery Ellis")
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
     broker_away(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(
+        lifecycle_services.revoke_certificate(
             registrar=registrar, certificate_id=certificate.pk, reason="A private matter"
         )
     [message] = OutboxMessage.objects.filter(task=WATCHERS)

@@ -15,8 +15,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
-from certification.models import Certificate, CertificateTemplate
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import loading as loading_services
 from lms.audit.models import AuditEvent, OutboxMessage
 from lms.audit.services import outbox
 from tests.certification.credential_helpers import make_credential
@@ -34,7 +34,7 @@ SWEEPER = "certification.tasks.relay_outbox_task"
 def test_redis_stopped_while_certificates_are_earned_loses_none_and_duplicates_none(
     private_redis, workers, client, monkeypatch
 ):
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(name="Default", is_default=True)
     make_credential(code="outbox-cert")
     trainees = [

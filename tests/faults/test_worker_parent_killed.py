@@ -20,9 +20,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
-from certification.models import Certificate, CertificateName, CertificateTemplate
+from certification.credentials.models import Certificate, CertificateName, CertificateTemplate
+from certification.credentials.services import loading as loading_services
 from lms.audit.models import AuditEvent
+from tests.celery_test_app import HELD_LINE
 from tests.certification.credential_helpers import make_credential
 from tests.factories import UserFactory
 from tests.faults.conftest import sender_app, wait_for
@@ -40,7 +41,7 @@ def served(client, certificate):
 def test_worker_main_process_killed_mid_render_then_restarted_renders_once(
     private_redis, workers, client
 ):
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(name="Default", is_default=True)
     make_credential(code="worker-cert")
     trainee = UserFactory(legal_name="Robin Ashby")
@@ -55,8 +56,8 @@ def test_worker_main_process_killed_mid_render_then_restarted_renders_once(
     with sender.connection_for_write() as connection:
         sender.send_task(ISSUE, args=[trainee.pk, "worker-cert"], connection=connection)
     wait_for(
-        lambda: Certificate.objects.filter(trainee=trainee, render_attempts__gte=1).exists(),
-        "the render did not start",
+        lambda: HELD_LINE in first.text(),
+        "the render was not held open",
         check=first.alive,
     )
     first.children()  # remembered, so that an orphaned child is cleaned up afterwards

@@ -25,7 +25,7 @@ DEMO = {
 
 
 def _build_world() -> SimpleNamespace:
-    from certification.models import Certificate, ContinuingEducation
+    from certification.credentials.models import Certificate, ContinuingEducation
     from certification.practicum.models import Placement, PracticumEntry, SignOffRequest
     from certification.standards.models import Competency
     from courses import services as course_services

@@ -132,6 +132,9 @@ class Target:
     json_body: bool = False  # POST a JSON body instead of a form
     method: str = "post"
     slow: bool = False  # each accepted submission runs a costly service (signing, rules)
+    # A role whose sign-in waits for its two-factor code in the posting session: each
+    # example starts from a fresh pending sign-in (second_step.start_pending).
+    pending: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -230,6 +233,27 @@ def _value_kept(body: str, value: str) -> bool:
     return any(c in body for c in candidates)
 
 
+def _start_pending_sign_in(client, user) -> None:
+    """Give the client a session in which `user` gave the password and waits for the code,
+    as the sign-in view leaves it. Inside the example's savepoint, so it is rolled back."""
+    from django.conf import settings as django_settings
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from lms.accounts import second_step
+
+    class Holder:  # what start_pending needs of a request
+        session = SessionStore()
+
+    second_step.start_pending(
+        Holder,
+        user=user,
+        backend="django.contrib.auth.backends.ModelBackend",
+        next_url="/",
+    )
+    Holder.session.save()
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = Holder.session.session_key
+
+
 class Stats:
     def __init__(self):
         self.examples = 0
@@ -255,6 +279,8 @@ def fuzz(target: Target, world, client, *, stats: Stats | None = None) -> Stats:
         stats.examples += 1
         try:
             with transaction.atomic():
+                if target.pending:
+                    _start_pending_sign_in(client, world.users[target.pending])
                 before = snapshot(target.tables)
                 if target.json_body:
                     body = data.get("body", "")

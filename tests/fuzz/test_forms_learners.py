@@ -23,3 +23,7 @@ def test_form_survives_hostile_input(target, world, client):
     stats = fuzz(target, world, client)
     assert stats.examples >= 1
     assert stats.refused + stats.accepted == stats.examples
+    if target.pending:
+        # The code step was reached for real: the current code signed in, others were refused.
+        assert stats.accepted >= 1, f"{target.name}: no example got past the code step"
+        assert stats.refused >= 1, f"{target.name}: no example was refused"

@@ -64,7 +64,7 @@ def test_operation_conforms_to_its_schema(api, path):
 def test_real_records_conform_to_the_schema(api, world):
     from django.core.cache import cache
 
-    from certification.models import Certificate
+    from certification.credentials.models import Certificate
 
     # Issued and not hidden: in this world the PDF is never rendered (no commit), so the
     # certificate would otherwise stay "being prepared", which the public cannot see.

@@ -163,7 +163,7 @@ def evidence(client, world, file):
     ids=["empty", "wrong-type", "disguised", "too-big"],
 )
 def test_evidence_upload_refuses_bad_files_clearly(world, client, name, content, message):
-    from certification.models import ContinuingEducation
+    from certification.credentials.models import ContinuingEducation
 
     before = ContinuingEducation.objects.count()
     response = evidence(client, world, upload(name, content))

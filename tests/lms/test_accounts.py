@@ -68,7 +68,15 @@ def test_open_registration_confirms_the_address_before_the_account_works(
     assert not user.is_active  # a GET (a link scanner's) confirms nothing
     confirmed = client.post(opened["Location"])
     assert confirmed.status_code == 302 and confirmed["Location"] == reverse("accounts:login")
-    assert client.post(reverse("accounts:login"), credentials).status_code == 302
+    assert (
+        "learning page then shows where to start"
+        in client.get(reverse("accounts:login")).content.decode()
+    )
+    # Signed in, a new learner lands on their learning page, which says where to start.
+    signed_in = client.post(reverse("accounts:login"), credentials)
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("learn:dashboard")
+    start = client.get(signed_in["Location"]).content.decode()
+    assert "You are not on a course yet" in start and "most people begin with" in start
     profile = client.get(reverse("accounts:profile"))
     assert profile.status_code == 200
     assert "Hello, Riley" in profile.content.decode()

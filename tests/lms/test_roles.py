@@ -4,7 +4,7 @@ trainer", and every other app asks it (two-factor, certificate management, train
 import pytest
 from django.contrib.auth.models import Permission
 
-from certification import permissions as certification_permissions
+from certification.credentials import permissions as certification_permissions
 from courses import permissions as course_permissions
 from lms.accounts import permissions
 from lms.accounts.services import requires_two_factor

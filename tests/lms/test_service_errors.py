@@ -3,9 +3,9 @@ or given for one raise."""
 
 import pytest
 
-from certification.exceptions import CertificationError, RenewalError
+from certification.credentials.exceptions import CertificationError, RenewalError
+from certification.credentials.services.lifecycle import LifecycleError
 from certification.practicum.exceptions import PracticumError
-from certification.services.lifecycle import LifecycleError
 from certification.standards.exceptions import StandardsError
 from courses.exceptions import AssessmentError, AttemptNotFoundError, CoursesError
 from lms.accounts.exceptions import AccountsError, InvitationExpiredError

@@ -38,6 +38,7 @@ def test_production_settings_pass_check_deploy():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "peerpath.example.org",
+            "SITE_URL": "https://peerpath.example.org",
             "PEERPATH_FIELD_KEYS": "fDkxp1Ls4yVb1wFQ5pX2VvS0T2CqQ1qkqg3m2mE4xUo=",
             "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted by the checks
         },
@@ -50,6 +51,7 @@ FIELD_KEY = "fDkxp1Ls4yVb1wFQ5pX2VvS0T2CqQ1qkqg3m2mE4xUo="
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "lms.settings.production",
     "ALLOWED_HOSTS": "peerpath.example.org",
+    "SITE_URL": "https://peerpath.example.org",
     "PEERPATH_FIELD_KEYS": FIELD_KEY,
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted
     "PEERPATH_ALLOW_LOCAL_CACHE": "",

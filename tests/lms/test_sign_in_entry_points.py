@@ -35,7 +35,7 @@ SIGNS_IN = (
 )
 SIGN_IN_VIEWS = (auth_views.LoginView, auth_views.PasswordResetConfirmView)
 # The second step itself (it signs in, after the code): not a way around it.
-SECOND_STEP = {"accounts:two_factor_verify"}
+SECOND_STEP = {"accounts:two_factor_verify", "accounts:passkey_sign_in"}
 # The ways in known today: the derivation must find at least these.
 KNOWN = {
     "accounts:login",
@@ -259,6 +259,51 @@ def invitation(client, person, **_):
     assert Invitation.objects.get(pk=invite.pk).accepted_by == new
 
 
+def supervisor_invitation(client, person, capture, **_):
+    """Joining as an invited supervisor creates the account and signs it in: with no second
+    factor yet it is sent to set one up, with no re-auth window; and once it has one (set up
+    meanwhile in another browser) the session is held for the code."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from certification.practicum.services import onboarding
+    from lms.accounts.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    host = OrganisationFactory(slug="join-host", kind=Organisation.Kind.PLACEMENT_HOST)
+    today = timezone.localdate()
+    with capture(execute=True):
+        onboarding.invite_supervisor(
+            invited_by=person,
+            host=host,
+            trainee_email="someone.else@example.org",
+            name="New Supervisor",
+            email="new.supervisor@example.org",
+            qualification="CPRS",
+            starts_on=today,
+            ends_on=today,
+        )
+    link = re.search(r"http://testserver(/practicum/join/\S+/)", mail.outbox[-1].body)
+    client.get(link.group(1))
+    client.post(
+        reverse("practicum:join"),
+        {
+            "legal_name": "New Supervisor",
+            "password1": "steady-lantern-evening",
+            "password2": "steady-lantern-evening",
+            "qualification": "CPRS",
+            "file": SimpleUploadedFile("copy.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32),
+        },
+    )
+    new = User.objects.get(email="new.supervisor@example.org")
+    assert client.session.get("_auth_user_id") == str(new.pk)
+    assert reauth.SESSION_KEY not in client.session
+    assert client.get(reverse("practicum:home"))["Location"] == reverse("accounts:two_factor")
+    make_staff_with_device(new)
+    assert_held(client, new)
+    give_code(client, new)
+
+
 def registration(client, person, capture, **_):
     """Registering signs nobody in (with the person's address, or a new one confirmed
     through its link)."""
@@ -292,6 +337,7 @@ SCENARIOS = {
     "accounts:invitation": invitation,
     "accounts:register": registration,
     "accounts:confirm_registration": registration,
+    "practicum:join": supervisor_invitation,
 }
 
 

@@ -14,7 +14,7 @@ def test_absolute_url_joins_the_site_and_a_path_with_one_slash(settings, site):
 
 @pytest.mark.django_db
 def test_a_certificates_verification_url_follows_the_site_url(settings):
-    from certification.models import Certificate
+    from certification.credentials.models import Certificate
 
     settings.SITE_URL = "https://certs.example/"
     certificate = Certificate(verification_code="ABCDE")

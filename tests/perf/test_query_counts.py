@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certification import services as cert_services
+from certification.organisations import services as organisation_services
 from certification.practicum.services import practicum as practicum_services
 from certification.standards.models import Credential
 from courses import services
@@ -187,7 +187,7 @@ def test_organisation_pages(client):
 
     def add(i):
         certificate = issued_certificate(f"Holder Number {i}")
-        cert_services.share_certificate(
+        organisation_services.share_certificate(
             holder=certificate.trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
         )
         certificates.append(certificate)
@@ -265,3 +265,138 @@ def test_teaching_pages(client, trainer, site):
     flat("cohorts (trainer, cohorts)", cohorts)
     flat("cohort progress (trainer, learners)", progress)
     flat("marking queue (trainer)", marking)
+
+
+# The pages of live sessions, training hours, boards and packets. Already counted in their
+# own tests: the trainer's session list and unsigned register (tests/certification/live),
+# the training-hours page with outside training and course lines (test_hours.py), the
+# registrar's cohort readiness (test_boards.py) and the packet build page (tests/packets).
+
+
+@pytest.fixture
+def provider(roles, site):
+    from certification.boards.services.loading import load_boards
+    from certification.credentials.services.loading import load_frameworks
+    from lms.accounts.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    load_frameworks()  # the domains outside training and sessions count hours in
+    load_boards()
+    return OrganisationFactory(
+        name="Northside Recovery College", kind=Organisation.Kind.TRAINING_PROVIDER
+    )
+
+
+def test_live_sessions_hours_and_readiness_of_a_learner(client, provider, registrar):
+    """The learner's sessions (upcoming, missed with their make-ups, attended), their
+    training hours and their board readiness, as live sessions and outside training grow."""
+    from certification.boards.services import targets as target_services
+    from certification.hours import services as hours_services
+    from certification.live.services import attendance
+    from tests.certification.live.helpers import (
+        cohort_with,
+        first_module,
+        schedule,
+        trainer_of,
+    )
+    from tests.certification.test_hours import record
+
+    teacher = trainer_of(provider)
+    cohort = cohort_with(provider, teacher, learners=1)
+    learner = cohort.learners.get()
+    module = first_module(cohort.course)
+    target_services.aim(trainee=learner, code="icrc-pr")
+
+    def add(i):
+        schedule(teacher, cohort, days=i + 1, module=module)  # upcoming: a make-up option
+        past = schedule(teacher, cohort, days=-(i + 1), module=module)
+        status = "absent" if i % 2 else "present"  # every other one missed
+        attendance.sign_register(
+            trainer=teacher, session_id=past.pk, rows={learner.pk: (status, None, "")}
+        )
+        hours_services.verify_outside_training(registrar=registrar, record_id=record(learner).pk)
+
+    pages = {"live sessions": {}, "training hours": {}, "board readiness": {}}
+    for size in grow(SIZES, add):
+        client.force_login(learner)
+        pages["live sessions"][size] = count(client, reverse("live:mine"))
+        pages["training hours"][size] = count(client, reverse("hours:home"))
+        pages["board readiness"][size] = count(client, reverse("boards:detail", args=["icrc-pr"]))
+    page = client.get(reverse("live:mine")).content.decode()
+    assert "You can make it up at:" in page
+    for name, values in pages.items():
+        flat(f"{name} (trainee, sessions and hours)", values)
+
+
+def test_signed_register_grows_with_attendees(client, provider):
+    """The trainer's register once signed: one row per learner, however many."""
+    from certification.live.services import attendance
+    from tests.certification.live.helpers import cohort_with, learner_of, schedule, trainer_of
+
+    teacher = trainer_of(provider)
+    cohort = cohort_with(provider, teacher, learners=0)
+
+    counts = {}
+    for size in grow(SIZES, lambda i: learner_of(provider, cohort, f"Learner {i:02d}")):
+        session = schedule(teacher, cohort, days=-size)
+        attendance.sign_register(
+            trainer=teacher,
+            session_id=session.pk,
+            rows=dict.fromkeys(cohort.learners.values_list("pk", flat=True), ("present", None, "")),
+        )
+        client.force_login(teacher)
+        counts[size] = count(client, reverse("live:register", args=[session.pk]))
+    flat("signed register (trainer, attendees)", counts)
+
+
+def test_outside_training_queue(client, registrar):
+    """The registrar's queue of outside training waiting, one row per record."""
+    from certification.credentials.services.loading import load_frameworks
+    from tests.certification.test_hours import record
+
+    load_frameworks()
+    counts = {}
+    for size in grow(SIZES, lambda i: record(UserFactory(legal_name=f"Person {i}"))):
+        client.force_login(registrar)
+        counts[size] = count(client, reverse("hours:queue"))
+    flat("outside training queue (registrar, records)", counts)
+
+
+def test_packet_pages(client, site):
+    """A packet's own page and its public page, as the records it holds grow (practicum
+    entries, verified outside training)."""
+    from certification.credentials.services import credentials as credential_services
+    from certification.credentials.services.loading import load_frameworks
+    from certification.hours import services as hours_services
+    from certification.packets.models import Section
+    from certification.packets.services import packets as packet_services
+    from tests.certification.credential_helpers import (
+        approved_minutes,
+        make_credential,
+        placement_for,
+    )
+    from tests.certification.test_hours import record
+
+    load_frameworks()
+    make_credential()
+    holder = UserFactory(legal_name="Jordan Ellis")
+    registrar = UserFactory(legal_name="Rita Registrar", is_superuser=True)
+    placement, supervisor = placement_for(holder)
+    credential_services.attest(trainee=holder, code="code_of_ethics")
+
+    def add(i):
+        approved_minutes(placement, supervisor, 60, day=i + 1)
+        hours_services.verify_outside_training(registrar=registrar, record_id=record(holder).pk)
+
+    own, public, build = {}, {}, {}
+    for size in grow(SIZES, add):
+        packet = packet_services.make_packet(trainee=holder, sections=Section.values, draft=True)
+        assert len(packet.content["practicum"][0]["entries"]) == size
+        client.force_login(holder)
+        own[size] = count(client, reverse("packets:detail", args=[packet.pk]))
+        build[size] = count(client, reverse("packets:build"))
+        client.logout()
+        public[size] = count(client, f"/verify/{packet.verification_code}/")
+    flat("packet (trainee, records)", own)
+    flat("packet build (trainee, records)", build)
+    flat("packet verify page (anonymous, records)", public)

@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import services
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import renewal as renewal_services
+from certification.organisations import services as organisation_services
 from certification.practicum.models import (
     Notification,
     PracticumEntry,
@@ -22,6 +24,7 @@ from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Competency
 from courses.models import Reflection
 from lms.accounts.models import ErasureRequest, User
+from lms.accounts.reauth import SESSION_KEY
 from lms.audit.models import AuditEvent
 from lms.audit.services.events import verify_audit_chain
 from lms.privacy.services import data_rights, wellbeing
@@ -217,18 +220,18 @@ def holder(person, settings, tmp_path):
     renewal counted), a statement and two check-ins."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from certification.models import ContinuingEducation
+    from certification.credentials.models import ContinuingEducation
     from tests.certification.org_helpers import employer, issued_certificate
 
     settings.MEDIA_ROOT = tmp_path / "media"
     trainee = person.trainee
-    services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
+    credential_services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
     certificate = issued_certificate(trainee=trainee)
     riverside = employer()
-    services.share_certificate(
+    organisation_services.share_certificate(
         holder=trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    used = services.add_ce_record(
+    used = renewal_services.add_ce_record(
         holder=trainee,
         title="Trauma-informed practice refresher",
         provider="Northside Recovery College",
@@ -239,7 +242,7 @@ def holder(person, settings, tmp_path):
         evidence_file=SimpleUploadedFile("my-cert.pdf", b"%PDF-1.7\n% evidence\n"),
     )
     ContinuingEducation.objects.filter(pk=used.pk).update(used_for=certificate)
-    services.add_ce_record(
+    renewal_services.add_ce_record(
         holder=trainee,
         title="Self-care workshop",
         topic="ethics",
@@ -341,7 +344,8 @@ def test_erasure_removes_wellbeing_and_handles_ce_records(
 ):
     from django.core.files.storage import default_storage
 
-    from certification.models import CertificateShare, ContinuingEducation
+    from certification.credentials.models import ContinuingEducation
+    from certification.organisations.models import CertificateShare
     from lms.privacy.models import LivedExperienceStatement, WellbeingCheckIn
 
     trainee = holder.trainee
@@ -374,3 +378,37 @@ def test_erasure_removes_wellbeing_and_handles_ce_records(
     assert counts["wellbeing_checkins"] == 2 and counts["lived_experience_statement"] == 1
     assert counts["ce_records_deleted"] == 1 and counts["ce_records_reduced"] == 1
     assert verify_audit_chain() == []
+
+
+def test_erase_now_says_what_will_happen_and_asks_for_the_password(client, holder, registrar):
+    """ "Erase now" in the queue is a link to a page that says what erasure does, including
+    what the public check of each certificate will say afterwards; GET changes nothing; the
+    erasure runs only on the re-authenticated POST."""
+    erasure = data_rights.request_erasure(user=holder.trainee)
+    client.force_login(registrar)
+    session = client.session
+    session[SESSION_KEY] = 0
+    session.save()
+    listing = client.get(reverse("privacy:requests")).content.decode()
+    url = reverse("privacy:complete", args=[erasure.pk])
+    assert f'href="{url}"' in listing and f'action="{url}"' not in listing
+
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert holder.certificate.grouped_code in body
+    assert "will say “No certificate to show for this code” afterwards" in body
+    assert "Erasure cannot be undone." in body and 'name="password"' in body
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureRequest.Status.OPEN
+
+    response = client.post(url, {"password": "wrong"})
+    assert response.status_code == 400 and "not right" in response.content.decode()
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureRequest.Status.OPEN
+    assert User.objects.get(pk=holder.trainee.pk).is_active
+
+    response = client.post(url, {"password": PASSWORD})
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.status == ErasureRequest.Status.COMPLETED

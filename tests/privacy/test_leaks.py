@@ -33,8 +33,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import pdf, services, tasks
-from certification.models import Certificate, CertificateTemplate
+from certification.credentials import pdf
+from certification.credentials import tasks as credential_tasks
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import certificates as certificate_services
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import loading as loading_services
 from certification.practicum.models import ActivityType, PracticumEntry, SignOffRequest
 from certification.standards.models import Competency
 from courses import services as course_services
@@ -160,7 +164,7 @@ def captured(monkeypatch, settings, tmp_path):
 def story(site, roles, captured, tmp_path):
     """The whole record, written through the pages, with every output kept."""
     seen = []
-    services.load_frameworks()
+    loading_services.load_frameworks()
     CertificateTemplate.objects.create(
         name="Northside", issuing_organisation="Northside Recovery College", is_default=True
     )
@@ -168,7 +172,7 @@ def story(site, roles, captured, tmp_path):
     competency = Competency.objects.get(domain__framework__slug=framework, code=code)
     make_credential(competency_signoffs=[competency.key])
     trainee = UserFactory(legal_name="Jordan Avery Ellis", preferred_name="Jordan")
-    services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
+    credential_services.confirm_certificate_name(user=trainee, name="Jordan Ellis")
     placement, supervisor = placement_for(trainee)
     registrar = UserFactory(legal_name="Ana Souza", is_staff=True, is_superuser=True)
     course, lessons, _quiz = make_course("ethics-x", quiz=False)
@@ -296,11 +300,11 @@ def story(site, roles, captured, tmp_path):
     )  # the flag the trainee chose to share does reach them
 
     # The certificate: issued, rendered for real, shared publicly.
-    certificate, _ = services.issue_certificate(
+    certificate, _ = certificate_services.issue_certificate(
         trainee=trainee, credential_code="test-cert", actor=registrar, reason="Prior learning."
     )
     # (Usually issued and rendered already: the last sign-off made the trainee eligible.)
-    tasks.render_certificate_task(certificate.pk)
+    credential_tasks.render_certificate_task(certificate.pk)
     certificate.refresh_from_db()
     assert certificate.pdf and certificate.status == Certificate.Status.ISSUED
     with default_storage.open(certificate.pdf.name) as handle:
@@ -382,7 +386,9 @@ def story(site, roles, captured, tmp_path):
     desk.force_login(registrar)
     out["registrar's erasure list"] = ok(desk.get(reverse("privacy:requests")), 200)
     erasure = ErasureRequest.objects.get()
-    ok(desk.post(reverse("privacy:complete", args=[erasure.pk]), {"password": PASSWORD}), 302)
+    erase_now = reverse("privacy:complete", args=[erasure.pk])
+    out["registrar's erase-now confirmation"] = ok(desk.get(erase_now), 200)
+    ok(desk.post(erase_now, {"password": PASSWORD}), 302)
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.COMPLETED
     out["verification page after erasure"] = public.get(reverse("verify:certificate", args=[code]))

@@ -57,7 +57,21 @@ DENIALS = {LOGIN, HOME, 403, 404}
 ANY = "any"  # any answer but a server error (Wagtail's generic admin only)
 NOOP = "noop"  # a redirect after which no row has changed
 
-OUR_APPS = {"accounts", "cms", "courses", "certification"}
+OUR_APPS = {
+    "accounts",
+    "cms",
+    "courses",
+    "certification",
+    "standards",
+    "practicum",
+    "credentials",
+    "hours",
+    "exams",
+    "organisations",
+    "boards",
+    "recognition",
+    "live",
+}
 OUR_MODULES = ("lms.", "cms.", "courses.", "certification.")
 
 
@@ -163,10 +177,20 @@ BY_URL = {
     ("learn:delete_reflection", "pk"): "reflection_pk",
     ("renewal:delete_record", "pk"): "ce_record_pk",
     ("renewal:evidence", "pk"): "ce_record_pk",
+    ("renewal:resubmit", "pk"): "ce_record_pk",
+    ("renewal:review_record", "pk"): "ce_record_pk",
+    ("exams:correct", "pk"): "exam_result_pk",
+    ("exams:evidence", "pk"): "exam_result_pk",
+    ("letters:pdf", "pk"): "letter_pk",
+    ("letters:withdraw", "pk"): "letter_pk",
+    ("credentials:letter_issue", "code"): "credential_code",
     ("privacy:complete", "request_id"): "erasure_request_id",
     ("practicum:entry_correct", "entry_id"): "approved_entry_id",
     ("teach:cohort", "pk"): "cohort_pk",
+    ("live:feed", "token"): "feed_token",
     ("teach:cohort_csv", "pk"): "cohort_pk",
+    ("teach:contact_hours_page", "page_id"): "course_id",
+    ("teach:contact_hours_decide", "pk"): "contact_hours_proposal_pk",
     ("certification_certificate_lifecycle", "pk"): "certificate_pk",
     ("wagtailsettings:edit", "app_name"): "settings_app",
     ("wagtailsettings:edit", "model_name"): "settings_model",

@@ -74,11 +74,18 @@ SUPER_DELETES = f"{OUT} trainer:home registrar:home super:302"
 
 MATRIX = {
     # The site: accounts.
-    "accounts:login": ("anon:200 signed:302", "anon:200 signed:302"),
+    # A signed-in person is sent to their start page (the superuser's is the admin).
+    "accounts:login": ("anon:200 signed:302 super:home", "anon:200 signed:302 super:home"),
     "accounts:logout": ("all:405", "all:302"),
     "accounts:two_factor_verify": ("all:login", "all:login"),  # no sign-in in progress
     "accounts:two_factor": (SIGNED_IN, SIGNED_IN),
-    "accounts:register": ("anon:200 signed:302", "anon:200 signed:302"),
+    # Passkeys. Signing in with one needs a sign-in waiting for its second step (none here);
+    # registering one needs the challenge this session was given (none here).
+    "accounts:passkey_sign_in_options": ("all:405", "all:400"),
+    "accounts:passkey_sign_in": ("all:405", "all:400"),
+    "accounts:passkey_options": posts("anon:login signed:200"),
+    "accounts:passkey_register": posts("anon:login signed:400"),
+    "accounts:register": ("anon:200 signed:302 super:home", "anon:200 signed:302 super:home"),
     "accounts:register_sent": PUBLIC,
     # The emailed link puts its token in the session and redirects to the page without it;
     # with no token (or a wrong one) in the session there is nothing to confirm.
@@ -150,6 +157,28 @@ MATRIX = {
     "renewal:evidence": "anon:login trainee:200 registrar:200 super:200 *:404",
     "renewal:certificate": "anon:login trainee:200 registrar:200 super:200 *:404",
     "renewal:renew": posts("anon:login trainee:409 registrar:409 super:409 *:404"),
+    # The holder sends a returned record back (the world's is waiting: refused, back home).
+    "renewal:resubmit": posts("anon:login trainee:302 *:404"),
+    # Registrars review self-reported CE; an empty decision is refused at the form.
+    "renewal:review": "anon:login registrar:200 super:200 *:403",
+    "renewal:review_record": posts("anon:login registrar:400 super:400 *:403"),
+    # Exam results: registrars record and correct; the score report to the person too.
+    "exams:home": (
+        "anon:login registrar:200 super:200 *:403",
+        "anon:login registrar:400 super:400 *:403",
+    ),
+    "exams:correct": (
+        "anon:login registrar:200 super:200 *:403",
+        "anon:login registrar:400 super:400 *:403",
+    ),
+    "exams:evidence": "anon:login trainee:200 registrar:200 super:200 *:404",
+    # Eligibility letters: each person asks for their own (the world's credential has no
+    # exam: refused with a message, back to the credential); the PDF to the person and
+    # registrars; registrars list and withdraw (an empty reason is refused).
+    "credentials:letter_issue": posts("anon:login signed:302"),
+    "letters:list": "anon:login registrar:200 super:200 *:403",
+    "letters:pdf": "anon:login trainee:200 registrar:200 super:200 *:404",
+    "letters:withdraw": posts("anon:login registrar:400 super:400 *:403"),
     # The practicum: the trainee's placement, and their supervisor only.
     "practicum:home": SIGNED_IN,
     "practicum:placement": OWNER,
@@ -163,6 +192,31 @@ MATRIX = {
     "practicum:decide": posts("anon:login sup:400 *:404"),
     "practicum:session_new": ("anon:login sup:200 *:404", "anon:login sup:400 *:404"),
     "practicum:rate": ("anon:login sup:200 *:404", "anon:login sup:400 *:404"),
+    # Supervisors who join by invitation: anyone signed in invites their own supervisor; an
+    # organisation's admins (here an employer's: no supervisors to invite, a cohort to upload)
+    # and registrars onboard; a held qualification is approved, and its copy opened, by the
+    # host's admins and registrars (the world's admin runs an employer, so only registrars).
+    # The emailed link swaps its token for the session; no token in it, nothing to join.
+    "practicum:invite_supervisor": (SIGNED_IN, "anon:login signed:400"),
+    "practicum:organisation": (
+        "anon:login orgadmin:200 registrar:200 super:200 *:404",
+        "anon:login *:404",  # an employer is no placement host: nothing to invite to
+    ),
+    "practicum:cohort": (
+        "anon:login orgadmin:200 registrar:200 super:200 *:404",
+        "anon:login orgadmin:400 registrar:400 super:400 *:404",
+    ),
+    "practicum:approve_qualification": posts("anon:login registrar:302 super:302 *:404"),
+    "practicum:qualification_file": "anon:login registrar:200 super:200 *:404",
+    "practicum:join_link": "all:302",
+    "practicum:join": ("all:404", "all:404"),
+    # Board application packets: everyone builds their own; a packet is its trainee's only;
+    # the supervisor asked confirms the attestation (an empty POST is not a confirmation).
+    "packets:build": (SIGNED_IN, "anon:login signed:400"),
+    "packets:detail": OWNER,
+    "packets:pdf": OWNER,
+    "packets:clr": OWNER,
+    "packets:confirm": ("anon:login sup:200 *:404", "anon:login sup:400 *:404"),
     # Privacy: everyone's own data; registrars complete erasure requests.
     "privacy:home": SIGNED_IN,
     "privacy:export_json": SIGNED_IN,
@@ -170,7 +224,43 @@ MATRIX = {
     "privacy:erase": posts("anon:login signed:302"),
     "privacy:withdraw": posts("anon:login signed:302"),
     "privacy:requests": "anon:login registrar:200 super:200 *:403",
-    "privacy:complete": posts("anon:login registrar:302 super:302 *:403"),
+    # Training hours: each person's own; outside training and its certificate, the trainee
+    # and registrars; the queue, the decision and a person's hours, registrars only.
+    "hours:home": SIGNED_IN,
+    "hours:outside_new": (SIGNED_IN, "anon:login signed:400"),
+    "hours:outside": (OWNER, "anon:login trainee:400 *:404"),
+    "hours:certificate": "anon:login trainee:200 registrar:200 super:200 *:404",
+    "hours:queue": "anon:login registrar:200 super:200 *:403",
+    "hours:review": (
+        "anon:login registrar:200 super:200 *:403",
+        "anon:login registrar:400 super:400 *:403",
+    ),
+    "hours:person": "anon:login registrar:200 super:200 *:403",
+    # The registrar desk: everyone's progress toward every credential, registrars only.
+    "desk:home": "anon:login registrar:200 super:200 *:403",
+    "desk:export_csv": "anon:login registrar:200 super:200 *:403",
+    # Boards: each person's own targets and readiness; requirements and cohorts: registrars.
+    "boards:index": SIGNED_IN,
+    "boards:detail": SIGNED_IN,  # the trainee's readiness; others see "aim for this"
+    "boards:aim": posts("anon:login signed:302"),
+    "boards:tick": posts("anon:login trainee:302 *:404"),  # no item: refused, nothing ticked
+    "boards:update": posts("anon:login trainee:302 *:404"),
+    "boards:let_go": posts("anon:login trainee:302 *:404", get=OWNER),
+    "boards:requirements": (
+        "anon:login registrar:200 super:200 *:403",
+        "anon:login registrar:400 super:400 *:403",
+    ),
+    "boards:cohorts": "anon:login registrar:200 super:200 *:403",
+    # Prior learning: each trainee's own claims; assessors (registrars) decide them.
+    "recognition:home": (SIGNED_IN, "anon:login signed:400"),
+    "recognition:queue": "anon:login registrar:200 super:200 *:403",
+    "recognition:detail": "anon:login trainee:200 registrar:200 super:200 *:404",
+    "recognition:decide": posts("anon:login registrar:400 super:400 *:404"),
+    "recognition:evidence": "anon:login trainee:200 registrar:200 super:200 *:404",
+    # GET is the "Erase now" confirmation page; only the POST erases.
+    "privacy:complete": posts(
+        "anon:login registrar:302 super:302 *:403", get="anon:login registrar:200 super:200 *:403"
+    ),
     # Wellbeing: each person's own statement and check-ins (the supervisor sees only what is
     # shared, on the supervise page).
     "wellbeing:home": (SIGNED_IN, "anon:login signed:400"),
@@ -192,6 +282,41 @@ MATRIX = {
     "teach:release": posts("anon:login trainer:302 super:302 *:404"),
     "teach:quiz_statistics": "anon:login trainer:200 super:200 *:404",
     "teach:quiz_statistics_csv": "anon:login trainer:200 super:200 *:404",
+    # Contact hours: trainers propose, registrars approve (an empty POST is a form error;
+    # an empty decision is a return without a reason, refused: nothing changes).
+    "teach:contact_hours": "anon:login trainer:200 registrar:200 super:200 *:403",
+    "teach:contact_hours_page": (
+        "anon:login trainer:200 registrar:200 super:200 *:403",
+        "anon:login trainer:400 registrar:400 super:400 *:403",
+    ),
+    "teach:contact_hours_decide": posts("anon:login registrar:302 super:302 *:403"),
+    # Live sessions. A learner's own sessions (the world's session is the trainee's
+    # cohort's); the feed answers its token's holder's calendar to anyone who has it.
+    "live:mine": SIGNED_IN,
+    "live:calendar": (SIGNED_IN, "anon:login signed:400"),
+    "live:feed": PUBLIC,
+    "live:session": (OWNER, "anon:login trainee:400 *:404"),
+    "live:session_ics": OWNER,
+    # Teaching them: the cohort's trainer (and the superuser).
+    "live:teach": "anon:login trainer:200 super:200 *:404",
+    "live:schedule": (
+        "anon:login trainer:200 super:200 *:404",
+        "anon:login trainer:400 super:400 *:404",
+    ),
+    # The world's register is signed: an empty POST is refused as an invalid form.
+    "live:register": (
+        "anon:login trainer:200 super:200 *:404",
+        "anon:login trainer:400 super:400 *:404",
+    ),
+    "live:code": "anon:login trainer:200 super:200 *:404",
+    "live:makeup": (
+        "anon:login trainer:200 super:200 *:404",
+        "anon:login trainer:400 super:400 *:404",
+    ),
+    "live:correct": (
+        "anon:login trainer:200 super:200 *:404",
+        "anon:login trainer:400 super:400 *:404",
+    ),
     # Our admin views (certification/admin_views.py): registrars.
     "certification_issue_manually": (REGISTRARS, f"{OUT} trainer:home registrar:400 super:400"),
     "certification_certificate_lifecycle": (
@@ -251,14 +376,14 @@ MATRIX = {
     **viewset("credential", REGISTRARS, f"{READ} add edit inspect copy", delete=NOBODY),
     **viewset("certificate", REGISTRARS, "index index_results inspect"),
     **viewset(
-        "wagtailsnippets_certification_certificatetemplate",
+        "wagtailsnippets_credentials_certificatetemplate",
         REGISTRARS,
         "list list_results add edit usage history history_results copy preview_on_add "
         "preview_on_edit",
         delete=SUPER,
     ),
     **viewset(
-        "wagtailsnippetchoosers_certification_certificatetemplate",
+        "wagtailsnippetchoosers_credentials_certificatetemplate",
         STAFF,
         "choose choose_results chosen chosen_multiple",
         create=REGISTRARS,
@@ -335,13 +460,13 @@ ADMIN_POSTS = {
     **{f"credential:{a}": REGISTRARS for a in ("add", "edit", "copy")},
     "credential:delete": NOBODY,
     **{
-        f"wagtailsnippets_certification_certificatetemplate:{a}": REGISTRARS
+        f"wagtailsnippets_credentials_certificatetemplate:{a}": REGISTRARS
         for a in ("add", "edit", "copy", "preview_on_add", "preview_on_edit")
     },
-    "wagtailsnippets_certification_certificatetemplate:delete": (
+    "wagtailsnippets_credentials_certificatetemplate:delete": (
         f"{OUT} trainer:home registrar:home super:302"
     ),
-    "wagtailsnippetchoosers_certification_certificatetemplate:create": (
+    "wagtailsnippetchoosers_credentials_certificatetemplate:create": (
         f"{OUT} trainer:home registrar:500 super:500"
     ),
 }
@@ -395,6 +520,21 @@ OUTSIDE = {
     "practicum:decide": posts(NOBODY_OUTSIDE),
     "practicum:session_new": (NOBODY_OUTSIDE, NOBODY_OUTSIDE),
     "practicum:rate": (NOBODY_OUTSIDE, NOBODY_OUTSIDE),
+    # Another organisation's onboarding, and another host's held supervisor: registrars only.
+    "practicum:organisation": ("anon:login registrar:200 super:200 *:404", NOBODY_OUTSIDE),
+    "practicum:cohort": (
+        "anon:login registrar:200 super:200 *:404",
+        "anon:login registrar:400 super:400 *:404",
+    ),
+    "practicum:approve_qualification": posts("anon:login registrar:302 super:302 *:404"),
+    "practicum:qualification_file": "anon:login registrar:200 super:200 *:404",
+    # Another provider's live session: its register, code, make-ups and corrections.
+    "live:session": (NOBODY_OUTSIDE, NOBODY_OUTSIDE),
+    "live:session_ics": NOBODY_OUTSIDE,
+    "live:register": ("anon:login super:200 *:404", "anon:login super:400 *:404"),
+    "live:code": "anon:login super:200 *:404",
+    "live:makeup": ("anon:login super:200 *:404", "anon:login super:400 *:404"),
+    "live:correct": ("anon:login super:200 *:404", "anon:login super:400 *:404"),
 }
 # Listings of organisation-owned rows: the outside twin (its marker text) is shown to the
 # roles that act across organisations and to no other role that gets the page.
@@ -408,7 +548,17 @@ LISTINGS = {
 }
 ACROSS_ORGANISATIONS = ("registrar", "super")
 # URL keywords whose value an organisation owns (the world has an outside twin of each).
-OWNED_KEYWORDS = {"cohort_pk", "response_id", "attempt_id", "placement_id", "entry_id", "slug"}
+OWNED_KEYWORDS = {
+    "cohort_pk",
+    "response_id",
+    "attempt_id",
+    "placement_id",
+    "entry_id",
+    "slug",
+    "link_id",
+    "live_session_id",
+    "attendance_id",
+}
 # Admin viewsets, snippets and choosers of our models that are not scoped by organisation,
 # each with its reason. Reference data is shared by every organisation; the platform-staff
 # models are reached only by registrars and superusers, who act across organisations (checked
@@ -419,7 +569,7 @@ REFERENCE_DATA = {
     "standards.domain",
     "standards.competency",
     "standards.credential",
-    "certification.certificatetemplate",
+    "credentials.certificatetemplate",
     "standards.questionalignment",
     "courses.question",
     *(f"courses.{m}" for m in QUESTION_MODELS),
@@ -433,7 +583,7 @@ PLATFORM_STAFF = {
     "practicum.placementsupervisor",
     "practicum.practicumentry",
     "audit.auditevent",
-    "certification.certificate",
+    "credentials.certificate",
 }
 ORGANISATION_BOUND_GROUPS = (TRAINERS_GROUP,)
 

@@ -23,15 +23,23 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.models import Page
 
-from certification import services
-from certification.models import Certificate, CertificateTemplate
+from certification.boards.services import targets as board_targets
+from certification.boards.services.loading import load_boards
+from certification.credentials.models import Certificate, CertificateTemplate
+from certification.credentials.services import credentials as credential_services
+from certification.credentials.services import renewal as renewal_services
+from certification.credentials.services.lifecycle import sign_certificate
+from certification.live.services import attendance as live_attendance
+from certification.live.services import calendar as live_calendar
+from certification.live.services import scheduling as live_scheduling
+from certification.organisations import services as organisation_services
+from certification.packets.services import packets as packet_services
 from certification.practicum.models import SupervisionSession
 from certification.practicum.services import practicum as practicum_services
 from certification.practicum.services import supervision as supervision_services
-from certification.services.lifecycle import sign_certificate
 from certification.standards.models import Competency, Credential, Framework, QuestionAlignment
 from courses import services as course_services
-from courses.models import Accommodation, Cohort
+from courses.models import Accommodation, Cohort, ContactHoursVersion
 from lms.accounts.models import Membership, Organisation
 from lms.audit.models import AuditEvent
 from lms.privacy.services import data_rights
@@ -71,6 +79,10 @@ SIGNOFF_ACCOUNT = "Checked in with a quiet group member afterwards"
 ENTRY_TEXT = "housing appointment"  # in every practicum entry log_entry() writes
 WRITTEN_ANSWER = "I would plan the ending from my own first sessions in rehab"
 CE_EVIDENCE = "Ethics refresher attended in person"
+OUTSIDE_TRAINING = "Peer support after my own overdose, a day course"
+EXAM_NOTE = "Score retyped from the report after the relapse delay"
+PRIOR_LEARNING_NOTE = "Learned it in the ward group after my second admission"
+LIVE_NOTE = "Left to take a call from her sponsor"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 OUTSIDE_COHORT = "Southside winter cohort"
 OUTSIDE_TRAINEE = "Bo Beyond-Southside"
@@ -111,7 +123,10 @@ def build_world() -> World:
     seed_site()
     practicum = build_practicum(week_of_entries=True)
     trainee, supervisor = practicum.trainee, practicum.supervisor
-    services.confirm_certificate_name(user=trainee, name=TRAINEE_NAME)
+    credential_services.confirm_certificate_name(user=trainee, name=TRAINEE_NAME)
+    # The trainee aims at IC&RC Peer Recovery (boards): their readiness page is theirs alone.
+    load_boards()
+    board_targets.aim(trainee=trainee, code="icrc-pr")
     approved = practicum_services.approve_entry(
         supervisor=supervisor, entry_id=practicum.entries[0].pk
     )
@@ -178,6 +193,8 @@ def build_world() -> World:
         end_date=timezone.localdate() + timedelta(days=60),
     )
     cohort.learners.add(trainee)
+    live_session, live_record = live_session_for(cohort, trainer, trainee)
+    feed_token = live_calendar.regenerate_feed(user=trainee)
     accommodation = Accommodation.objects.create(
         quiz=quiz, user=trainee, extra_minutes=10, note="Screen reader user"
     )
@@ -205,16 +222,79 @@ def build_world() -> World:
     riverside = employer()
     org_admin = member(riverside, role=Membership.Role.ORG_ADMIN, legal_name="Helen Okafor")
     verifier = member(riverside, role=Membership.Role.VERIFIER, legal_name="Tom Verity")
-    share = services.share_certificate(
+    share = organisation_services.share_certificate(
         holder=trainee, certificate_id=certificate.pk, organisation_id=riverside.pk
     )
-    record = services.add_ce_record(
+    record = renewal_services.add_ce_record(
         holder=trainee,
         title=CE_EVIDENCE,
         topic="ethics",
         hours=3,
         completed_on=timezone.localdate() - timedelta(days=20),
         evidence_file=SimpleUploadedFile("evidence.png", PNG, content_type="image/png"),
+    )
+    from certification.hours import services as hours_services
+
+    # A prior-learning claim waiting for an assessor, with the trainee's own account.
+    from certification.recognition.services import claims as claim_services
+
+    claim = claim_services.make_claim(
+        trainee=trainee,
+        data={
+            "kind": "training_hours",
+            "title": "Peer mentoring course",
+            "completed_on": timezone.localdate() - timedelta(days=300),
+            "hours_by_domain": {"icrc-pr/ethics": 2},
+            "description": PRIOR_LEARNING_NOTE,
+            "evidence_file": SimpleUploadedFile("claim.png", PNG, content_type="image/png"),
+        },
+    )
+    outside_training = hours_services.record_outside_training(
+        trainee=trainee,
+        title=OUTSIDE_TRAINING,
+        provider="County Recovery Network",
+        completed_on=timezone.localdate() - timedelta(days=30),
+        hours="6",
+        hours_by_domain={},
+        delivery="in_person",
+        topics=[],
+        certificate=SimpleUploadedFile("training.png", PNG, content_type="image/png"),
+    )
+    # An exam result with its score report (corrected once, with a note), and an
+    # eligibility letter (made as the service leaves one).
+    from certification.credentials.models import EligibilityLetter
+    from certification.credentials.services import codes
+    from certification.exams import services as exam_services
+
+    first_exam = exam_services.record_exam_result(
+        registrar=registrar,
+        trainee=trainee,
+        exam_key="icrc-pr",
+        taken_on=timezone.localdate() - timedelta(days=15),
+        outcome="pass",
+        scaled_score=560,
+        evidence_file=SimpleUploadedFile("report.png", PNG, content_type="image/png"),
+    )
+    exam = exam_services.correct_exam_result(
+        registrar=registrar,
+        result_id=first_exam.pk,
+        reason=EXAM_NOTE,
+        exam_key="icrc-pr",
+        taken_on=first_exam.taken_on,
+        outcome="pass",
+        scaled_score=565,
+    )
+    letter = EligibilityLetter.objects.create(
+        trainee=trainee,
+        credential_version=certificate.credential_version,
+        exam_key="icrc-pr",
+        board="IC&RC",
+        exam_name="IC&RC Peer Recovery Examination",
+        credential_title=certificate.credential_title,
+        holder_name=TRAINEE_NAME,
+        requirements=[{"label": "Practicum hours", "detail": "80 of 80 practicum hours"}],
+        verification_code=codes.generate_verification_code(),
+        issued_by=trainee,
     )
     # A checked roster, as the roster page leaves it in the cache for its CSV download.
     token = "matrix-roster-token"
@@ -246,9 +326,10 @@ def build_world() -> World:
     document = Document.objects.create(
         title="Placement handbook", file=SimpleUploadedFile("handbook.pdf", b"%PDF-1.4 test")
     )
-    from certification.openbadges.keys import current_signing_key
+    from certification.credentials.openbadges.keys import current_signing_key
 
     outside = build_outside(course=course, quiz=quiz, written_quiz=written_quiz)
+    held_link = held_supervisor(practicum.host, trainee_name="Robin Held")
 
     people = {
         "anonymous": None,
@@ -272,8 +353,8 @@ def build_world() -> World:
         "practicum.practicumentry": approved,
         "audit.auditevent": AuditEvent.objects.order_by("pk").first(),
         "standards.credential": Credential.objects.get(code=certificate.credential_code),
-        "certification.certificatetemplate": template,
-        "certification.certificate": certificate,
+        "credentials.certificatetemplate": template,
+        "credentials.certificate": certificate,
         "courses.cohort": cohort,
         "courses.accommodation": accommodation,
         "accounts.organisation": provider,
@@ -284,7 +365,13 @@ def build_world() -> World:
         "wagtaildocs.document": document,
         "accounts.user": leaver,
     }
+    # A draft packet with an attestation page the supervisor is asked to confirm.
+    packet = packet_services.make_packet(
+        trainee=trainee, sections=["practicum", "ethics", "attestations"], draft=True
+    )
     kwargs = {
+        "packet_id": packet.pk,
+        "attestation_id": packet.attestations.get(supervisor=supervisor).pk,
         "placement_id": practicum.placement.pk,
         "entry_id": draft.pk,
         "request_id": signoff.pk,
@@ -312,6 +399,11 @@ def build_world() -> World:
         "reflection_block": reflection_block.id,
         "reflection_pk": reflection.pk,
         "ce_record_pk": record.pk,
+        "outside_id": outside_training.pk,
+        "claim_id": claim.pk,
+        "person_id": trainee.pk,
+        "exam_result_pk": exam.pk,
+        "letter_pk": letter.pk,
         "erasure_request_id": erasure.pk,
         "approved_entry_id": approved.pk,
         "session": session.pk,
@@ -321,7 +413,15 @@ def build_world() -> World:
         "document_pk": document.pk,
         "document_filename": document.filename,
         "cohort_pk": cohort.pk,
+        "live_session_id": live_session.pk,
+        "attendance_id": live_record.pk,
+        "feed_token": feed_token,
         "certificate_pk": certificate.pk,
+        "code": "icrc-pr",
+        "contact_hours_proposal_pk": ContactHoursVersion.objects.create(
+            page=course, title=course.title, total=4, proposed_by=trainer
+        ).pk,
+        "link_id": held_link.pk,
         "settings_app": "cms",
         "settings_model": "supportsettings",
     }
@@ -334,8 +434,12 @@ def build_world() -> World:
         ENTRY_TEXT,
         WRITTEN_ANSWER,
         CE_EVIDENCE,
+        OUTSIDE_TRAINING,
+        PRIOR_LEARNING_NOTE,
+        EXAM_NOTE,
         STATEMENT,
         CHECKIN_NOTE,
+        LIVE_NOTE,
     ]
     return World(
         people=people,
@@ -370,6 +474,7 @@ def build_outside(*, course, quiz, written_quiz) -> dict:
         end_date=timezone.localdate() + timedelta(days=60),
     )
     cohort.learners.add(trainee)
+    live_session, live_record = live_session_for(cohort, trainer, trainee)
     marked = course_services.start_attempt(user=trainee, quiz=written_quiz)
     course_services.save_answer(user=trainee, key=marked.key, position=0, payload=OUTSIDE_ANSWER)
     marked = course_services.submit_attempt(user=trainee, key=marked.key)
@@ -400,12 +505,80 @@ def build_outside(*, course, quiz, written_quiz) -> dict:
         "outside_objects": {"courses.cohort": cohort, "courses.accommodation": accommodation},
         "outside_kwargs": {
             "cohort_pk": cohort.pk,
+            "live_session_id": live_session.pk,
+            "attendance_id": live_record.pk,
             "response_id": marked.responses.get().pk,
             "attempt_id": marked.pk,
             "placement_id": placement.pk,
             "entry_id": draft.pk,
             "approved_entry_id": draft.pk,
             "slug": eastgate.slug,
+            "link_id": held_supervisor(host, trainee_name="Rae Held-Eastgate").pk,
         },
         "outside_markers": {"cohort": OUTSIDE_COHORT, "learner": OUTSIDE_TRAINEE},
     }
+
+
+def held_supervisor(host, *, trainee_name):
+    """A placement at `host` whose supervisor joined by invitation (their uploaded copy kept)
+    and whose qualification waits for approval: the link the approval URLs act on."""
+    from certification.practicum.models import PlacementSupervisor, SupervisorInvitation
+
+    trainee = UserFactory(legal_name=trainee_name)
+    supervisor = member(host, role=Membership.Role.SUPERVISOR, legal_name=f"Sup of {trainee_name}")
+    today = timezone.localdate()
+    invitation = SupervisorInvitation.objects.create(
+        host=host,
+        trainee=trainee,
+        trainee_email=trainee.email,
+        name=supervisor.legal_name,
+        email=supervisor.email,
+        qualification=QUALIFICATION,
+        starts_on=today - timedelta(days=5),
+        ends_on=today + timedelta(days=60),
+        expires_at=timezone.now(),
+        accepted_at=timezone.now(),
+        accepted_by=supervisor,
+        qualification_file=ContentFile(PNG, name="qualification.png"),
+    )
+    placement = practicum_services.create_placement(
+        trainee=trainee,
+        host=host,
+        supervisor=supervisor,
+        qualification=QUALIFICATION,
+        starts_on=invitation.starts_on,
+        ends_on=invitation.ends_on,
+    )
+    link = placement.supervisor_links.get()
+    PlacementSupervisor.objects.filter(pk=link.pk).update(
+        qualification_status=PlacementSupervisor.QualificationStatus.HELD, invitation=invitation
+    )
+    return link
+
+
+def live_session_for(cohort, trainer, trainee):
+    """A past live session of the cohort with its register signed (the trainee left early,
+    with a trainer's note), scheduled and signed through the services."""
+    from certification.standards.models import Domain, Framework
+
+    framework = Framework.objects.get_or_create(slug="icrc-pr", defaults={"title": "IC&RC"})[0]
+    Domain.objects.get_or_create(framework=framework, code="ethics", defaults={"title": "Ethics"})
+    session = live_scheduling.schedule_session(
+        trainer=trainer,
+        title=f"Ethics workshop ({cohort.name})",
+        cohort_id=cohort.pk,
+        course_id=cohort.course_id,
+        module_id=None,
+        date=timezone.localdate() - timedelta(days=3),
+        start_time=time(10, 0),
+        minutes=120,
+        mode="in_person",
+        place="Room 2",
+        hours_by_domain={"icrc-pr/ethics": "2"},
+    )
+    live_attendance.sign_register(
+        trainer=trainer,
+        session_id=session.pk,
+        rows={trainee.pk: ("left_early", 90, LIVE_NOTE)},
+    )
+    return session, session.attendances.get()

@@ -1,4 +1,5 @@
 from .notifications import Notification
+from .onboarding import SupervisorInvitation
 from .practicum import ActivityType, Placement, PlacementSupervisor, PracticumEntry
 from .supervision import Rating, SignOffRating, SignOffRequest, SupervisionSession
 
@@ -12,4 +13,5 @@ __all__ = [
     "SignOffRating",
     "SignOffRequest",
     "SupervisionSession",
+    "SupervisorInvitation",
 ]

@@ -55,6 +55,7 @@ class Placement(models.Model):
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="PlacementSupervisor",
+        through_fields=("placement", "supervisor"),
         related_name="supervised_placements",
     )
     credential_code = models.SlugField(
@@ -112,8 +113,30 @@ class PlacementSupervisor(models.Model):
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    class QualificationStatus(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        HELD = "held", _("Held until the qualification is approved")
+
     qualification = models.CharField(max_length=250)
     qualification_expires = models.DateField(null=True, blank=True)
+    # A supervisor who joined by invitation stated their own qualification: what they sign is
+    # held (kept, not counted) until the host's admin or a registrar approves it. A registrar
+    # who sets a placement up in the admin states it themselves, so those start approved.
+    qualification_status = models.CharField(
+        max_length=10, choices=QualificationStatus.choices, default=QualificationStatus.APPROVED
+    )
+    qualification_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    qualification_decided_at = models.DateTimeField(null=True, blank=True)
+    invitation = models.ForeignKey(
+        "practicum.SupervisorInvitation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="links",
+    )
 
     class Meta:
         db_table = "certification_placementsupervisor"
@@ -125,6 +148,10 @@ class PlacementSupervisor(models.Model):
 
     def __str__(self):
         return f"{self.supervisor} ({self.qualification})"
+
+    @property
+    def held(self) -> bool:
+        return self.qualification_status == self.QualificationStatus.HELD
 
 
 class PracticumEntry(models.Model):
@@ -176,6 +203,10 @@ class PracticumEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decision_comment = models.TextField(blank=True)
+    trainee_reply = models.TextField(
+        blank=True,
+        help_text=_("The trainee's answer to the comment of a returned entry, sent with it."),
+    )
     signed_qualification = models.CharField(max_length=250, blank=True)
     content_hash = models.CharField(
         max_length=64, blank=True, help_text=_("SHA-256 of the signed content.")

@@ -2,15 +2,18 @@
 for new entries) is locked while it changes, and approved entries are never changed."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lms.audit.services.events import record_event
+from lms.exceptions import Problems
 from lms.privacy.identifying import identifying_details
 
 from ..exceptions import EntryLockedError, NotYourPlacementError, PracticumError
@@ -28,11 +31,13 @@ __all__ = [
     "credential_totals_many",
     "correct_entry",
     "create_placement",
+    "placement_ledger",
     "placement_totals",
     "return_entries",
     "return_entry",
     "save_entry",
     "submit_entries",
+    "trainee_totals_many",
 ]
 
 MAX_MINUTES_PER_DAY = 16 * 60
@@ -133,37 +138,47 @@ def first_overlap(entries, *, date, start_time, minutes):
 
 
 def _check_entry(placement, *, date, start_time, minutes, description, exclude_pk=None):
-    problems = []
+    problems = Problems()
     today = timezone.localdate()
     if not placement.agreed:
-        problems.append(
-            "Hours count once you and your supervisor have both accepted the supervision agreement."
+        problems.add(
+            _(
+                "Hours count once you and your supervisor have both accepted the supervision "
+                "agreement."
+            )
         )
     if date > today:
-        problems.append("The date is in the future. Log hours after you have done them.")
+        problems.add(_("The date is in the future. Log hours after you have done them."), "date")
     if not placement.starts_on <= date <= placement.ends_on:
         span = f"{placement.starts_on:%d %b %Y} to {placement.ends_on:%d %b %Y}"
-        problems.append(f"The date is outside the placement ({span}).")
+        problems.add(_("The date is outside the placement (%(span)s).") % {"span": span}, "date")
     if not 1 <= minutes <= MAX_MINUTES_PER_DAY:
-        problems.append("The duration must be between 1 minute and 16 hours.")
+        problems.add(_("The duration must be between 1 minute and 16 hours."), "minutes")
     same_day = PracticumEntry.objects.filter(placement=placement, date=date).exclude(pk=exclude_pk)
     same_day = same_day.exclude(corrections__status=PracticumEntry.Status.APPROVED)
     if sum(e.minutes for e in same_day) + minutes > MAX_MINUTES_PER_DAY:
-        problems.append("That would make more than 16 hours on one day.")
+        problems.add(_("That would make more than 16 hours on one day."), "minutes")
     # Only a duration in range is placed on the day (a huge one overflows the clock).
     other = None
     if 1 <= minutes <= MAX_MINUTES_PER_DAY:
         other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
     if other is not None:
-        problems.append(f"It overlaps another entry that day (from {other.start_time:%H:%M}).")
+        problems.add(
+            _("It overlaps another entry that day (from %(time)s).")
+            % {"time": f"{other.start_time:%H:%M}"},
+            "start_time",
+        )
     found = identifying_details(description)
     if found:
-        problems.append(
-            "Please remove identifying details from the description: " + ", ".join(found) + ". "
-            "Describe what you did, not who it was with. Your text is kept so you can edit it."
+        problems.add(
+            _(
+                "Please remove identifying details from the description: %(found)s. Describe "
+                "what you did, not who it was with. Your text is kept so you can edit it."
+            )
+            % {"found": ", ".join(found)},
+            "description",
         )
-    if problems:
-        raise PracticumError(" ".join(problems))
+    problems.raise_as(PracticumError)
 
 
 @transaction.atomic
@@ -249,10 +264,35 @@ def _entry_state(entry) -> dict:
     }
 
 
+MAX_REPLY_LENGTH = 1500
+
+
+def _reply_problem(entry, reply: str) -> str | None:
+    """Why a returned entry cannot go back as it is, or None. A returned entry the trainee
+    has not edited goes back only with a reply to the supervisor's comment."""
+    if len(reply) > MAX_REPLY_LENGTH:
+        return _("A reply is at most %(n)s characters.") % {"n": MAX_REPLY_LENGTH}
+    found = identifying_details(reply)
+    if found:
+        return _(
+            "Please remove identifying details from your reply: %(found)s. Your text is kept "
+            "so you can edit it."
+        ) % {"found": ", ".join(found)}
+    if entry.status == PracticumEntry.Status.RETURNED and not reply:
+        return _(
+            "The entry of %(date)s was returned to you. Edit it, or write a reply to your "
+            "supervisor's comment, before sending it again."
+        ) % {"date": f"{entry.date:%d %b %Y}"}
+    return None
+
+
 @transaction.atomic
-def submit_entries(*, trainee, entry_ids) -> int:
-    """Send draft and returned entries to the supervisors. Returns how many were sent. The
+def submit_entries(*, trainee, entry_ids, replies=None) -> int:
+    """Send draft and returned entries to the supervisors, all or none. Returns how many were
+    sent. A returned entry goes back only once edited (which makes it a draft again) or with
+    a reply in `replies` (entry id -> text), which the supervisor sees beside it. The
     supervisors get one notification per placement, however many entries went."""
+    replies = {pk: (text or "").strip() for pk, text in (replies or {}).items()}
     entries = list(
         PracticumEntry.objects.select_for_update(of=("self",))
         .select_related("activity")
@@ -261,13 +301,25 @@ def submit_entries(*, trainee, entry_ids) -> int:
             placement__trainee=trainee,
             status__in=[PracticumEntry.Status.DRAFT, PracticumEntry.Status.RETURNED],
         )
+        .order_by("date", "start_time")
     )
+    problems = [
+        problem
+        for entry in entries
+        if (problem := _reply_problem(entry, replies.get(entry.pk, "")))
+    ]
+    if problems:
+        raise PracticumError(" ".join(problems))
     now = timezone.now()
     by_placement = defaultdict(int)
     for entry in entries:
         before = _entry_state(entry)
         entry.status, entry.submitted_at = PracticumEntry.Status.SUBMITTED, now
-        entry.save(update_fields=["status", "submitted_at"])
+        fields = ["status", "submitted_at"]
+        if entry.pk in replies and replies[entry.pk]:
+            entry.trainee_reply = replies[entry.pk]
+            fields.append("trainee_reply")
+        entry.save(update_fields=fields)
         record_event(
             actor=trainee,
             action="entry.submitted",
@@ -283,8 +335,12 @@ def submit_entries(*, trainee, entry_ids) -> int:
         for link in placement.supervisor_links.all():
             notify(
                 recipient=link.supervisor,
-                message=f"{count} practicum {'entry is' if count == 1 else 'entries are'} "
-                "waiting for your decision.",
+                message=ngettext(
+                    "%(count)s practicum entry is waiting for your decision.",
+                    "%(count)s practicum entries are waiting for your decision.",
+                    count,
+                )
+                % {"count": count},
                 url=reverse("practicum:supervise", args=[placement.pk]),
             )
     return len(entries)
@@ -307,15 +363,23 @@ def _supervisor_entry(supervisor, entry_id) -> tuple[PracticumEntry, PlacementSu
     return entry, link
 
 
-def _approve(supervisor, entry_id) -> PracticumEntry:
+def _approve(supervisor, entry_id, comment) -> PracticumEntry:
     entry, link = _supervisor_entry(supervisor, entry_id)
     before = _entry_state(entry)
     entry.status = PracticumEntry.Status.APPROVED
     entry.decided_at, entry.decided_by = timezone.now(), supervisor
     entry.signed_qualification = link.qualification
+    entry.decision_comment = comment
     entry.content_hash = entry.compute_hash()
     entry.save(
-        update_fields=["status", "decided_at", "decided_by", "signed_qualification", "content_hash"]
+        update_fields=[
+            "status",
+            "decided_at",
+            "decided_by",
+            "signed_qualification",
+            "decision_comment",
+            "content_hash",
+        ]
     )
     record_event(
         actor=supervisor,
@@ -332,8 +396,11 @@ def _return(supervisor, entry_id, comment) -> PracticumEntry:
     before = _entry_state(entry)
     entry.status = PracticumEntry.Status.RETURNED
     entry.decided_at, entry.decided_by = timezone.now(), supervisor
-    entry.decision_comment = comment
-    entry.save(update_fields=["status", "decided_at", "decided_by", "decision_comment"])
+    # The new comment starts a new exchange: the trainee's last reply answered the old one.
+    entry.decision_comment, entry.trainee_reply = comment, ""
+    entry.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_comment", "trainee_reply"]
+    )
     record_event(
         actor=supervisor,
         action="entry.returned",
@@ -344,26 +411,43 @@ def _return(supervisor, entry_id, comment) -> PracticumEntry:
     return entry
 
 
-def _tell_trainees(entries, verb):
+def _tell_trainees(entries, message):
     by_placement = defaultdict(list)
     for entry in entries:
         by_placement[entry.placement].append(entry)
     for placement, done in by_placement.items():
-        count = len(done)
         notify(
             recipient=placement.trainee,
-            message=f"Your supervisor {verb} {count} practicum "
-            f"{'entry' if count == 1 else 'entries'}.",
+            message=message(len(done)),
             url=reverse("practicum:placement", args=[placement.pk]),
         )
 
 
+def _comments_for(ids, comment, comments) -> dict[int, str]:
+    """Each entry's comment: its own, else the one given for all."""
+    comment, comments = (comment or "").strip(), comments or {}
+    return {pk: (comments.get(pk) or "").strip() or comment for pk in ids}
+
+
 @transaction.atomic
-def approve_entries(*, supervisor, entry_ids) -> list[PracticumEntry]:
+def approve_entries(*, supervisor, entry_ids, comment="", comments=None) -> list[PracticumEntry]:
     """Approve and lock several entries at once, all or none: each records the supervisor's
-    qualification and a hash of what was signed."""
-    entries = [_approve(supervisor, pk) for pk in sorted(set(entry_ids))]
-    _tell_trainees(entries, "approved")
+    qualification, a hash of what was signed and the comment, if any (its own from
+    `comments`, entry id -> text, else `comment`)."""
+    ids = sorted(set(entry_ids))
+    said = _comments_for(ids, comment, comments)
+    entries = [_approve(supervisor, pk, said[pk]) for pk in ids]
+    _tell_trainees(
+        entries,
+        lambda n: (
+            ngettext(
+                "Your supervisor approved %(count)s practicum entry.",
+                "Your supervisor approved %(count)s practicum entries.",
+                n,
+            )
+            % {"count": n}
+        ),
+    )
     for placement in {entry.placement for entry in entries}:
         practicum_signed.send(
             sender=PracticumEntry,
@@ -378,13 +462,25 @@ def approve_entry(*, supervisor, entry_id: int) -> PracticumEntry:
 
 
 @transaction.atomic
-def return_entries(*, supervisor, entry_ids, comment: str) -> list[PracticumEntry]:
-    """Return entries to the trainee with a comment saying what to change (all or none)."""
-    comment = (comment or "").strip()
-    if not comment:
+def return_entries(*, supervisor, entry_ids, comment="", comments=None) -> list[PracticumEntry]:
+    """Return entries to the trainee, all or none, each with a comment saying what to change
+    (its own from `comments`, entry id -> text, else `comment`)."""
+    ids = sorted(set(entry_ids))
+    said = _comments_for(ids, comment, comments)
+    if not all(said.values()):
         raise PracticumError(_("Say what needs changing, so the trainee knows what to do."))
-    entries = [_return(supervisor, pk, comment) for pk in sorted(set(entry_ids))]
-    _tell_trainees(entries, "returned")
+    entries = [_return(supervisor, pk, said[pk]) for pk in ids]
+    _tell_trainees(
+        entries,
+        lambda n: (
+            ngettext(
+                "Your supervisor returned %(count)s practicum entry.",
+                "Your supervisor returned %(count)s practicum entries.",
+                n,
+            )
+            % {"count": n}
+        ),
+    )
     return entries
 
 
@@ -431,9 +527,23 @@ def correct_entry(*, trainee, entry_id: int, minutes: int, description: str) -> 
     return correction
 
 
+def held_signature():
+    """True for an approved entry (or a recorded session's entry) signed by a supervisor
+    whose qualification on that placement is held, waiting for approval: such a signature is
+    kept but not counted until the qualification is approved."""
+    return Exists(
+        PlacementSupervisor.objects.filter(
+            placement=OuterRef("placement"),
+            supervisor=OuterRef("decided_by"),
+            qualification_status=PlacementSupervisor.QualificationStatus.HELD,
+        )
+    )
+
+
 def _ledger_totals(entries) -> dict:
     approved = list(
         entries.filter(status=PracticumEntry.Status.APPROVED)
+        .annotate(held=held_signature())
         .select_related("activity")
         .prefetch_related("domains")
     )
@@ -441,14 +551,20 @@ def _ledger_totals(entries) -> dict:
 
 
 def _sum_approved(approved) -> dict:
-    replaced = {e.corrects_id for e in approved if e.corrects_id}
+    """Totals of approved entries (annotated with `held`): a held signature counts nowhere
+    but in `held_minutes`, and an approved correction it made does not replace anything."""
+    replaced = {e.corrects_id for e in approved if e.corrects_id and not e.held}
     totals = {
         "minutes": 0,
         "direct_minutes": 0,
         "supervision_minutes": 0,
+        "held_minutes": 0,
         "by_domain": defaultdict(int),
     }
     for entry in approved:
+        if entry.held:
+            totals["held_minutes"] += entry.minutes
+            continue
         if entry.pk in replaced:
             continue
         totals["minutes"] += entry.minutes
@@ -469,9 +585,62 @@ def placement_totals(*, placement) -> dict:
     return _ledger_totals(PracticumEntry.objects.filter(placement=placement))
 
 
+@dataclass
+class PlacementLedger:
+    """What the practicum pages show of a ledger: the placement's entries (newest first) and
+    the approved totals on it and toward its credential."""
+
+    entries: list
+    here: dict
+    credential: dict
+
+
+def placement_ledger(*, placement, corrections: bool = True) -> PlacementLedger:
+    """Every entry on the trainee's placements toward this placement's credential, read once:
+    this placement's entries, each with its activity, signer, session, the entry it corrects,
+    its corrections, its domains and `held` (signed by a supervisor whose qualification is
+    held), and the totals `placement_totals` and `credential_totals` would give. Three
+    queries; two when `corrections` (each entry's corrections) is not wanted."""
+    entries = list(
+        PracticumEntry.objects.filter(
+            placement__trainee_id=placement.trainee_id,
+            placement__credential_code=placement.credential_code,
+        )
+        .annotate(held=held_signature())
+        .select_related("activity", "corrects", "decided_by", "session")
+        .prefetch_related("domains", *(["corrections"] if corrections else []))
+        .order_by("-date", "-start_time", "-pk")
+    )
+    approved = [e for e in entries if e.status == PracticumEntry.Status.APPROVED]
+    return PlacementLedger(
+        entries=[e for e in entries if e.placement_id == placement.pk],
+        here=_sum_approved([e for e in approved if e.placement_id == placement.pk]),
+        credential=_sum_approved(approved),
+    )
+
+
 def credential_totals(*, trainee, credential_code: str) -> dict:
     """The same totals over all the trainee's placements toward a credential. Two queries."""
     return credential_totals_many(trainee=trainee, codes=[credential_code])[credential_code]
+
+
+def trainee_totals_many(*, trainee_ids) -> dict[int, dict]:
+    """Approved minutes over every placement of each trainee, whatever credential the
+    placement works toward (a board counts experience, not Peerpath's credentials). Two
+    queries however many trainees."""
+    approved = (
+        PracticumEntry.objects.filter(
+            placement__trainee_id__in=list(trainee_ids),
+            status=PracticumEntry.Status.APPROVED,
+        )
+        .annotate(trainee_id=F("placement__trainee_id"), held=held_signature())
+        .select_related("activity")
+        .prefetch_related("domains")
+    )
+    by_trainee = defaultdict(list)
+    for entry in approved:
+        by_trainee[entry.trainee_id].append(entry)
+    return {pk: _sum_approved(by_trainee.get(pk, [])) for pk in trainee_ids}
 
 
 def credential_totals_many(*, trainee, codes) -> dict[str, dict]:
@@ -483,7 +652,7 @@ def credential_totals_many(*, trainee, codes) -> dict[str, dict]:
             placement__credential_code__in=list(codes),
             status=PracticumEntry.Status.APPROVED,
         )
-        .annotate(credential_code=F("placement__credential_code"))
+        .annotate(credential_code=F("placement__credential_code"), held=held_signature())
         .select_related("activity")
         .prefetch_related("domains")
     )

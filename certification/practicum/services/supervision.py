@@ -4,6 +4,7 @@ own records. Every change writes an audit event in the same transaction."""
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,12 +12,14 @@ from django.utils.translation import gettext as _
 from certification.standards.models import Competency
 from certification.standards.services.rules import SignOffRule, credential_rules
 from lms.audit.services.events import record_event
+from lms.exceptions import Problems
 from lms.privacy.identifying import identifying_details
 
 from ..exceptions import NotYourPlacementError, PracticumError
 from ..models import (
     ActivityType,
     Placement,
+    PlacementSupervisor,
     PracticumEntry,
     Rating,
     SignOffRating,
@@ -31,6 +34,7 @@ __all__ = [
     "MAX_SESSION_MINUTES",
     "achieved_competencies",
     "achieved_competencies_many",
+    "placement_signoffs",
     "record_session",
     "rate_signoff",
     "request_signoff",
@@ -75,17 +79,19 @@ def record_session(
     if placement is None:
         raise NotYourPlacementError(_("We could not find that placement."))
     link = supervisor_link(placement, supervisor)
-    problems = []
+    problems = Problems()
     if not placement.agreed:
-        problems.append("The supervision agreement has not been accepted by both of you yet.")
+        problems.add(_("The supervision agreement has not been accepted by both of you yet."))
     if kind not in SupervisionSession.Kind.values:
-        problems.append("Choose individual or group supervision.")
+        problems.add(_("Choose individual or group supervision."), "kind")
     if date > timezone.localdate():
-        problems.append("The date is in the future. Record a session after it has happened.")
+        problems.add(
+            _("The date is in the future. Record a session after it has happened."), "date"
+        )
     if not placement.starts_on <= date <= placement.ends_on:
-        problems.append("The date is outside the placement.")
+        problems.add(_("The date is outside the placement."), "date")
     if not 1 <= minutes <= MAX_SESSION_MINUTES:
-        problems.append("A session lasts between 1 minute and 8 hours.")
+        problems.add(_("A session lasts between 1 minute and 8 hours."), "minutes")
     from .practicum import first_overlap  # (practicum imports this module)
 
     same_day = PracticumEntry.objects.filter(placement=placement, date=date).exclude(
@@ -96,11 +102,12 @@ def record_session(
     if 1 <= minutes <= MAX_SESSION_MINUTES:
         other = first_overlap(same_day, date=date, start_time=start_time, minutes=minutes)
     if other is not None:
-        problems.append(
-            f"It overlaps an entry the trainee logged that day (from {other.start_time:%H:%M})."
+        problems.add(
+            _("It overlaps an entry the trainee logged that day (from %(time)s).")
+            % {"time": f"{other.start_time:%H:%M}"},
+            "start_time",
         )
-    if problems:
-        raise PracticumError(" ".join(problems))
+    problems.raise_as(PracticumError)
     now = timezone.now()
     entry = PracticumEntry(
         placement=placement,
@@ -285,26 +292,69 @@ def signoff_achieved(ratings, rule: SignOffRule) -> bool:
 
 def achieved_competencies(*, trainee, credential_code: str) -> set[str]:
     """Codes ("framework/code") of the competencies the trainee has achieved on placements
-    toward the credential, under its current version's sign-off rule. Two queries."""
-    rule = credential_rules(credential_code).signoff_rule
+    toward the credential, under the sign-off rule of the version they are assessed against
+    (pinned, else current), as eligibility counts them. Three or four queries."""
+    rule = credential_rules(credential_code, trainee=trainee).signoff_rule
     return achieved_competencies_many(trainee=trainee, rules={credential_code: rule})[
         credential_code
     ]
 
 
+def _held_rating():
+    """True for a rating by a supervisor whose qualification on that placement is held (not
+    approved yet): kept, but it does not count."""
+    return Exists(
+        PlacementSupervisor.objects.filter(
+            placement=OuterRef("request__placement"),
+            supervisor=OuterRef("rater"),
+            qualification_status=PlacementSupervisor.QualificationStatus.HELD,
+        )
+    )
+
+
+def placement_signoffs(*, placement, rule: SignOffRule) -> tuple[list, set[str]]:
+    """The placement's sign-off requests (each with its competency and its ratings, each
+    rating with its rater and `held`), and the codes ("framework/code") of the competencies
+    achieved on all the trainee's placements toward the placement's credential under
+    `rule`, as `achieved_competencies` counts them. Two queries."""
+    ratings = SignOffRating.objects.select_related("rater").annotate(held=_held_rating())
+    requests = list(
+        SignOffRequest.objects.filter(
+            placement__trainee_id=placement.trainee_id,
+            placement__credential_code=placement.credential_code,
+        )
+        .select_related("competency__domain__framework")
+        .prefetch_related(Prefetch("ratings", queryset=ratings))
+        .order_by("-created_at", "-pk")
+    )
+    found = defaultdict(list)
+    for request in requests:
+        competency = request.competency
+        key = f"{competency.domain.framework.slug}/{competency.code}"
+        found[key].extend(r for r in request.ratings.all() if not r.held)
+    achieved = {key for key, counted in found.items() if signoff_achieved(counted, rule)}
+    return [r for r in requests if r.placement_id == placement.pk], achieved
+
+
 def achieved_competencies_many(*, trainee, rules: dict[str, SignOffRule]) -> dict[str, set]:
     """`achieved_competencies` for several credentials, each under the rule given for its
-    code (e.g. that of the version the trainee is pinned to). One query however many."""
-    ratings = SignOffRating.objects.filter(
-        request__placement__trainee=trainee,
-        request__placement__credential_code__in=list(rules),
-    ).values_list(
-        "request__placement__credential_code",
-        "request__competency__domain__framework__slug",
-        "request__competency__code",
-        "rater_id",
-        "rating",
-        "qualification_current",
+    code (e.g. that of the version the trainee is pinned to). One query however many. A
+    rating by a supervisor whose qualification on that placement is held (not approved yet)
+    does not count."""
+    ratings = (
+        SignOffRating.objects.filter(
+            request__placement__trainee=trainee,
+            request__placement__credential_code__in=list(rules),
+        )
+        .exclude(_held_rating())
+        .values_list(
+            "request__placement__credential_code",
+            "request__competency__domain__framework__slug",
+            "request__competency__code",
+            "rater_id",
+            "rating",
+            "qualification_current",
+        )
     )
     by_code = defaultdict(lambda: defaultdict(list))
     for credential_code, framework, code, rater_id, rating, current in ratings:

@@ -36,7 +36,7 @@ class Credential(models.Model):
     # The certificate design belongs to the app that issues certificates; a reference by
     # name (no import), and the only model link from this app to a later one.
     template = models.ForeignKey(
-        "certification.CertificateTemplate",
+        "credentials.CertificateTemplate",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -112,12 +112,47 @@ class CredentialVersion(models.Model):
         blank=True,
         help_text=_('{"framework/code": hours}'),
     )
+    training_hours = models.DecimalField(
+        _("training hours"),
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text=_("Education hours in total, from every source (courses, sessions, outside)."),
+    )
+    training_hours_by_domain = models.JSONField(
+        _("training hours by domain"),
+        default=dict,
+        blank=True,
+        help_text=_('{"framework/code": hours}'),
+    )
+    training_face_to_face_share_min = models.DecimalField(
+        _("minimum face-to-face share of training"),
+        max_digits=4,
+        decimal_places=3,
+        default=0,
+        help_text=_("0.5 means at least half of the training hours were taught live."),
+    )
+    training_topics = models.JSONField(
+        _("required training topics"),
+        default=list,
+        blank=True,
+        help_text=_('Topic codes, e.g. ["ethics"].'),
+    )
     competency_signoffs = models.JSONField(
         _("competency sign-offs"), default=list, blank=True, help_text=_('"framework/code"')
     )
     competent_ratings = models.PositiveSmallIntegerField(default=1)
     qualification_current = models.BooleanField(default=True)
     attestations = models.JSONField(_("attestations"), default=list, blank=True)
+    exam_required = models.SlugField(
+        _("exam required"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A board exam's key (e.g. icrc-pr) that must be passed; empty when none is. "
+            "Choices come from the boards data file."
+        ),
+    )
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Empty: does not expire.")
     )
@@ -152,6 +187,11 @@ class CredentialVersion(models.Model):
                 & models.Q(direct_service_share_min__lte=1),
                 name="certification_credential_direct_share_fraction",
             ),
+            models.CheckConstraint(
+                condition=models.Q(training_face_to_face_share_min__gte=0)
+                & models.Q(training_face_to_face_share_min__lte=1),
+                name="standards_credential_training_share_fraction",
+            ),
         ]
 
     def __str__(self):
@@ -172,18 +212,40 @@ class CredentialVersion(models.Model):
         "direct_service_share_min",
         "supervision_hours",
         "hours_by_domain",
+        "training_hours",
+        "training_hours_by_domain",
+        "training_face_to_face_share_min",
+        "training_topics",
         "competency_signoffs",
         "competent_ratings",
         "qualification_current",
         "attestations",
+        "exam_required",
         "validity_months",
         "renewal",
         "extra",
     )
 
+    DECIMAL_RULES = (
+        "experience_hours",
+        "direct_service_share_min",
+        "supervision_hours",
+        "training_hours",
+        "training_face_to_face_share_min",
+    )
+
+    @property
+    def has_training_rule(self) -> bool:
+        return bool(
+            self.training_hours
+            or self.training_hours_by_domain
+            or self.training_face_to_face_share_min
+            or self.training_topics
+        )
+
     def rules(self) -> dict:
         """The requirement fields, comparable between versions."""
         values = {name: getattr(self, name) for name in self.RULE_FIELDS}
-        for name in ("experience_hours", "direct_service_share_min", "supervision_hours"):
+        for name in self.DECIMAL_RULES:
             values[name] = float(values[name])
         return values

@@ -14,17 +14,69 @@ from ..exceptions import FrameworkDataError
 from ..models import Credential, CredentialVersion
 from .frameworks import DEFAULT_FRAMEWORKS_FILE
 
+# What each certifying body requires (shared reference data, with sources): the training
+# rules of the credentials that the frameworks file also lists are read from here.
+DEFAULT_BOARDS_FILE = DEFAULT_FRAMEWORKS_FILE.with_name("boards.yaml")
+
 # Loading from data.
 
 
-def _rules_from_entry(entry: dict) -> dict:
+def _number(value) -> float:
+    """A number from the boards file, where it is written {value, unit, source, ...}."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def board_training_rules(path: Path = DEFAULT_BOARDS_FILE) -> dict[str, dict]:
+    """Each board credential's training rule, by credential id, as the frameworks file
+    writes one: {total, by_domain: {"framework/code": hours}}. Domain codes are the board's,
+    prefixed with the credential's framework. Only numbers the file states are taken; a
+    credential without a numeric total or split is left out."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise FrameworkDataError(f"Cannot read {path}: {error}") from error
+    found = {}
+    for body in data.get("bodies") or []:
+        for credential in body.get("credentials") or []:
+            training = credential.get("training") or {}
+            framework = credential.get("framework") or credential.get("id")
+            rule = {
+                "total": _number(training.get("total")),
+                "by_domain": {
+                    f"{framework}/{code}": _number(hours)
+                    for code, hours in (training.get("by_domain") or {}).items()
+                    if _number(hours)
+                },
+            }
+            if "id" in credential and (rule["total"] or rule["by_domain"]):
+                found[str(credential["id"])] = rule
+    return found
+
+
+def _training_from(rule: dict) -> dict:
+    return {
+        "training_hours": float(rule.get("total") or 0),
+        "training_hours_by_domain": {
+            str(k): float(v) for k, v in (rule.get("by_domain") or {}).items()
+        },
+        "training_face_to_face_share_min": float(rule.get("face_to_face_share_min") or 0),
+        "training_topics": [str(t) for t in rule.get("topics") or []],
+    }
+
+
+def _rules_from_entry(entry: dict, boards: dict | None = None) -> dict:
+    """The version fields a frameworks-file entry sets. Its training rule is its own
+    `training_hours` when it gives one, else the boards file's rule for the same id."""
+    training = entry.get("training_hours") or (boards or {}).get(str(entry.get("id"))) or {}
     practicum = entry.get("practicum") or {}
     rule = entry.get("signoff_rule") or {}
     attestations = list(entry.get("attestations") or [])
     if entry.get("code_of_ethics_attestation") and "code_of_ethics" not in attestations:
         attestations.append("code_of_ethics")
-    extra = {key: entry[key] for key in ("training_hours", "exam", "verification") if key in entry}
-    return {
+    extra = {key: entry[key] for key in ("exam", "verification") if key in entry}
+    rules = {
         "title": str(entry.get("name") or entry["id"]),
         "alignment_statement": " ".join(str(entry.get("alignment_statement") or "").split()),
         "required_courses": [str(slug) for slug in entry.get("required_courses") or []],
@@ -35,6 +87,7 @@ def _rules_from_entry(entry: dict) -> dict:
         "hours_by_domain": {
             str(k): float(v) for k, v in (practicum.get("by_domain") or {}).items()
         },
+        **_training_from(training),
         "competency_signoffs": [str(c) for c in entry.get("competency_signoffs") or []],
         "competent_ratings": int(rule.get("competent_ratings", 1)),
         "qualification_current": bool(rule.get("qualification_current", True)),
@@ -43,12 +96,26 @@ def _rules_from_entry(entry: dict) -> dict:
         "renewal": entry.get("renewal") or {},
         "extra": extra,
     }
+    # Only when the file asks for an exam, so the rules of a credential without one compare
+    # equal to those loaded before the field existed (no new version for nothing).
+    exam = entry.get("exam") or {}
+    if exam.get("required"):
+        rules["exam_required"] = str(exam.get("key") or entry["id"])
+    return rules
 
 
-def load_credentials(*, entries: list[dict] | None = None, path: Path = DEFAULT_FRAMEWORKS_FILE):
+def load_credentials(
+    *,
+    entries: list[dict] | None = None,
+    path: Path = DEFAULT_FRAMEWORKS_FILE,
+    boards_path: Path = DEFAULT_BOARDS_FILE,
+):
     """Create credentials from the data file's `credentials:` and add a version to any whose
-    rules in the file differ from its current version. Idempotent: an unchanged file adds
-    nothing, and versions edited in the admin are only superseded when the file changes."""
+    rules in the file differ from its current version. Training rules a credential does not
+    state come from the boards file (`board_training_rules`). Idempotent: an unchanged file
+    adds nothing, and versions edited in the admin are only superseded when the file
+    changes."""
+    boards = board_training_rules(boards_path)
     if entries is None:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -66,7 +133,7 @@ def load_credentials(*, entries: list[dict] | None = None, path: Path = DEFAULT_
                 credential.issued_by_product = issued
                 credential.save(update_fields=["issued_by_product"])
             counts["credentials"] += 1
-            rules = _rules_from_entry(entry)
+            rules = _rules_from_entry(entry, boards)
             # The file's rules are remembered on the version they made; an edit made in the
             # admin since then stays current until the file itself changes.
             loaded = [

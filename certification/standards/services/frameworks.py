@@ -6,6 +6,9 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
+
+from lms import cache as versioned
 
 from ..exceptions import FrameworkDataError
 from ..models import Competency, CourseAlignment, Domain, Framework
@@ -81,7 +84,52 @@ def load_framework_entries(*, data: dict) -> dict[str, int]:
         .filter(retired=False)
         .update(retired=True)
     )
+    standards_changed()  # the retirements above are updates: no signal says so
     return counts
+
+
+# Frameworks, domains, competencies and credential versions change only when the frameworks
+# file is loaded or a registrar or editor saves one, so pages keep what they read of them per
+# process under this version (lms.cache); every save or delete bumps it (apps.ready connects
+# the signals).
+STANDARDS_VERSION = "standards:frameworks"
+
+
+def standards_changed(**kwargs) -> None:
+    """Make every kept read of the standards stale in every process."""
+    versioned.bump(STANDARDS_VERSION)
+
+
+def live_domains(framework_slug: str) -> list[Domain]:
+    """The framework's domains that are not retired, in order. Kept per process; one query
+    when the standards have changed."""
+    return versioned.kept(
+        STANDARDS_VERSION,
+        ("domains", framework_slug),
+        lambda: list(Domain.objects.filter(framework__slug=framework_slug, retired=False)),
+    )
+
+
+def competencies_in_order(keys) -> list[Competency]:
+    """The competencies named "<framework>/<code>", in the order given (unknown keys left
+    out), each with its domain and framework. Kept per process; one query when the standards
+    have changed."""
+    keys = tuple(keys)
+    if not keys:
+        return []
+
+    def read():
+        query = Q()
+        for key in keys:
+            framework, _sep, code = key.partition("/")
+            query |= Q(domain__framework__slug=framework, code=code)
+        found = {
+            f"{c.domain.framework.slug}/{c.code}": c
+            for c in Competency.objects.select_related("domain__framework").filter(query)
+        }
+        return [found[key] for key in keys if key in found]
+
+    return versioned.kept(STANDARDS_VERSION, ("competencies", keys), read)
 
 
 def resolve_code(key: str):
@@ -107,3 +155,26 @@ def align_course(*, course, keys: list[str]) -> list[CourseAlignment]:
         )
         alignments.append(alignment)
     return alignments
+
+
+def domain_labels(keys) -> dict[str, str]:
+    """{"<framework>/<domain code>": domain title} for the keys that name a domain
+    that is not retired; other keys are left out. One query."""
+    wanted: dict[tuple[str, str], str] = {}
+    for key in keys:
+        framework, _sep, code = str(key).partition("/")
+        if framework and code:
+            wanted[(framework, code)] = str(key)
+    if not wanted:
+        return {}
+    domains = Domain.objects.filter(
+        framework__slug__in={framework for framework, _code in wanted},
+        code__in={code for _framework, code in wanted},
+        retired=False,
+    ).select_related("framework")
+    found = {}
+    for domain in domains:
+        key = wanted.get((domain.framework.slug, domain.code))
+        if key:
+            found[key] = domain.title
+    return found

@@ -1,4 +1,4 @@
-from .events import AuditEvent
+from .events import AuditCheckpoint, AuditEvent
 from .outbox import OutboxMessage
 
-__all__ = ["AuditEvent", "OutboxMessage"]
+__all__ = ["AuditCheckpoint", "AuditEvent", "OutboxMessage"]

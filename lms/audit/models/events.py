@@ -68,3 +68,20 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return content_digest(self.chained_content())
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head, kept outside the events table and keyed: the last event's id and
+    hash, the number of events, and an HMAC of the three with a key from settings (never in
+    the database). Deleting the newest events leaves the checkpoint naming a head that is no
+    longer there, on any database; rewriting the checkpoint needs the key. One row, written
+    in the transaction that appends each event."""
+
+    last_event_id = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    event_count = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"audit head {self.last_event_id} ({self.event_count} events)"

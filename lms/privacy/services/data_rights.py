@@ -42,6 +42,7 @@ from ..exceptions import DataRightsError
 __all__ = [
     "ERASURE_DAYS",
     "complete_erasure",
+    "erasure_preview",
     "iso",
     "personal_data",
     "pseudonym",
@@ -110,6 +111,8 @@ SECTIONS = (
     "lived_experience_statement",
     "wellbeing_checkins",
     "continuing_education",
+    "exam_results",
+    "eligibility_letters",
     "credentials_you_work_toward",
 )
 CONSENT = (
@@ -198,6 +201,34 @@ def withdraw_erasure(*, user) -> bool:
     return True
 
 
+def erasure_preview(*, request_id: int) -> tuple[ErasureRequest, list[str]]:
+    """An open erasure request and what completing it will do, said plainly for the
+    registrar who confirms it: the account's part, then each app's (`preview` in the
+    registry). Read-only."""
+    request = ErasureRequest.objects.select_related("user").filter(pk=request_id).first()
+    if request is None:
+        raise DataRightsError(_("We could not find that request."), status=404)
+    if request.status != ErasureRequest.Status.OPEN:
+        raise DataRightsError(_("This request is not open (already completed or withdrawn)."), 409)
+    lines = [
+        _(
+            "The account is anonymised and closed: name, pronouns and email address are "
+            "replaced, the password stops working and every session ends. Memberships and "
+            "invitations are removed."
+        ),
+        _(
+            "Reflections, notes, wellbeing check-ins, the lived-experience statement and "
+            "free-text answers are deleted. Practicum entries stay as signed, de-identified "
+            "records of supervised hours."
+        ),
+    ]
+    for contribution in reversed(registry.contributions()):
+        if contribution.preview:
+            lines += contribution.preview(request.user)
+    lines.append(_("Erasure cannot be undone."))
+    return request, lines
+
+
 @transaction.atomic
 def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
     """Carry out an open erasure request (see the module docstring for what is kept)."""
@@ -223,6 +254,7 @@ def complete_erasure(*, registrar, request_id: int) -> ErasureRequest:
             counts.update(contribution.erase(person))
     counts["memberships"] = person.memberships.all().delete()[0]
     counts["invitations"] = Invitation.objects.filter(email__iexact=old_email).delete()[0]
+    counts["passkeys"] = person.passkeys.all().delete()[0]
     person.email = f"erased-{person.pk}@erased.invalid"
     person.legal_name = "Erased person"
     person.preferred_name = ""

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.utils import timezone
 
-from certification import services
+from certification.credentials.services import loading as loading_services
 from certification.practicum.exceptions import (
     EntryLockedError,
     NotYourPlacementError,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ledger(db):
-    services.load_frameworks()
+    loading_services.load_frameworks()
     trainee = UserFactory(legal_name="Jordan Ellis")
     supervisor = UserFactory(legal_name="Marcus Reid")
     host = OrganisationFactory(kind=Organisation.Kind.PLACEMENT_HOST)

@@ -146,3 +146,46 @@ def test_modules_and_questions_are_aligned_too(client, aligned_course, trainer):
     # A row with no target is refused with a message, not a 500.
     response = client.post("/admin/questionalignment/new/", {"question": question.pk})
     assert response.status_code == 200
+
+
+def test_kept_standards_follow_every_change_at_once(tmp_path):
+    """Pages keep the standards they read per process (live_domains, competencies_in_order,
+    current_versions); a save, a reload of the file that retires an entry, or a new version
+    of a credential is seen on the next read."""
+    from certification.standards.services import credentials as standards_credentials
+    from certification.standards.services import rules as standards_rules
+    from tests.certification.credential_helpers import make_credential
+
+    load()
+    domains = [d.code for d in standards_services.live_domains("icrc-pr")]
+    assert domains == list(
+        Domain.objects.filter(framework__slug="icrc-pr", retired=False).values_list(
+            "code", flat=True
+        )
+    )
+    first = Domain.objects.get(framework__slug="icrc-pr", code=domains[0])
+    first.title = "Renamed by an editor"
+    first.save()
+    assert standards_services.live_domains("icrc-pr")[0].title == "Renamed by an editor"
+
+    keys = ["samhsa-pw-2015/III.3", "samhsa-pw-2015/III.1"]
+    assert [c.code for c in standards_services.competencies_in_order(keys)] == ["III.3", "III.1"]
+    Competency.objects.get(code="III.1").delete()
+    assert [c.code for c in standards_services.competencies_in_order(keys)] == ["III.3"]
+
+    data = yaml.safe_load(standards_services.DEFAULT_FRAMEWORKS_FILE.read_text())
+    icrc = next(f for f in data["frameworks"] if f["id"] == "icrc-pr")
+    icrc["domains"] = icrc["domains"][1:]  # the file drops the first domain: it is retired
+    path = tmp_path / "frameworks.yaml"
+    path.write_text(yaml.safe_dump(data))
+    call_command("load_frameworks", str(path), stdout=io.StringIO())
+    assert first.code not in [d.code for d in standards_services.live_domains("icrc-pr")]
+
+    credential = make_credential("kept-cert", experience_hours=10)
+    assert standards_rules.credential_rules("kept-cert").experience_hours == 10
+    standards_credentials.save_credential_version(
+        credential=credential,
+        actor=None,
+        rules={"title": "Kept", "experience_hours": 40, "validity_months": 24},
+    )
+    assert standards_rules.credential_rules("kept-cert").experience_hours == 40

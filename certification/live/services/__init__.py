@@ -1,0 +1,2 @@
+"""Live-session services, imported by module: `scheduling`, `attendance`, `credit`,
+`calendar`, `reminders`."""
