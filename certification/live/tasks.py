@@ -3,7 +3,7 @@ Tasks take ids and call a service; a re-run sends nothing twice."""
 
 from celery import shared_task
 
-from .services import reminders
+from .services import attendance, reminders
 
 
 @shared_task(name="certification.live.tasks.queue_session_reminders_task")
@@ -21,3 +21,9 @@ def queue_session_reminders_task() -> int:
 def send_session_reminder_task(session_id: int, learner_id: int) -> bool:
     """Email one learner about tomorrow's session, once."""
     return reminders.send_reminder(session_id=session_id, learner_id=learner_id)
+
+
+@shared_task(name="certification.live.tasks.complete_courses_task")
+def complete_courses_task(session_id: int, learner_id: int | None = None) -> int:
+    """After signed attendance: complete the course for whom it was the last requirement."""
+    return attendance.complete_courses(session_id=session_id, learner_id=learner_id)

@@ -17,6 +17,8 @@ from icalendar import Calendar
 
 from certification.live.models import Attendance, CheckIn, LiveSession, SignedRegister
 from certification.live.services import attendance, calendar, credit, reminders
+from courses import services as course_services
+from courses.models import Enrolment
 from lms import hours
 from lms.accounts.models import Organisation
 from lms.audit.models import AuditEvent, OutboxMessage
@@ -418,6 +420,54 @@ def test_a_missed_required_session_blocks_completion_until_made_up(client, site,
     assert response.status_code == 302
     assert hours.completion_blockers(learner.pk, cohort.course_id) == []
     assert Attendance.objects.get(makeup_for=missed).learner == learner
+
+
+def _lessons_done(learner, course):
+    from courses.models import LessonPage
+
+    for lesson in LessonPage.objects.descendant_of(course).live().specific():
+        course_services.complete_lesson(user=learner, lesson=lesson)
+
+
+def test_signed_attendance_completes_the_course_it_was_the_last_requirement_of(
+    site, cohort, teacher, django_capture_on_commit_callbacks
+):
+    """A learner who has done every lesson but still owes a required session: the course
+    completes once the attendance is signed (register, make-up or correction), through a
+    background task that takes ids only. Someone else on the register with lessons still to
+    do stays incomplete."""
+    module = first_module(cohort.course)
+    session = started_ago(schedule(teacher, cohort, module=module, required=True), 200)
+    first, second, third = cohort.learners.order_by("pk")
+    for learner in (first, second):
+        _lessons_done(learner, cohort.course)
+    enrolment = Enrolment.objects.filter(course=cohort.course)
+    assert not enrolment.filter(completed_at__isnull=False).exists()  # the session blocks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance.sign_register(
+            trainer=teacher,
+            session_id=session.pk,
+            rows={
+                first.pk: ("present", None, ""),
+                second.pk: ("absent", None, ""),
+                third.pk: ("present", None, ""),
+            },
+        )
+    message = OutboxMessage.objects.get(task=attendance.COMPLETE_TASK)
+    assert message.args == [session.pk] and message.sent_at is not None
+    assert enrolment.get(user=first).completed_at is not None
+    assert enrolment.get(user=second).completed_at is None  # absent: still owes the session
+    assert enrolment.get(user=third).completed_at is None  # lessons still to do
+
+    # The absence was a mistake: the trainer's signed correction completes the course.
+    wrong = Attendance.objects.get(session=session, learner=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance.correct_attendance(
+            trainer=teacher, attendance_id=wrong.pk, status="present", minutes_present=None
+        )
+    assert enrolment.get(user=second).completed_at is not None
+    assert enrolment.get(user=third).completed_at is None
 
 
 # --- Calendars, feed and reminders --------------------------------------------------------
