@@ -23,7 +23,7 @@ from .forms import AttendanceForm, CheckInForm, MakeupForm, RegisterForm, Schedu
 from .models import Attendance, LiveSession
 from .services import attendance as attendance_services
 from .services import calendar as calendar_services
-from .services import credit, scheduling
+from .services import credit, places, scheduling
 
 DEVICE_COOKIE = "peerpath_live_device"
 
@@ -140,10 +140,19 @@ def _register_context(request, session, form=None):
         "records": records,
         "form": form,
         "checked_in_count": len(checked_in),
+        "places": _places(session),
         "rule": credit.rule_text(),
         "not_started": session.starts_at > timezone.now(),
         "teach_section": "sessions",
     }
+
+
+def _places(session) -> dict | None:
+    """Places taken and left, for a session with a capacity."""
+    if session.capacity is None:
+        return None
+    taken = places.taken_many([session])[session.pk]
+    return {"taken": taken, "capacity": session.capacity, "over": taken - session.capacity}
 
 
 def _managed(request, live_session_id):
@@ -279,7 +288,12 @@ def makeup(request, live_session_id):
     return render(
         request,
         "live/makeup.html",
-        {"session": session, "form": form, "rule": credit.rule_text()},
+        {
+            "session": session,
+            "form": form,
+            "rule": credit.rule_text(),
+            "places": _places(session),
+        },
         status=outcome.status,
     )
 

@@ -22,7 +22,7 @@ from lms.exceptions import Problems
 from .. import permissions
 from ..exceptions import LiveError, NotFoundError, RegisterLockedError
 from ..models import Attendance, CheckIn, LiveSession, SignedRegister
-from . import credit
+from . import credit, places
 
 # Letters and digits that cannot be mistaken for each other when read off a screen.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -293,6 +293,12 @@ def record_makeup(
         problems.add(_("This learner already attended that session."), "missed")
     if Attendance.objects.current().filter(session=session, learner_id=learner_id).exists():
         problems.add(_("Attendance at this session is already recorded for them."), "learner")
+    elif places.is_full(session):
+        problems.add(
+            _("This session is full (%(capacity)s places). Record the make-up at another one.")
+            % {"capacity": session.capacity},
+            "learner",
+        )
     problems.raise_as(LiveError)
     record = _new_record(
         trainer=trainer,

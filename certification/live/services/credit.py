@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lms.hours import HoursLine, to_hours
 
 from ..models import Attendance, LiveSession
+from . import places
 
 DEFAULT_RULE = {"round_down_to_minutes": 15, "minimum_share": "0.5"}
 
@@ -131,8 +132,8 @@ def missed(user, now=None) -> list[LiveSession]:
 
 def makeup_options(user, sessions, now=None) -> dict[int, list[LiveSession]]:
     """For each of these (missed) sessions, by id: the upcoming sessions of the same
-    provider delivering the same course and module, soonest first. One query, however many
-    sessions."""
+    provider delivering the same course and module with a place left, soonest first. One
+    query, and three more when some of them have a capacity, however many sessions."""
     now = now or timezone.now()
     sessions = list(sessions)
     if not sessions:
@@ -145,6 +146,8 @@ def makeup_options(user, sessions, now=None) -> dict[int, list[LiveSession]]:
             module=session.module_id,
         )
     upcoming = list(LiveSession.objects.upcoming(now).filter(delivers))
+    taken = places.taken_many([other for other in upcoming if other.capacity is not None])
+    upcoming = [other for other in upcoming if places.left(other, taken.get(other.pk, 0)) != 0]
     return {
         session.pk: [
             other

@@ -19,6 +19,7 @@ from lms.hours import to_hours
 from .. import permissions
 from ..exceptions import LiveError
 from ..models import LiveSession
+from . import places
 
 MAX_MINUTES = 8 * 60
 
@@ -127,6 +128,23 @@ def schedule_session(
             % {"total": total},
             "hours_by_domain",
         )
+    if capacity is not None and capacity < 1:
+        problems.add(_("A session holds at least one person, or leave it empty."), "capacity")
+    elif capacity is not None:
+        coming = places.expected(
+            cohort_id=cohort.pk if cohort else None,
+            course_id=course_id,
+            organisation_id=organisation_id,
+        )
+        if coming > capacity:
+            problems.add(
+                _(
+                    "%(count)s learners would be invited and the session holds %(capacity)s. "
+                    "Raise the capacity, or schedule the session twice."
+                )
+                % {"count": coming, "capacity": capacity},
+                "capacity",
+            )
     problems.raise_as(LiveError)
 
     starts_at = timezone.make_aware(datetime.combine(date, start_time))

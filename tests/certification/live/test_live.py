@@ -104,6 +104,8 @@ def test_a_trainer_schedules_a_session_for_their_cohort(client, cohort, teacher)
         ({"mode": "in_person", "place": ""}, "place", "Say where"),
         ({"mode": "live_online", "meeting_link": ""}, "meeting_link", "meeting link"),
         ({"minutes": 0}, "minutes", ""),
+        # The cohort has three learners.
+        ({"capacity": 2}, "capacity", "3 learners would be invited and the session holds 2"),
     ],
 )
 def test_scheduling_refusals_are_shown_at_their_field(
@@ -548,3 +550,51 @@ def test_learners_see_upcoming_sessions_on_the_dashboard_and_course_page(
     client.force_login(cohort.learners.first())
     assert session.title in client.get(reverse("learn:dashboard")).content.decode()
     assert session.title in client.get(cohort.course.url).content.decode()
+
+
+def test_capacity_is_kept_make_ups_fill_places_and_full_sessions_are_not_offered(
+    client, site, provider, teacher
+):
+    """A session of a three-learner cohort that holds four: the register says how many
+    places are taken; one make-up fills it; a second make-up is refused at its field; and a
+    learner who missed a session is no longer offered the full one."""
+    small = cohort_with(provider, teacher, learners=3, name="Small")
+    module = first_module(small.course)
+    other = cohort_with(provider, teacher, learners=2, course=small.course, name="Other")
+    missed = schedule(teacher, other, module=module, days=-3)
+    attendance.sign_register(
+        trainer=teacher,
+        session_id=missed.pk,
+        rows={p.pk: ("absent", None, "") for p in other.learners.all()},
+    )
+    room = schedule(teacher, small, module=module, capacity=4, title="Boundaries, room of four")
+    first, second = other.learners.order_by("pk")
+
+    client.force_login(first)
+    page = client.get(reverse("live:mine")).content.decode()
+    assert "Boundaries, room of four" in page  # a place left: offered, with where it is
+    assert "Room 2" in page
+
+    started_ago(room, 10)
+    client.force_login(teacher)
+    register = client.get(reverse("live:register", args=[room.pk])).content.decode()
+    assert "Places: 3 of 4 taken" in register
+    url = reverse("live:makeup", args=[room.pk])
+    form = {"missed": missed.pk, "status": "present", "password": PASSWORD}
+    assert client.post(url, {**form, "learner": first.pk}).status_code == 302
+    assert "Places: 4 of 4 taken" in client.get(url).content.decode()
+    refused = client.post(url, {**form, "learner": second.pk})
+    assert refused.status_code == 400
+    assert "This session is full (4 places)" in " ".join(refused.context["form"].errors["learner"])
+    assert not Attendance.objects.filter(session=room, learner=second).exists()
+
+    later = schedule(teacher, small, module=module, days=2, capacity=4, title="Full later")
+    client.force_login(second)
+    page = client.get(reverse("live:mine")).content.decode()
+    # "Full later" has the three of its cohort and room for one: still offered.
+    assert "Full later" in page
+    later.capacity = 3
+    later.save(update_fields=["capacity"])
+    page = client.get(reverse("live:mine")).content.decode()
+    assert "Full later" not in page
+    assert "No make-up session with a place left" in page
