@@ -7,9 +7,13 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from certification.standards.services.credentials import (
+    DEFAULT_BOARDS_FILE,
+    board_credential_entries,
+    read_boards_file,
+)
 
-BOARDS_FILE = Path(__file__).resolve().parents[1] / "data" / "boards.yaml"
+BOARDS_FILE = DEFAULT_BOARDS_FILE
 OTHER = "other"
 # Entries that say a credential has no exam of its own ("none; competency-based ...").
 NO_EXAM = ("none", "no separate")
@@ -71,13 +75,11 @@ def _exam(body: dict, credential: dict) -> Exam | None:
 @functools.cache
 def exams(path: Path = BOARDS_FILE) -> dict[str, Exam]:
     """Every board exam in the file, by key, in the file's order (read once per process)."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     found = {}
-    for body in data.get("bodies") or []:
-        for credential in body.get("credentials") or []:
-            exam = _exam(body, credential)
-            if exam is not None:
-                found[exam.key] = exam
+    for body, credential in board_credential_entries(read_boards_file(path)):
+        exam = _exam(body, credential)
+        if exam is not None:
+            found[exam.key] = exam
     return found
 
 

@@ -42,9 +42,9 @@ def _checked(
     scaled_score,
     evidence_file,
     today: date,
-) -> tuple[str, str]:
-    """Adds each problem at its field; returns the board and exam name to store (the
-    catalogue's for a known exam, the typed ones for another)."""
+) -> dict:
+    """Adds each problem at its field; returns the result's fields to store, with the board
+    and exam name the catalogue's for a known exam, the typed ones for another."""
     exam = catalogue.exam_for(exam_key)
     board, exam_name = " ".join((board or "").split()), " ".join((exam_name or "").split())
     if exam is not None:
@@ -96,7 +96,14 @@ def _checked(
         except ValidationError as error:
             for message in error.messages:
                 problems.add(message, "evidence_file")
-    return board, exam_name
+    return {
+        "exam_key": exam_key,
+        "board": board,
+        "exam_name": exam_name,
+        "taken_on": taken_on,
+        "outcome": outcome,
+        "scaled_score": scaled_score,
+    }
 
 
 def _create(*, registrar, trainee, values: dict, evidence_file, supersedes=None, note=""):
@@ -141,7 +148,7 @@ def record_exam_result(
         problems.add(_("Choose the person who took the exam."), "trainee")
     if evidence_file is None:
         problems.add(_("Upload the score report (PDF, PNG or JPEG)."), "evidence_file")
-    board, exam_name = _checked(
+    values = _checked(
         problems,
         exam_key=exam_key,
         board=board,
@@ -153,14 +160,6 @@ def record_exam_result(
         today=today or timezone.localdate(),
     )
     problems.raise_as(ExamError)
-    values = {
-        "exam_key": exam_key,
-        "board": board,
-        "exam_name": exam_name,
-        "taken_on": taken_on,
-        "outcome": outcome,
-        "scaled_score": scaled_score,
-    }
     result = _create(
         registrar=registrar, trainee=trainee, values=values, evidence_file=evidence_file
     )
@@ -204,7 +203,7 @@ def correct_exam_result(
     problems = Problems()
     if not (reason or "").strip():
         problems.add(_("Say why the result is being corrected."), "reason")
-    board, exam_name = _checked(
+    values = _checked(
         problems,
         exam_key=exam_key,
         board=board,
@@ -216,14 +215,6 @@ def correct_exam_result(
         today=today or timezone.localdate(),
     )
     problems.raise_as(ExamError)
-    values = {
-        "exam_key": exam_key,
-        "board": board,
-        "exam_name": exam_name,
-        "taken_on": taken_on,
-        "outcome": outcome,
-        "scaled_score": scaled_score,
-    }
     before = {name: getattr(old, name) for name in values}
     result = _create(
         registrar=registrar,
@@ -247,14 +238,23 @@ def correct_exam_result(
 def passed_exams_many(*, trainee, keys) -> dict[str, ExamResult]:
     """For each exam key the person has a standing pass in, their latest such result.
     One query however many keys."""
+    return {
+        key: result
+        for (_trainee, key), result in standing_passes(trainee_ids=[trainee.pk], keys=keys).items()
+    }
+
+
+def standing_passes(*, trainee_ids, keys) -> dict[tuple[int, str], ExamResult]:
+    """For each (person, exam key) with a standing pass, the latest such result. One query
+    however many people and keys."""
     keys = list(dict.fromkeys(k for k in keys if k))
     if not keys:
         return {}
     found = {}
     for result in (
         ExamResult.objects.passed()
-        .filter(trainee=trainee, exam_key__in=keys)
+        .filter(trainee_id__in=trainee_ids, exam_key__in=keys)
         .order_by("taken_on", "pk")
     ):
-        found[result.exam_key] = result
+        found[(result.trainee_id, result.exam_key)] = result
     return found

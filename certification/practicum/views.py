@@ -3,7 +3,7 @@ service, and on a refusal show the service's message with everything typed kept.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.practicum.services import practicum as practicum_services
+from certification.practicum.services import progress
 from certification.practicum.services import supervision as supervision_services
 from certification.standards.models import Domain
 from certification.standards.services import frameworks
@@ -30,14 +31,13 @@ from .forms import (
     SessionForm,
     SignOffRequestForm,
 )
-from .models import Placement, PracticumEntry, SignOffRating, SignOffRequest
+from .models import Placement, PracticumEntry
 
 # Hours are counted by the IC&RC Peer Recovery domains, as its credential counts them.
-LEDGER_DOMAIN_FRAMEWORK = "icrc-pr"
 
 
 def _ledger_domains():
-    return Domain.objects.filter(framework__slug=LEDGER_DOMAIN_FRAMEWORK, retired=False)
+    return Domain.objects.filter(framework__slug=progress.LEDGER_DOMAIN_FRAMEWORK, retired=False)
 
 
 def _refused(request, error: PracticumError, *, back=None):
@@ -46,86 +46,6 @@ def _refused(request, error: PracticumError, *, back=None):
         "certification/practicum_refused.html",
         {"message": error.message, "back": back},
         status=error.status,
-    )
-
-
-def _progress(rules, ledger, achieved):
-    """Bars toward the credential (over all the trainee's placements for it) and this
-    placement's own totals, against `rules`, those of the version of the credential the
-    trainee is assessed against (the one eligibility uses)."""
-    totals, here = ledger.credential, ledger.here
-    required = frameworks.competencies_in_order(rules.competency_signoffs)
-    hours = totals["minutes"] / 60
-    share = totals["direct_minutes"] / totals["minutes"] if totals["minutes"] else 0
-    bars = []
-
-    def bar(label, done, target, text):
-        percent = 100 if target <= 0 else min(100, round(100 * done / target))
-        bars.append({"label": label, "percent": percent, "text": text, "met": done >= target})
-
-    if rules.experience_hours:
-        bar(
-            _("Practicum hours"),
-            hours,
-            rules.experience_hours,
-            _("%(done)s of %(target)s hours")
-            % {"done": _hours(hours), "target": _hours(rules.experience_hours)},
-        )
-    if rules.direct_service_share_min:
-        bar(
-            _("Direct service share"),
-            share,
-            rules.direct_service_share_min,
-            _("%(done)s%% direct service (at least %(target)s%%)")
-            % {"done": round(100 * share), "target": round(100 * rules.direct_service_share_min)},
-        )
-    if rules.supervision_hours:
-        supervision = totals["supervision_minutes"] / 60
-        bar(
-            _("Supervision hours"),
-            supervision,
-            rules.supervision_hours,
-            _("%(done)s of %(target)s hours")
-            % {"done": _hours(supervision), "target": _hours(rules.supervision_hours)},
-        )
-    if required:
-        done = sum(1 for c in required if f"{c.domain.framework.slug}/{c.code}" in achieved)
-        bar(
-            _("Competencies signed off"),
-            done,
-            len(required),
-            _("%(done)s of %(target)s") % {"done": done, "target": len(required)},
-        )
-    domains = {d.pk: d for d in frameworks.live_domains(LEDGER_DOMAIN_FRAMEWORK)}
-    by_domain = [
-        {"domain": domains[pk], "hours": _hours(minutes / 60)}
-        for pk, minutes in sorted(totals["by_domain"].items())
-        if pk in domains
-    ]
-    return {
-        "rules": rules,
-        "bars": bars,
-        "by_domain": by_domain,
-        "here_hours": _hours(here["minutes"] / 60),
-        "held_hours": _hours(here["held_minutes"] / 60) if here["held_minutes"] else "",
-        "required": [
-            {"competency": c, "achieved": f"{c.domain.framework.slug}/{c.code}" in achieved}
-            for c in required
-        ],
-    }
-
-
-def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
-
-
-def _signoff_requests(placement):
-    return (
-        SignOffRequest.objects.filter(placement=placement)
-        .select_related("competency__domain__framework")
-        .prefetch_related(
-            Prefetch("ratings", queryset=SignOffRating.objects.select_related("rater"))
-        )
     )
 
 
@@ -171,7 +91,7 @@ def _assessed(placement, *, corrections=True):
     requests, achieved = supervision_services.placement_signoffs(
         placement=placement, rule=rules.signoff_rule
     )
-    return ledger, requests, _progress(rules, ledger, achieved)
+    return ledger, requests, progress.placement_progress(rules, ledger, achieved)
 
 
 def _placement_context(request, placement, form=None):
@@ -524,7 +444,9 @@ def session_form(request, placement_id):
 @require_http_methods(["GET", "POST"])
 def rating_form(request, placement_id, request_id):
     placement = permissions.supervised_placement(request.user, placement_id)
-    signoff = get_object_or_404(_signoff_requests(placement), pk=request_id)
+    signoff = get_object_or_404(
+        supervision_services.signoff_requests().filter(placement=placement), pk=request_id
+    )
     form = RatingForm(request.POST if request.method == "POST" else None, request=request)
     outcome = formviews.submit(
         request,

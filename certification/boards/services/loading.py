@@ -5,15 +5,14 @@ stay current until the file itself changes."""
 
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
+from certification.standards.exceptions import FrameworkDataError
+from certification.standards.services.credentials import DEFAULT_BOARDS_FILE, read_boards_file
 from lms.audit.services.events import record_event
 
 from ..exceptions import BoardDataError
 from ..models import Board, BoardCredential, DocumentType, RequirementSet
-
-DEFAULT_BOARDS_FILE = Path(__file__).resolve().parents[2] / "data" / "boards.yaml"
 
 __all__ = ["DEFAULT_BOARDS_FILE", "load_boards", "normalise", "save_version"]
 
@@ -152,9 +151,9 @@ def save_version(*, credential, rules: dict, sources: dict, actor, note: str, fr
 def load_boards(*, path: Path = DEFAULT_BOARDS_FILE) -> dict[str, int]:
     """Load (or refresh) every body, credential, document type and requirement set."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise BoardDataError(f"Cannot read {path}: {error}") from error
+        data = read_boards_file(path)
+    except FrameworkDataError as error:
+        raise BoardDataError(str(error)) from error
     counts = {"boards": 0, "credentials": 0, "versions": 0, "document_types": 0}
     with transaction.atomic():
         for doc in data.get("document_types") or []:

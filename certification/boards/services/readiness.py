@@ -14,9 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from certification.credentials.models import Attestation
-from certification.exams.models import ExamResult
+from certification.exams import services as exam_services
 from certification.practicum.services.practicum import trainee_totals_many
 from certification.standards.models import Domain
+from certification.standards.services.training import progress_percent
 from lms.hours import ZERO, lines_for, sum_by_domain
 
 from ..models import BoardTarget, DocumentType
@@ -50,11 +51,7 @@ class Line:
 
     @property
     def percent(self) -> int:
-        if self.met:
-            return 100
-        if not self.needed:
-            return 0
-        return max(0, min(99, int(100 * self.done / self.needed)))
+        return progress_percent(self.done, self.needed, met=self.met)
 
 
 @dataclass
@@ -151,12 +148,9 @@ def readiness_many(targets) -> dict[int, Readiness]:
     # A pass a registrar recorded (certification.exams) for each board credential's exam.
     passes = {}
     if any((t.version.rules.get("exam") or {}).get("required") for t in targets):
-        for result in (
-            ExamResult.objects.passed()
-            .filter(trainee_id__in=trainee_ids, exam_key__in={t.credential.code for t in targets})
-            .order_by("taken_on", "pk")
-        ):
-            passes[(result.trainee_id, result.exam_key)] = result
+        passes = exam_services.standing_passes(
+            trainee_ids=trainee_ids, keys=[t.credential.code for t in targets]
+        )
     return {
         t.pk: Readiness(
             t,

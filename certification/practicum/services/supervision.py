@@ -312,19 +312,26 @@ def _held_rating():
     )
 
 
+def signoff_requests():
+    """Sign-off requests with their competency and their ratings (each with its rater and
+    `held`: a rating whose signer's approval is pending), for one prefetch query."""
+    ratings = SignOffRating.objects.select_related("rater").annotate(held=_held_rating())
+    return SignOffRequest.objects.select_related("competency__domain__framework").prefetch_related(
+        Prefetch("ratings", queryset=ratings)
+    )
+
+
 def placement_signoffs(*, placement, rule: SignOffRule) -> tuple[list, set[str]]:
     """The placement's sign-off requests (each with its competency and its ratings, each
     rating with its rater and `held`), and the codes ("framework/code") of the competencies
     achieved on all the trainee's placements toward the placement's credential under
     `rule`, as `achieved_competencies` counts them. Two queries."""
-    ratings = SignOffRating.objects.select_related("rater").annotate(held=_held_rating())
     requests = list(
-        SignOffRequest.objects.filter(
+        signoff_requests()
+        .filter(
             placement__trainee_id=placement.trainee_id,
             placement__credential_code=placement.credential_code,
         )
-        .select_related("competency__domain__framework")
-        .prefetch_related(Prefetch("ratings", queryset=ratings))
         .order_by("-created_at", "-pk")
     )
     found = defaultdict(list)

@@ -12,7 +12,7 @@ from lms.audit.services.events import record_event
 
 from ..exceptions import FrameworkDataError
 from ..models import Credential, CredentialVersion
-from .frameworks import DEFAULT_FRAMEWORKS_FILE
+from .frameworks import DEFAULT_FRAMEWORKS_FILE, read_frameworks_file
 
 # What each certifying body requires (shared reference data, with sources): the training
 # rules of the credentials that the frameworks file also lists are read from here.
@@ -28,30 +28,42 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
+def read_boards_file(path: Path = DEFAULT_BOARDS_FILE) -> dict:
+    """The boards file, parsed (an empty file is an empty mapping). The one reader of it:
+    the credentials' training rules here, the exam catalogue and the boards app all come
+    through this."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise FrameworkDataError(f"Cannot read {path}: {error}") from error
+
+
+def board_credential_entries(data: dict):
+    """(body, credential entry) for every credential of every body in the boards file."""
+    for body in data.get("bodies") or []:
+        for credential in body.get("credentials") or []:
+            yield body, credential
+
+
 def board_training_rules(path: Path = DEFAULT_BOARDS_FILE) -> dict[str, dict]:
     """Each board credential's training rule, by credential id, as the frameworks file
     writes one: {total, by_domain: {"framework/code": hours}}. Domain codes are the board's,
     prefixed with the credential's framework. Only numbers the file states are taken; a
     credential without a numeric total or split is left out."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise FrameworkDataError(f"Cannot read {path}: {error}") from error
     found = {}
-    for body in data.get("bodies") or []:
-        for credential in body.get("credentials") or []:
-            training = credential.get("training") or {}
-            framework = credential.get("framework") or credential.get("id")
-            rule = {
-                "total": _number(training.get("total")),
-                "by_domain": {
-                    f"{framework}/{code}": _number(hours)
-                    for code, hours in (training.get("by_domain") or {}).items()
-                    if _number(hours)
-                },
-            }
-            if "id" in credential and (rule["total"] or rule["by_domain"]):
-                found[str(credential["id"])] = rule
+    for _body, credential in board_credential_entries(read_boards_file(path)):
+        training = credential.get("training") or {}
+        framework = credential.get("framework") or credential.get("id")
+        rule = {
+            "total": _number(training.get("total")),
+            "by_domain": {
+                f"{framework}/{code}": _number(hours)
+                for code, hours in (training.get("by_domain") or {}).items()
+                if _number(hours)
+            },
+        }
+        if "id" in credential and (rule["total"] or rule["by_domain"]):
+            found[str(credential["id"])] = rule
     return found
 
 
@@ -117,11 +129,7 @@ def load_credentials(
     changes."""
     boards = board_training_rules(boards_path)
     if entries is None:
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise FrameworkDataError(f"Cannot read {path}: {error}") from error
-        entries = data.get("credentials") or []
+        entries = read_frameworks_file(path).get("credentials") or []
     counts = {"credentials": 0, "credential_versions": 0}
     with transaction.atomic():
         for entry in entries:

@@ -89,11 +89,17 @@ class TrainingCheck:
 
     @property
     def percent(self) -> int:
-        if self.met:
-            return 100
-        if not self.needed:
-            return 0
-        return max(0, min(99, int(100 * self.have / self.needed)))
+        return progress_percent(self.have, self.needed, met=self.met)
+
+
+def progress_percent(done, needed, *, met: bool) -> int:
+    """How far along a requirement is, for a progress bar: 100 only when it is met, so a
+    bar never looks full while something is missing."""
+    if met:
+        return 100
+    if not needed:
+        return 0
+    return max(0, min(99, int(100 * done / needed)))
 
 
 def training_checks(
