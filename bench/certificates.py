@@ -128,7 +128,7 @@ def make_packet(certificate) -> dict:
     from certification.credentials.services import credentials as credential_services
     from certification.packets.models import Section
     from certification.packets.services import packets as packet_services
-    from certification.packets.views import packet_context
+    from certification.packets.services.documents import packet_context
     from certification.practicum.models import ActivityType, PracticumEntry
     from certification.practicum.services import practicum as practicum_services
     from lms.accounts.models import Membership, Organisation, User

@@ -19,6 +19,7 @@ class PacketsConfig(AppConfig):
         # registry of other code kinds.
         from certification.verification import others
 
+        from . import tasks  # noqa: F401  registers the task the services enqueue by name
         from .views import verify_packet
 
         others.register_code_kind("packet", verify_packet)

@@ -2,8 +2,8 @@
 application packets they made (what each holds is their own record, already exported by the
 apps it comes from, so the export lists the packets and what they were made of).
 
-Erasure: the packets and their supervisor attestations are deleted; a board that checks a
-code afterwards reads "not found", as for any unknown code."""
+Erasure: the packets, their stored PDFs and their supervisor attestations are deleted; a
+board that checks a code afterwards reads "not found", as for any unknown code."""
 
 from django.db import transaction
 from django.utils.translation import ngettext
@@ -34,7 +34,11 @@ def export(user) -> registry.Export:
 
 @transaction.atomic
 def erase(person) -> dict[str, int]:
+    from .services import documents  # services import other apps': not at start-up
+
     packets = Packet.objects.filter(trainee=person)
+    for name in packets.exclude(pdf_name="").values_list("pdf_name", flat=True):
+        documents.delete_stored(name)  # the stored PDFs go with the packets
     attestations, _ = SupervisorAttestation.objects.filter(packet__in=packets).delete()
     removed, _ = packets.delete()
     return {"packets_deleted": removed, "packet_attestations_deleted": attestations}

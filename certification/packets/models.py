@@ -49,6 +49,9 @@ class Packet(models.Model):
     content = models.JSONField(default=dict)
     clr = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The stored PDF (private storage), named by a digest of the page it was rendered from:
+    # services.documents serves it only while that page is still what is true.
+    pdf_name = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = PacketQuerySet.as_manager()
 

@@ -16,30 +16,12 @@ from certification.credentials.services import codes
 from certification.verification import cache as verify_cache
 from lms import formviews
 
-from . import pdf as pdf_render
 from . import permissions
 from .forms import BuildForm, ConfirmForm
 from .models import Packet
+from .services import documents
 from .services import packets as packet_services
 from .services.content import with_standing
-
-
-def packet_context(packet: Packet) -> dict:
-    """What the packet's pages and PDF show: its frozen content, whether each record still
-    stands, and each supervisor attestation's state."""
-    found = packet_services.standing(packet)
-    attestations = [
-        packet_services.attestation_record(a, packet.content)
-        for a in packet.attestations.select_related("supervisor")
-    ]
-    return {
-        "packet": packet,
-        "content": with_standing(packet.content, found),
-        "all_stand": all(state.stands for state in found.values()),
-        "attestations": attestations,
-        "verification_url": packet.verification_url,
-        "grouped_code": packet.grouped_code,
-    }
 
 
 @login_required
@@ -90,16 +72,14 @@ def build(request):
 @require_GET
 def detail(request, packet_id):
     packet = permissions.own_packet(request.user, packet_id)
-    return render(request, "packets/detail.html", packet_context(packet))
+    return render(request, "packets/detail.html", documents.packet_context(packet))
 
 
 @login_required
 @require_GET
 def packet_pdf(request, packet_id):
     packet = permissions.own_packet(request.user, packet_id)
-    response = HttpResponse(
-        pdf_render.render_packet_pdf(packet_context(packet)), content_type="application/pdf"
-    )
+    response = HttpResponse(documents.packet_pdf(packet), content_type="application/pdf")
     name = f"packet-{packet.verification_code}{'-draft' if packet.draft else ''}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -156,7 +136,7 @@ def verify_packet(request, code, *, as_json=False):
     packet = Packet.objects.filter(verification_code=normal).first() if normal else None
     if packet is None:
         return None
-    context = packet_context(packet)
+    context = documents.packet_context(packet)
     if as_json:
         data = {
             "code": packet.grouped_code,

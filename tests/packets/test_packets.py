@@ -296,3 +296,68 @@ def test_build_page_queries_do_not_grow_with_packets(site, client):
         body = client.get("/packets/").content.decode()
     assert body.count("/packets/") >= 7
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(data)
+    try:
+        return subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    except FileNotFoundError:
+        skip_or_fail("pdftotext is not installed")
+
+
+@pytest.mark.slow
+def test_the_worker_renders_the_packet_pdf_and_a_download_serves_it_while_it_is_true(
+    world, client, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Making a packet queues its PDF for the worker (the packet's id only). Downloads serve
+    the stored PDF without rendering again; once something in it changes (a supervisor
+    confirms), the next download renders the new truth and the old file is deleted. Erasure
+    deletes the stored PDF."""
+    from django.core.files.storage import default_storage
+
+    from certification.packets import pdf as packet_pdf
+    from lms.audit.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        packet = make(world)
+    message = OutboxMessage.objects.get(task=packet_services.RENDER_TASK)
+    assert message.args == [packet.pk] and message.sent_at is not None  # ran in-process
+    packet.refresh_from_db()
+    first_name = packet.pdf_name
+    assert first_name.startswith(f"packets/{packet.pk}/") and default_storage.exists(first_name)
+
+    def no_rendering(html):
+        raise AssertionError("rendered again although nothing changed")
+
+    monkeypatch.setattr(packet_pdf, "render_html", no_rendering)
+    client.force_login(world["trainee"])
+    url = f"/packets/{packet.pk}/packet.pdf"
+    first = client.get(url)
+    again = client.get(url)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    with default_storage.open(first_name, "rb") as handle:
+        assert handle.read() == first.content
+    assert "awaiting" in _pdf_text(first.content, tmp_path)
+    monkeypatch.undo()
+
+    attestation = SupervisorAttestation.objects.get(packet=packet)
+    packet_services.confirm_attestation(
+        supervisor=world["supervisor"], attestation_id=attestation.pk
+    )
+    changed = client.get(url)
+    assert changed.status_code == 200 and changed.content != first.content
+    assert "Confirmed online by Marcus Reid" in _pdf_text(changed.content, tmp_path)
+    packet.refresh_from_db()
+    assert packet.pdf_name != first_name and default_storage.exists(packet.pdf_name)
+    assert not default_storage.exists(first_name)
+
+    from certification.packets import data_rights as packet_data
+
+    stored = packet.pdf_name
+    assert packet_data.erase(world["trainee"])["packets_deleted"] == 1
+    assert not default_storage.exists(stored)

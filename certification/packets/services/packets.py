@@ -21,12 +21,15 @@ from certification.recognition.models import PriorLearningClaim
 from lms import hours as training_hours
 from lms.audit.models.events import content_digest
 from lms.audit.services.events import record_event
+from lms.audit.services.outbox import enqueue_task
 
 from ..exceptions import NotYourAttestationError, PacketError
 from ..models import Packet, Section, SupervisorAttestation
 from . import clr as clr_services
 from . import exams
 from .content import build_content, person_name
+
+RENDER_TASK = "certification.packets.tasks.render_packet_pdf_task"
 
 
 def ready_for_board(trainee) -> bool:
@@ -167,6 +170,8 @@ def make_packet(*, trainee, sections, draft: bool) -> Packet:
         obj=packet,
         after={"code": packet.verification_code, "draft": draft, "sections": chosen},
     )
+    # The worker renders its PDF now, so the first download is waiting for the trainee.
+    enqueue_task(RENDER_TASK, packet.pk)
     return packet
 
 
