@@ -23,8 +23,6 @@ import statistics
 import sys
 import time
 
-from certification.organisations import services as organisation_services
-
 from . import runner
 
 
@@ -129,6 +127,8 @@ def main(argv=None) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+
+    from certification.organisations import services as organisation_services
 
     organisation, verifier, roster = seed(args.codes)
     data = roster.encode()

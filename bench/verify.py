@@ -35,9 +35,6 @@ import sys
 import time
 from pathlib import Path
 
-from certification.credentials.services import codes
-from certification.credentials.services import loading as loading_services
-
 from . import runner
 
 BARE = ("bare", "/healthz/")
@@ -110,6 +107,8 @@ def make_certificates(count: int) -> list[str]:
     from django.utils import timezone
 
     from certification.credentials.models import Certificate
+    from certification.credentials.services import codes
+    from certification.credentials.services import loading as loading_services
     from certification.standards.models import Competency, Credential
     from certification.standards.services import credentials as standards_credentials
     from cms.demo import seed_site

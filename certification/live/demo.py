@@ -22,6 +22,7 @@ def _session(cohort, *, title, days, module, hour=10, **extra):
         "place": "Northside Recovery College, Room 2",
         "minutes": 120,
         "hours_by_domain": {ETHICS: "1.50", MENTORING: "0.50"},
+        "capacity": 12,  # Room 2 seats twelve
     }
     fields.update(extra)
     return scheduling.schedule_session(
