@@ -121,13 +121,20 @@ def missing_required_sessions(user_id: int, course_id: int) -> list[str]:
 
 def missed(user, now=None) -> list[LiveSession]:
     """Sessions of this learner that have ended with no credited attendance (there or at a
-    make-up), latest first."""
+    make-up), latest first. A repeat of a module they attended is not missed: they have had
+    that content. (A required session still needs its own attendance or a signed make-up:
+    `missing_required_sessions`.)"""
     from .. import permissions
 
     now = now or timezone.now()
     past = list(permissions.sessions_for_learner(user).past(now).select_related("module"))
     done = attended(user.pk, past)
-    return [s for s in past if s.pk not in done]
+    covered = {(s.course_id, s.module_id) for s in past if s.pk in done and s.module_id}
+    return [
+        s
+        for s in past
+        if s.pk not in done and not (s.module_id and (s.course_id, s.module_id) in covered)
+    ]
 
 
 def makeup_options(user, sessions, now=None) -> dict[int, list[LiveSession]]:

@@ -598,3 +598,26 @@ def test_capacity_is_kept_make_ups_fill_places_and_full_sessions_are_not_offered
     page = client.get(reverse("live:mine")).content.decode()
     assert "Full later" not in page
     assert "No make-up session with a place left" in page
+
+
+def test_a_repeat_of_a_module_the_learner_attended_is_not_listed_as_missed(
+    client, site, cohort, teacher
+):
+    """The cohort had the module, then a repeat for those who missed it. Someone who was
+    there is not told they missed the repeat; someone who missed both is told of both."""
+    module = first_module(cohort.course)
+    first = schedule(teacher, cohort, module=module, days=-7, title="Boundaries, first time")
+    schedule(teacher, cohort, module=module, days=-3, hour=14, title="Boundaries, repeat")
+    there, away, _other = cohort.learners.order_by("pk")
+    attendance.sign_register(
+        trainer=teacher,
+        session_id=first.pk,
+        rows={there.pk: ("present", None, ""), away.pk: ("absent", None, "")},
+    )
+    client.force_login(there)
+    page = client.get(reverse("live:mine")).content.decode()
+    assert "Missed sessions" not in page
+    client.force_login(away)
+    page = client.get(reverse("live:mine")).content.decode()
+    assert "Missed sessions" in page
+    assert "Boundaries, first time" in page and "Boundaries, repeat" in page
