@@ -2,16 +2,19 @@
 
 A distinct marker is typed, through the real pages, into every sensitive free-text field a
 trainee and their supervisor write: a reflection, a practicum entry's description, a sign-off
-account, supervision notes, a sign-off rating's comment, the lived-experience statement and
-a wellbeing check-in's note. The whole life of the record then runs (entries sent and
-approved, a session recorded, a sign-off rated, a certificate issued and rendered, the data
-exported, erasure asked for and completed) with every log record (DEBUG, every logger), every
-Celery task call and every email captured, and then every output that reaches anyone else
-is searched for any marker: public pages, verification JSON, the PDF check, the certificate
-PDF's text, the signed credential, the issuer documents, the registrar's erasure list, the
-supervisor's page (for the wellbeing data the trainee did not share), the 400, 403, 404 and
-500 pages (DEBUG off) of pages that hold the data, emails (subjects, bodies, HTML), logs,
-task arguments, and every URL requested, redirected to or linked from any page. Zero hits.
+account, supervision notes, a sign-off rating's comment, the lived-experience statement, a
+wellbeing check-in's note, and a prior-learning claim's title, provider and account. The whole
+life of the record then runs (entries sent and approved, a session recorded, a sign-off rated,
+a certificate issued and rendered, prior learning accepted, a board application packet made,
+the data exported, erasure asked for and completed) with every log record (DEBUG, every
+logger), every Celery task call and every email captured, and then every output that reaches
+anyone else is searched for any marker: public pages, verification JSON, the PDF check, the
+certificate PDF's text, the signed credential, the issuer documents, the packet (its page, its
+PDF's text, its signed CLR record, its verification page and JSON, the supervisor's
+confirmation page), the registrar's erasure list, the supervisor's page (for the wellbeing data
+the trainee did not share), the 400, 403, 404 and 500 pages (DEBUG off) of pages that hold the
+data, emails (subjects, bodies, HTML), logs, task arguments, and every URL requested,
+redirected to or linked from any page. Zero hits.
 
 (There is no erasure reason: a person does not give one, so there is no field to seed.)"""
 
@@ -39,7 +42,9 @@ from certification.credentials.models import Certificate, CertificateTemplate
 from certification.credentials.services import certificates as certificate_services
 from certification.credentials.services import credentials as credential_services
 from certification.credentials.services import loading as loading_services
+from certification.packets.models import Packet, Section
 from certification.practicum.models import ActivityType, PracticumEntry, SignOffRequest
+from certification.recognition.models import PriorLearningClaim
 from certification.standards.models import Competency
 from courses import services as course_services
 from lms.accounts.models import ErasureRequest
@@ -60,6 +65,8 @@ FIELDS = {
     "COMMENT": "sign-off rating comment",
     "STATEMENT": "lived-experience statement",
     "CHECKIN": "wellbeing check-in note",
+    "CLAIM": "prior-learning claim's account of how it meets the requirement",
+    "CLAIMTITLE": "prior-learning claim's title and provider, as the trainee typed them",
 }
 FOUND = re.compile(rf"{PREFIX}-([A-Z]+)")
 HREF = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']*)["']""", re.I)
@@ -336,6 +343,63 @@ def story(site, roles, captured, tmp_path):
     )
     assert out["verification page"].status_code == 200
     assert "Jordan Ellis" in out["verification page"].content.decode()
+
+    # Prior learning, claimed with the trainee's own account of it and accepted; then the
+    # board application packet, made of every section, as a board officer receives it.
+    ok(
+        me.post(
+            reverse("recognition:home"),
+            {
+                "kind": "training_hours",
+                "title": marker("CLAIMTITLE", "peer course after my detox"),
+                "provider": marker("CLAIMTITLE", "the ward's own group"),
+                "completed_on": "2024-05-01",
+                "hours_by_domain": "icrc-pr/ethics: 6",
+                "description": marker("CLAIM", "what that hard year taught me"),
+                "evidence_file": SimpleUploadedFile(
+                    "mhfa.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+                ),
+            },
+        ),
+        302,
+    )
+    claim = PriorLearningClaim.objects.get(trainee=trainee)
+    assessor = RecordingClient(seen)
+    assessor.force_login(registrar)
+    ok(assessor.post(reverse("recognition:decide", args=[claim.pk]), {"decision": "accepted"}))
+    claim.refresh_from_db()
+    assert claim.status == "accepted"
+    ok(
+        me.post(
+            reverse("packets:build"),
+            {"sections": [value for value, _label in Section.choices], "action": "make"},
+        ),
+        302,
+    )
+    packet = Packet.objects.get(trainee=trainee)
+    assert not packet.draft and packet.content["prior_learning"]
+    out["packet page"] = ok(me.get(packet.get_absolute_url()), 200)
+    packet_pdf = tmp_path / "packet.pdf"
+    packet_pdf.write_bytes(ok(me.get(reverse("packets:pdf", args=[packet.pk])), 200).content)
+    out["packet PDF text"] = subprocess.run(
+        [tool("pdftotext"), str(packet_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # The accepted credit is in it, by what it is and who accepted it; not in the trainee's words.
+    assert "Recognised prior learning" in out["packet PDF text"]
+    out["packet's signed record (CLR)"] = ok(me.get(reverse("packets:clr", args=[packet.pk])), 200)
+    packet_code = packet.verification_code
+    out["packet verification page"] = ok(
+        public.get(reverse("verify:certificate", args=[packet_code])), 200
+    )
+    out["packet verification JSON"] = ok(
+        public.get(reverse("verify:certificate_json", args=[packet_code])), 200
+    )
+    signer = RecordingClient(seen)
+    signer.force_login(supervisor)
+    attestation = packet.attestations.get()
+    out["supervisor's packet confirmation page"] = ok(
+        signer.get(reverse("packets:confirm", args=[attestation.pk])), 200
+    )
 
     # The owner downloads everything (theirs to see; checked here only for logs and URLs).
     export = ok(me.get(reverse("privacy:export_json")), 200)
