@@ -408,7 +408,7 @@ def main(argv=None, **defaults) -> int:
         _goal("errors", errors, "==", 0),
         _goal("achieved / offered requests per second", round(achieved / offered, 3), ">=", 0.95),
         _goal("lesson page p95", _get(lesson, "latency_ms", "p95"), "<", 150, " ms"),
-        _goal("lesson page queries, small or large course", max(queries.values()), "<=", 8),
+        _goal("lesson page queries, small or large course", max(queries.values()), "<=", 6),
     ]
     if args.name == "learners":
         goals.append(
@@ -416,7 +416,7 @@ def main(argv=None, **defaults) -> int:
                 "signed-in lesson throughput / bare view",
                 base["lesson_rps_ratio_to_bare"],
                 ">=",
-                0.20,
+                0.30,
             )
         )
     memory = {
