@@ -2,9 +2,10 @@
 
 A session's places are taken by its learners (the cohort, or for an open session the
 provider's trainees on the course) and by the make-ups recorded at it. Scheduling refuses a
-cohort larger than the capacity; a make-up is refused at a full session; a learner is only
-offered make-ups at sessions with a place left. Counted in three queries for any number of
-sessions, so lists stay flat."""
+cohort larger than the capacity (an open session is a drop-in: the register says how many
+may come against how many the room holds); a make-up is refused at a full session; a
+learner is only offered make-ups at sessions with a place left. Counted in three queries for
+any number of sessions, so lists stay flat."""
 
 from __future__ import annotations
 

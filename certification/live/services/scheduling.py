@@ -130,7 +130,9 @@ def schedule_session(
         )
     if capacity is not None and capacity < 1:
         problems.add(_("A session holds at least one person, or leave it empty."), "capacity")
-    elif capacity is not None:
+    elif capacity is not None and cohort is not None:
+        # A cohort comes as a whole. An open session is a drop-in for everyone on the
+        # course: not all of them come, so its capacity is shown against them, not refused.
         coming = places.expected(
             cohort_id=cohort.pk if cohort else None,
             course_id=course_id,

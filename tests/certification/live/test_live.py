@@ -621,3 +621,16 @@ def test_a_repeat_of_a_module_the_learner_attended_is_not_listed_as_missed(
     page = client.get(reverse("live:mine")).content.decode()
     assert "Missed sessions" in page
     assert "Boundaries, first time" in page and "Boundaries, repeat" in page
+
+
+def test_an_open_session_may_hold_fewer_than_the_course_and_the_register_says_so(
+    client, site, cohort, teacher
+):
+    """A drop-in open to everyone on the course is not refused for a small room (not all of
+    them come); its register says how many may come against how many the room holds."""
+    session = schedule(teacher, cohort, cohort_id=None, capacity=2, title="Drop-in practice")
+    assert session.cohort_id is None and session.capacity == 2
+    started_ago(session, 10)
+    client.force_login(teacher)
+    page = client.get(reverse("live:register", args=[session.pk])).content.decode()
+    assert "the room holds 2, and the session is open to 3 learners on the course" in page
