@@ -140,19 +140,11 @@ def _register_context(request, session, form=None):
         "records": records,
         "form": form,
         "checked_in_count": len(checked_in),
-        "places": _places(session),
+        "places": places.summary(session),
         "rule": credit.rule_text(),
         "not_started": session.starts_at > timezone.now(),
         "teach_section": "sessions",
     }
-
-
-def _places(session) -> dict | None:
-    """Places taken and left, for a session with a capacity."""
-    if session.capacity is None:
-        return None
-    taken = places.taken_many([session])[session.pk]
-    return {"taken": taken, "capacity": session.capacity, "over": taken - session.capacity}
 
 
 def _managed(request, live_session_id):
@@ -292,7 +284,7 @@ def makeup(request, live_session_id):
             "session": session,
             "form": form,
             "rule": credit.rule_text(),
-            "places": _places(session),
+            "places": places.summary(session),
         },
         status=outcome.status,
     )

@@ -14,7 +14,7 @@ from django.db.models import Count
 from courses.models import Cohort, Enrolment
 from lms.accounts.models import Membership
 
-from ..models import Attendance, LiveSession
+from ..models import Attendance
 
 
 def taken_many(sessions) -> dict[int, int]:
@@ -22,15 +22,10 @@ def taken_many(sessions) -> dict[int, int]:
     sessions = list(sessions)
     if not sessions:
         return {}
-    cohort_ids = {s.cohort_id for s in sessions if s.cohort_id}
-    by_cohort = dict(
-        Cohort.learners.through.objects.filter(cohort_id__in=cohort_ids, user__is_active=True)
-        .values("cohort_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("cohort_id", "n")
+    by_cohort = _cohort_learners({s.cohort_id for s in sessions if s.cohort_id})
+    by_course = _open_learners(
+        {(s.course_id, s.organisation_id) for s in sessions if not s.cohort_id}
     )
-    open_keys = {(s.course_id, s.organisation_id) for s in sessions if not s.cohort_id}
-    by_course = _open_learners(open_keys)
     makeups = dict(
         Attendance.objects.current()
         .filter(session__in=[s.pk for s in sessions], makeup_for__isnull=False)
@@ -47,6 +42,18 @@ def taken_many(sessions) -> dict[int, int]:
         + makeups.get(s.pk, 0)
         for s in sessions
     }
+
+
+def _cohort_learners(cohort_ids: set[int]) -> dict[int, int]:
+    """{cohort id: its active learners}."""
+    if not cohort_ids:
+        return {}
+    return dict(
+        Cohort.learners.through.objects.filter(cohort_id__in=cohort_ids, user__is_active=True)
+        .values("cohort_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .values_list("cohort_id", "n")
+    )
 
 
 def _open_learners(keys: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
@@ -73,9 +80,18 @@ def _open_learners(keys: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
 
 def expected(*, cohort_id: int | None, course_id: int, organisation_id: int) -> int:
     """How many learners a session would have, before it is scheduled."""
-    unsaved = LiveSession(cohort_id=cohort_id, course_id=course_id, organisation_id=organisation_id)
-    unsaved.pk = 0
-    return taken_many([unsaved])[0]
+    if cohort_id:
+        return _cohort_learners({cohort_id}).get(cohort_id, 0)
+    return _open_learners({(course_id, organisation_id)}).get((course_id, organisation_id), 0)
+
+
+def summary(session) -> dict | None:
+    """Places taken, the capacity and how far over it (negative: places left), for a
+    session with a capacity; None without one."""
+    if session.capacity is None:
+        return None
+    taken = taken_many([session])[session.pk]
+    return {"taken": taken, "capacity": session.capacity, "over": taken - session.capacity}
 
 
 def left(session, taken: int) -> int | None:
