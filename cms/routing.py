@@ -7,9 +7,9 @@ each process under the "pages" version (lms.cache), which any change to a page, 
 restriction or a site setting bumps, at once in every process:
 
 - the site of a host name and port, with its root page (`SiteMiddleware`);
-- for each URL path under the home page, the live page's id and type and the view
-  restrictions that apply to it, so routing is one lookup of the page by primary key
-  (`route`);
+- for each URL path under the home page, the live page's id and type, the view
+  restrictions that apply to it, and the page itself (pickled; each request gets its own
+  copy), so routing and serving a page ask the database nothing about it (`route`);
 - each site's settings (`kept_site_setting`);
 - the sites' root paths every page URL starts from (Wagtail's `Site.get_site_root_paths`).
 
@@ -104,6 +104,14 @@ def _target(url_path: str):
     return content_type_id, pk, pickle.dumps(restrictions)
 
 
+def _page_of(content_type_id: int, pk: int) -> bytes | None:
+    """The live page, as its specific type, pickled (its body stays raw until it is read),
+    or None."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = model.objects.live().filter(pk=pk).first() if model else None
+    return pickle.dumps(page) if page is not None else None
+
+
 def route(root, request, path_components):
     """The live page under `root` at this path in one query (its primary key), or None when
     the path is not a live page (the caller then routes as Wagtail does)."""
@@ -112,10 +120,11 @@ def route(root, request, path_components):
     if found is None:
         return None
     content_type_id, pk, restrictions = found
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.live().filter(pk=pk).first() if model else None
-    if page is None:
+    frozen = versioned.kept(PAGES_VERSION, ("page", pk), lambda: _page_of(content_type_id, pk))
+    if frozen is None:
         return None
+    # A copy for this request: views may set attributes on the page they serve.
+    page = pickle.loads(frozen)  # noqa: S301 - pickled by this process, from its own query
     # Wagtail's view-restriction hook asks the served page for its restrictions (two
     # queries); this instance answers with the ones kept for its path. The admin and every
     # other caller still get the queryset from the class's method.

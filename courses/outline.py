@@ -10,6 +10,7 @@ queries, whatever the size of the course or the number of enrolments (tests asse
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -377,6 +378,29 @@ def parent_url(page) -> str:
     return versioned.kept(PAGES_VERSION, ("page-url", path), url)
 
 
+def kept_course_at(path: str) -> CoursePage | None:
+    """The course page at the tree path, or None: kept in each process while no page
+    changes (cms.routing's "pages" version); each call gets its own copy."""
+
+    def pickled():
+        course = CoursePage.objects.filter(path=path).first()
+        return pickle.dumps(course) if course is not None else None
+
+    frozen = versioned.kept(PAGES_VERSION, ("course-at", path), pickled)
+    return pickle.loads(frozen) if frozen is not None else None  # noqa: S301 - pickled by this process, from its own query
+
+
+def kept_courses(ids) -> dict[int, CoursePage]:
+    """{id: course page} for the ids, as `kept_course_at`: one query for those not kept."""
+
+    def pickled(keys):
+        found = CoursePage.objects.in_bulk([pk for _kind, pk in keys])
+        return {key: pickle.dumps(found[key[1]]) if key[1] in found else None for key in keys}
+
+    frozen = versioned.kept_many(PAGES_VERSION, [("course", pk) for pk in ids], pickled)
+    return {key[1]: pickle.loads(value) for key, value in frozen.items() if value is not None}  # noqa: S301 - pickled by this process, from its own query
+
+
 def live_lessons(course) -> list:
     """The live lessons of the course (the cached tree)."""
     return _course_tree(course)[1]
@@ -475,15 +499,22 @@ def rendered_blocks(lesson: LessonPage) -> dict[str, str]:
 def lesson_state(
     *, lesson: LessonPage, course: CoursePage, user, enrolment: Enrolment
 ) -> LessonState:
-    """Everything a lesson page shows for a learner: two queries (the learner's content-note
-    choices and reflections) once the course tree, the learner's progress and the lesson's
-    rendered blocks are cached."""
+    """Everything a lesson page shows for a learner: once the course tree, the learner's
+    progress and the lesson's rendered blocks are cached, a query for the learner's
+    content-note choices if the lesson has a content note, and one for their reflections if
+    it asks for one (none for a lesson of text alone)."""
     outline = course_outline(course=course, user=user, enrolment=enrolment)
     item = next((i for i in outline.lessons if i.lesson.pk == lesson.pk), LessonItem(lesson))
-    choices = dict(
-        ContentNoteChoice.objects.filter(user=user, lesson=lesson).values_list("block_id", "choice")
-    )
-    reflections = {r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)}
+    kinds = {block["type"] for block in lesson.body.raw_data}
+    choices, reflections = {}, {}
+    if "content_note" in kinds:
+        choices = dict(
+            ContentNoteChoice.objects.filter(user=user, lesson=lesson).values_list(
+                "block_id", "choice"
+            )
+        )
+    if "reflection" in kinds:
+        reflections = {r.block_id: r for r in Reflection.objects.filter(user=user, lesson=lesson)}
     blocks = lesson_blocks(lesson, choices)
     html = rendered_blocks(lesson)
     for entry in blocks:
@@ -582,11 +613,11 @@ def dashboard(*, user) -> list[DashboardEntry]:
     from .models import Attempt
 
     enrolments = list(
-        Enrolment.objects.active()
-        .filter(user=user)
-        .select_related("course")
-        .order_by("-last_activity_at", "-enrolled_at")
+        Enrolment.objects.active().filter(user=user).order_by("-last_activity_at", "-enrolled_at")
     )
+    kept = kept_courses({e.course_id for e in enrolments})
+    for enrolment in enrolments:
+        enrolment.course = kept[enrolment.course_id]
     courses = [e.course for e in enrolments]
     modules, lessons, quizzes = _course_trees(courses)
     scope = "all-" + hashlib.sha256(",".join(str(c.pk) for c in courses).encode()).hexdigest()[:16]

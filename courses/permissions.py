@@ -32,15 +32,19 @@ def enrolment_for(*, user, course):
 
 def enrolment_at(*, user, course_path: str):
     """The learner's active enrolment on the course whose page is at `course_path` (a tree
-    path), with the course, in one query; None means no access, as for `enrolment_for`."""
+    path), with the course, in one query (the course page is kept in each process while no
+    page changes: `outline.kept_course_at`); None means no access, as for `enrolment_for`."""
+    from .outline import kept_course_at
+
     if not user.is_authenticated:
         return None
-    return (
-        Enrolment.objects.active()
-        .select_related("course")
-        .filter(user=user, course__path=course_path)
-        .first()
-    )
+    course = kept_course_at(course_path)
+    if course is None:
+        return None
+    enrolment = Enrolment.objects.active().filter(user=user, course_id=course.pk).first()
+    if enrolment is not None:
+        enrolment.course = course
+    return enrolment
 
 
 def is_trainer(user) -> bool:

@@ -17,7 +17,8 @@ class LiveConfig(AppConfig):
 
         # `tasks` registers the tasks the services enqueue by name.
         from . import tasks  # noqa: F401
-        from .services import credit
+        from .services import credit, upcoming
 
         hours.register_source("session", credit.hours_lines)
         hours.register_completion_check("session", credit.missing_required_sessions)
+        upcoming.connect()

@@ -6,6 +6,8 @@ change bumps a version, and the next request, in any process, reads the new one.
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +182,53 @@ def test_each_learner_sees_their_own_outline_and_notes(client, course_of):
     assert client.get(url).content.decode().count("is-done") == 1
     client.force_login(other)
     assert client.get(url).content.decode().count("is-done") == 0
+
+
+def lesson_sql(client, url) -> str:
+    client.get(url)  # warm
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_a_lesson_asks_for_notes_and_reflections_only_when_it_has_them(client, course_of, trainee):
+    """A lesson of text alone reads neither the learner's content-note choices nor their
+    reflections; a lesson with a note and a reflection reads both, and shows them."""
+    course, lessons = course_of
+    plain = LessonPageFactory(
+        parent=lessons[0].get_parent(),
+        title="Text alone",
+        body=[("paragraph", "<p>Only words here.</p>")],
+    )
+    sql = lesson_sql(client, plain.url)
+    assert "courses_contentnotechoice" not in sql and "courses_reflection" not in sql
+    assert "Only words here." in client.get(plain.url).content.decode()
+
+    ids = {block.block_type: block.id for block in lessons[1].body}
+    services.choose_at_content_note(
+        user=trainee, lesson=lessons[1], block_id=ids["content_note"], choice="continue"
+    )
+    prompt = ids["reflection"]
+    services.save_reflection(
+        user=trainee, lesson=lessons[1], block_id=prompt, text="Walking helps me."
+    )
+    sql = lesson_sql(client, lessons[1].url)
+    assert "courses_contentnotechoice" in sql and "courses_reflection" in sql
+    assert "Walking helps me." in client.get(lessons[1].url).content.decode()
+
+
+def test_the_served_page_and_its_course_follow_a_publish_and_an_unpublish(client, course_of):
+    """The lesson and its course are kept in each process between publishes: a new title
+    shows at once on the lesson's own page and in its breadcrumb, and an unpublished lesson
+    is gone at once."""
+    course, lessons = course_of
+    url = lessons[1].url
+    client.get(url)
+    lessons[1].title = "A lesson renamed"
+    lessons[1].save_revision().publish()
+    course.title = "A course renamed"
+    course.save_revision().publish()
+    page = client.get(url).content.decode()
+    assert "A lesson renamed" in page and "A course renamed" in page
+    lessons[1].unpublish()
+    assert client.get(url).status_code == 404

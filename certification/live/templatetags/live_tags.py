@@ -2,22 +2,15 @@
 `courses`, below this app: a template tag joins them without an import up the layers)."""
 
 from django import template
-from django.utils import timezone
 
-from .. import permissions
+from ..services import upcoming
 
 register = template.Library()
 
 
 @register.inclusion_tag("live/includes/upcoming.html", takes_context=True)
 def upcoming_sessions(context, course=None, limit=5):
-    """Up to `limit` of the signed-in learner's next sessions (of `course`, if given): one
-    query."""
-    user = context["request"].user
-    sessions = []
-    if user.is_authenticated:
-        found = permissions.sessions_for_learner(user).upcoming(timezone.now())
-        if course is not None:
-            found = found.filter(course=course)
-        sessions = list(found.select_related("course")[:limit])
+    """Up to `limit` of the signed-in learner's next sessions (of `course`, if given): no
+    query while nothing about sessions changed (`services.upcoming`)."""
+    sessions = upcoming.upcoming_for(context["request"].user, course=course, limit=limit)
     return {"sessions": sessions, "course": course}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from certification.live.models import Attendance, CheckIn, LiveSession, SignedRegister
-from certification.live.services import attendance, calendar, credit, reminders
+from certification.live.services import attendance, calendar, credit, reminders, upcoming
 from courses import services as course_services
 from courses.models import Enrolment
 from lms import hours
@@ -550,6 +550,52 @@ def test_learners_see_upcoming_sessions_on_the_dashboard_and_course_page(
     client.force_login(cohort.learners.first())
     assert session.title in client.get(reverse("learn:dashboard")).content.decode()
     assert session.title in client.get(cohort.course.url).content.decode()
+
+
+def test_upcoming_sessions_are_kept_between_requests_and_follow_every_change(
+    client, site, provider, cohort, teacher, monkeypatch
+):
+    """Once a learner's next sessions are known, the dashboard asks nothing about sessions;
+    a new session, a move to another cohort, a deleted session and a withdrawal each show on
+    the next request, and a session that has ended drops off with no change at all."""
+    learner = cohort.learners.order_by("pk").first()
+    first = schedule(teacher, cohort, days=2, title="First of the spring")
+    client.force_login(learner)
+    dashboard = reverse("learn:dashboard")
+    assert "First of the spring" in client.get(dashboard).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        assert "First of the spring" in client.get(dashboard).content.decode()
+    assert not any("live_livesession" in q["sql"] for q in captured.captured_queries)
+
+    schedule(teacher, cohort, days=3, title="Second of the spring")
+    assert "Second of the spring" in client.get(dashboard).content.decode()
+
+    autumn = cohort_with(provider, teacher, learners=0, course=cohort.course, name="Autumn")
+    schedule(teacher, autumn, days=4, title="Autumn opener")
+    assert "Autumn opener" not in client.get(dashboard).content.decode()
+    autumn.learners.add(learner)
+    assert "Autumn opener" in client.get(dashboard).content.decode()
+
+    first.delete()
+    assert "First of the spring" not in client.get(dashboard).content.decode()
+
+    # Time passing changes nothing in the database: the kept list is filtered by the time.
+    second = LiveSession.objects.get(title="Second of the spring")
+    later = second.ends_at + timedelta(minutes=1)
+    monkeypatch.setattr(upcoming.timezone, "now", lambda: later)
+    page = client.get(dashboard).content.decode()
+    assert "Second of the spring" not in page and "Autumn opener" in page
+    monkeypatch.undo()
+
+    # An open session is for the course's enrolled trainees of the provider.
+    schedule(teacher, cohort, cohort_id=None, days=5, title="Open drop-in")
+    autumn.learners.remove(learner)
+    cohort.learners.remove(learner)
+    assert "Open drop-in" in client.get(cohort.course.url).content.decode()
+    enrolment = Enrolment.objects.get(user=learner, course=cohort.course)
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.save()
+    assert "Open drop-in" not in client.get(dashboard).content.decode()
 
 
 def test_capacity_is_kept_make_ups_fill_places_and_full_sessions_are_not_offered(
