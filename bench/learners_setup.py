@@ -30,7 +30,13 @@ def main() -> None:
 
     django.setup()
 
-    from bench.learning_setup import describe_cache, describe_database, prepare_site, timed
+    from bench.learning_setup import (
+        describe_cache,
+        describe_database,
+        make_sessions,
+        prepare_site,
+        timed,
+    )
     from bench.quiz_setup import answer_key, build_questions, build_quiz
 
     timings: dict = {}
@@ -90,28 +96,6 @@ def build_large_course(*, modules: int, lessons: int) -> dict:
     }
     course = seed_course(CourseIndexPage.objects.first(), data)
     return {"course": course, "slug": LARGE_COURSE, "lessons": modules * lessons}
-
-
-def make_sessions(emails: list[str]) -> list[str]:
-    """One signed-in session per learner, exactly as django.contrib.auth.login stores it."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.utils.module_loading import import_string
-
-    from lms.accounts.models import User
-
-    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    keys = []
-    users = {u.email: u for u in User.objects.filter(email__in=emails)}
-    for email in emails:
-        user = users[email]
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
-    return keys
 
 
 def lesson_targets(course_slug: str) -> list[dict]:

@@ -6,7 +6,10 @@ Prepares a fresh database (SQLite under var/bench/ unless --database-url or DATA
 a PostgreSQL server), seeds the demo and enrols benchmark learners on Boundaries, serves the
 site with gunicorn and production settings, signs every simulated learner in, then puts each
 endpoint under closed-loop load from all of them at once: the bare view (/healthz/), the
-dashboard and a lesson page. The measured seconds of each endpoint are split into rounds
+dashboard and a lesson page; then a trainee's placement page and the supervisor's page of
+that placement (40 two-hour entries, 10 waiting for a decision), each from as many sessions
+of that one person, made in the setup (the supervisor's past the code step). The measured
+seconds of each endpoint are split into rounds
 that take the endpoints in turn, so a machine that slows down or speeds up during the run
 affects them all alike; every round reports its own figures as well.
 
@@ -35,6 +38,8 @@ ENDPOINTS = [
     ("dashboard", "/learn/"),
     ("lesson", "/courses/boundaries/roles/peer-role/"),
 ]
+# Measured from the sessions of the placement's trainee and supervisor; paths from the setup.
+PRACTICUM_ENDPOINTS = ("placement", "supervise")
 LOGIN_PATH = "/accounts/login/"
 SETUP_TIMEOUT = 600  # seconds; migrate and seed take well under a minute on two cores
 
@@ -53,7 +58,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     runner.check_closed_loop_arguments(parser, args)
     if args.time_limit is None:
-        endpoints = len(ENDPOINTS) + 1
+        endpoints = len(ENDPOINTS) + len(PRACTICUM_ENDPOINTS) + 1
         load = endpoints * (args.seconds + args.warmup + (args.rounds - 1) * later_warmup(args))
         args.time_limit = 300 + load
     return args
@@ -80,8 +85,13 @@ def main(argv=None) -> int:
             learners = setup["learners"]
             clients = sign_in(server, learners["emails"], learners["password"], args)
             setup["timings_seconds"]["sign_in"] = round(time.monotonic() - signing_in, 2)
+            phases = [(name, path, clients) for name, path in [BARE, *ENDPOINTS]]
+            practicum = setup["practicum"]
+            for name in PRACTICUM_ENDPOINTS:
+                people = [session_client(server, key, args) for key in practicum["sessions"][name]]
+                phases.append((name, practicum["paths"][name], people))
 
-            samples = measure(clients, server, args)
+            samples = measure(phases, server, args)
     except runner.BenchError as error:
         print(f"\n{error}", file=sys.stderr)
         return 1
@@ -101,10 +111,17 @@ def main(argv=None) -> int:
     return runner.finish("learning", started, results, print_summary)
 
 
-def measure(clients, server, args) -> dict[str, list[runner.Sample]]:
-    """Every endpoint, once per round, in an order that rotates from round to round."""
-    phases = [BARE, *ENDPOINTS]
-    samples: dict[str, list[runner.Sample]] = {name: [] for name, _path in phases}
+def session_client(server, session_key: str, args) -> runner.Client:
+    """A client holding a session made in the setup."""
+    client = runner.Client("127.0.0.1", server.port, timeout=args.request_timeout)
+    client.cookies["sessionid"] = session_key
+    return client
+
+
+def measure(phases, server, args) -> dict[str, list[runner.Sample]]:
+    """Every endpoint (name, path, clients), once per round, in an order that rotates from
+    round to round."""
+    samples: dict[str, list[runner.Sample]] = {name: [] for name, _path, _who in phases}
     seconds = args.seconds / args.rounds
     print(
         f"Measuring {len(phases)} endpoints in {args.rounds} rounds of {seconds:g}s each, "
@@ -114,7 +131,7 @@ def measure(clients, server, args) -> dict[str, list[runner.Sample]]:
     for number in range(args.rounds):
         turn = phases[number % len(phases) :] + phases[: number % len(phases)]
         print(f"  round {number + 1}:", end="", flush=True)
-        for name, path in turn:
+        for name, path, clients in turn:
             warmup = args.warmup if number == 0 else later_warmup(args)
             sample = runner.closed_loop(
                 clients, path, server=server, warmup=warmup, seconds=seconds
@@ -140,6 +157,7 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 def prepare(env: dict[str, str], *, clients: int) -> dict:
     arguments = ["--learners", str(clients), "--course", COURSE]
+    arguments += ["--practicum-sessions", str(clients)]
     arguments += [f"--measure={name}={path}" for name, path in [BARE, *ENDPOINTS]]
     return runner.run_setup(
         "bench.learning_setup", "learning", env, arguments, timeout=SETUP_TIMEOUT
@@ -227,6 +245,12 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
             "queries_counted_for": setup["learners"]["sample_learner"],
             "setup_seconds": setup["timings_seconds"],
             "sign_in": "POST /accounts/login/ once per learner, with CSRF, four at a time",
+            "practicum": {
+                "entries": setup["practicum"]["entries"],
+                "waiting_for_the_supervisor": setup["practicum"]["waiting"],
+                "sessions": "one per client for the trainee (placement) and for the "
+                "supervisor (supervise, past the code step), made in the setup",
+            },
         },
         "baseline": "bare",
         "baseline_spread": {
@@ -242,7 +266,8 @@ def report(*, args, started, duration, database, setup, server, samples) -> dict
                 "rps_median_of_rounds": endpoints[name]["rps_ratio_to_bare_median_of_rounds"],
                 "cpu_per_response": endpoints[name]["cpu_ratio_to_bare"],
             }
-            for name, _path in ENDPOINTS
+            for name in endpoints
+            if name != "bare"
         },
     }
 

@@ -35,6 +35,13 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--course", default="boundaries")
     parser.add_argument("--measure", action="append", default=[], metavar="NAME=PATH")
+    parser.add_argument(
+        "--practicum-sessions",
+        type=int,
+        default=0,
+        help="add a placement (trainee, supervisor, entries) and this many signed-in sessions "
+        "for each of its two people",
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -43,14 +50,23 @@ def main() -> None:
     learners = prepare_site(timings, learners=args.learners, course_slug=args.course)
 
     measure = dict(item.split("=", 1) for item in args.measure)
+    practicum = None
+    if args.practicum_sessions:
+        with timed(timings, "practicum"):
+            practicum = add_placement(sessions=args.practicum_sessions)
     with timed(timings, "query_counts"):
         queries = count_queries(measure, email=learners["sample_learner"])
+        if practicum:
+            for name, path in practicum["paths"].items():
+                who = practicum["people"][name]
+                queries.update(count_queries({name: path}, email=who, second_step=True))
 
     result = {
         "database": describe_database(),
         "cache": describe_cache(),
         "learners": learners,
         "queries": queries,
+        "practicum": practicum,
         "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     args.output.write_text(json.dumps(result, indent=2))
@@ -142,19 +158,127 @@ def add_learners(*, count: int, course_slug: str) -> dict:
     }
 
 
-def count_queries(paths: dict[str, str], *, email: str) -> dict:
-    """SQL queries one request to each path makes, for one signed-in learner, once the
-    learner's first visit (which writes) and the per-process caches are behind it."""
+PRACTICUM_ENTRIES = 40  # two hours each: 80 hours, as peer-foundations asks
+PRACTICUM_WAITING = 10  # of them sent and not yet decided: the supervisor's queue
+
+
+def add_placement(*, sessions: int) -> dict:
+    """A trainee's agreed placement with PRACTICUM_ENTRIES two-hour entries logged through
+    the practicum services, PRACTICUM_WAITING of them sent to the supervisor and the rest
+    approved; the supervisor has an authenticator app, as the site requires. `sessions`
+    signed-in sessions for each of the two, the supervisor's past the code step."""
+    from datetime import time, timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from certification.practicum.models import ActivityType, PracticumEntry
+    from certification.practicum.services import practicum as practicum_services
+    from lms.accounts import totp
+    from lms.accounts.models import Membership, Organisation, TOTPDevice, User
+
+    trainee = User.objects.create(email="bench-trainee@peerpath.example", legal_name="Jo Bench")
+    supervisor = User.objects.create(
+        email="bench-supervisor@peerpath.example", legal_name="Marcus Bench"
+    )
+    TOTPDevice.objects.create(
+        user=supervisor, secret=totp.new_secret(), confirmed_at=timezone.now()
+    )
+    host = Organisation.objects.create(
+        name="Harbour Lights Peer Centre (bench)",
+        slug="harbour-lights-bench",
+        kind=Organisation.Kind.PLACEMENT_HOST,
+    )
+    Membership.objects.create(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
+    today = timezone.localdate()
+    placement = practicum_services.create_placement(
+        trainee=trainee,
+        host=host,
+        supervisor=supervisor,
+        qualification="Certified Peer Supervisor",
+        starts_on=today - timedelta(days=200),
+        ends_on=today + timedelta(days=30),
+    )
+    for person in (trainee, supervisor):
+        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
+    activities = list(ActivityType.objects.filter(counts_as_supervision=False).order_by("pk"))
+    entry_ids = [
+        practicum_services.save_entry(
+            trainee=trainee,
+            placement_id=placement.pk,
+            date=today - timedelta(days=day),
+            start_time=time(9, 0),
+            minutes=120,
+            setting=PracticumEntry.Setting.COMMUNITY,
+            activity=activities[day % len(activities)],
+            description="Benchmark entry: supported a person to prepare for an appointment.",
+        ).pk
+        for day in range(1, PRACTICUM_ENTRIES + 1)
+    ]
+    practicum_services.submit_entries(trainee=trainee, entry_ids=entry_ids)
+    approved = entry_ids[PRACTICUM_WAITING:]
+    practicum_services.approve_entries(supervisor=supervisor, entry_ids=approved)
+    people = {"placement": trainee.email, "supervise": supervisor.email}
+    return {
+        "entries": PRACTICUM_ENTRIES,
+        "waiting": PRACTICUM_WAITING,
+        "people": people,
+        "paths": {
+            "placement": reverse("practicum:placement", args=[placement.pk]),
+            "supervise": reverse("practicum:supervise", args=[placement.pk]),
+        },
+        "sessions": {
+            "placement": make_sessions([trainee.email] * sessions),
+            "supervise": make_sessions([supervisor.email] * sessions, second_step=True),
+        },
+    }
+
+
+def make_sessions(emails: list[str], *, second_step: bool = False) -> list[str]:
+    """One signed-in session per email, exactly as django.contrib.auth.login stores it (made
+    here, so a load test does not spend the server's CPU hashing passwords); `second_step`:
+    marked as past the code step, as giving a code marks it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    from lms.accounts import second_step as code_step
+    from lms.accounts.models import User
+
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    keys = []
+    users = {u.email: u for u in User.objects.filter(email__in=emails)}
+    for email in emails:
+        user = users[email]
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if second_step:
+            code_step.mark_verified(session, user)
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def count_queries(paths: dict[str, str], *, email: str, second_step: bool = False) -> dict:
+    """SQL queries one request to each path makes, for one signed-in person, once their
+    first visit (which writes) and the per-process caches are behind it. `second_step`:
+    the session has passed the code step (staff and supervisors)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from lms.accounts import second_step as code_step
     from lms.accounts.models import User
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(
-        User.objects.get(email=email), backend="django.contrib.auth.backends.ModelBackend"
-    )
+    user = User.objects.get(email=email)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if second_step:
+        session = client.session
+        code_step.mark_verified(session, user)
+        session.save()
     counts = {}
     for name, path in paths.items():
         for _ in range(2):

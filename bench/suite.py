@@ -361,6 +361,10 @@ def _get(data, *keys):
 # itself; the learners and certificates scenarios state theirs in their own results.
 LEARNER_PAGE_SHARE = 0.30  # of the bare view's throughput, in the same run
 LEARNER_PAGE_QUERIES = 6
+# The trainee's placement page and the supervisor's page of that trainee (issue 19).
+PRACTICUM_PAGES = (("placement", "trainee's placement page"), ("supervise", "supervisor's page"))
+PRACTICUM_PAGE_SHARE = 0.15
+PRACTICUM_PAGE_QUERIES = 10
 VERIFY_SHARES = (
     ("cold", "page", 0.5),
     ("cold", "json", 0.7),
@@ -392,6 +396,23 @@ def goals_for(name: str, results: dict) -> list[dict]:
                     _get(endpoints, page, "queries_per_request"),
                     "<=",
                     LEARNER_PAGE_QUERIES,
+                )
+            )
+        for page, label in PRACTICUM_PAGES:
+            goals.append(
+                goal(
+                    f"{label} throughput / bare view",
+                    _get(results, "ratios", page, "rps"),
+                    ">=",
+                    PRACTICUM_PAGE_SHARE,
+                )
+            )
+            goals.append(
+                goal(
+                    f"{label} queries",
+                    _get(endpoints, page, "queries_per_request"),
+                    "<=",
+                    PRACTICUM_PAGE_QUERIES,
                 )
             )
     elif name == "quiz":
