@@ -120,58 +120,20 @@ def make_packet(certificate) -> dict:
     packet service; returns the context its PDF view renders. The holder's certificate is
     stored first (a packet lists issued certificates), then a placement with PACKET_ENTRIES
     entries approved through the practicum services and the ethics attestation."""
-    from datetime import time, timedelta
-
-    from django.utils import timezone
-
+    from bench.learning_setup import build_placement
     from certification.credentials.services import certificates as certificate_services
     from certification.credentials.services import credentials as credential_services
     from certification.packets.models import Section
     from certification.packets.services import packets as packet_services
     from certification.packets.services.documents import packet_context
-    from certification.practicum.models import ActivityType, PracticumEntry
-    from certification.practicum.services import practicum as practicum_services
-    from lms.accounts.models import Membership, Organisation, User
+    from lms.accounts.models import User
 
     trainee = certificate.trainee
     certificate_services.store_certificate_pdf(certificate_id=certificate.pk)
-    host = Organisation.objects.create(
-        name="Harbour Lights Peer Centre",
-        slug="harbour-lights-bench",
-        kind=Organisation.Kind.PLACEMENT_HOST,
-    )
     supervisor = User.objects.create(email="supervisor@bench.example", legal_name="Marcus Reid")
-    Membership.objects.create(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
-    today = timezone.localdate()
-    qualification = "Certified Peer Supervisor"
-    placement = practicum_services.create_placement(
-        trainee=trainee,
-        host=host,
-        supervisor=supervisor,
-        qualification=qualification,
-        starts_on=today - timedelta(days=200),
-        ends_on=today + timedelta(days=30),
+    build_placement(
+        trainee=trainee, supervisor=supervisor, slug="harbour-lights-bench", entries=PACKET_ENTRIES
     )
-    for person in (trainee, supervisor):
-        practicum_services.accept_agreement(placement_id=placement.pk, user=person)
-    # Logged, sent and signed through the practicum's own services, as a supervisor's
-    # approval leaves them (hash, qualification, audit event).
-    activities = list(ActivityType.objects.filter(counts_as_supervision=False).order_by("pk"))
-    entry_ids = [
-        practicum_services.save_entry(
-            trainee=trainee,
-            placement_id=placement.pk,
-            date=today - timedelta(days=day),
-            start_time=time(9, 0),
-            minutes=120,
-            setting=PracticumEntry.Setting.COMMUNITY,
-            activity=activities[day % len(activities)],
-            description="Benchmark entry: supported a person to prepare for an appointment.",
-        ).pk
-        for day in range(1, PACKET_ENTRIES + 1)
-    ]
-    practicum_services.submit_entries(trainee=trainee, entry_ids=entry_ids)
-    practicum_services.approve_entries(supervisor=supervisor, entry_ids=entry_ids)
     credential_services.attest(trainee=trainee, code="code_of_ethics")
     packet = packet_services.make_packet(trainee=trainee, sections=Section.values, draft=False)
     return packet_context(packet)

@@ -162,32 +162,21 @@ PRACTICUM_ENTRIES = 40  # two hours each: 80 hours, as peer-foundations asks
 PRACTICUM_WAITING = 10  # of them sent and not yet decided: the supervisor's queue
 
 
-def add_placement(*, sessions: int) -> dict:
-    """A trainee's agreed placement with PRACTICUM_ENTRIES two-hour entries logged through
-    the practicum services, PRACTICUM_WAITING of them sent to the supervisor and the rest
-    approved; the supervisor has an authenticator app, as the site requires. `sessions`
-    signed-in sessions for each of the two, the supervisor's past the code step."""
+def build_placement(*, trainee, supervisor, slug: str, entries: int, waiting: int = 0):
+    """An agreed placement of `trainee` at a new placement host, supervised by `supervisor`,
+    with `entries` two-hour entries on the days before today, logged and sent through the
+    practicum services, and all but the newest `waiting` approved (hash, qualification and
+    audit event, as a supervisor's approval leaves them)."""
     from datetime import time, timedelta
 
-    from django.urls import reverse
     from django.utils import timezone
 
     from certification.practicum.models import ActivityType, PracticumEntry
     from certification.practicum.services import practicum as practicum_services
-    from lms.accounts import totp
-    from lms.accounts.models import Membership, Organisation, TOTPDevice, User
+    from lms.accounts.models import Membership, Organisation
 
-    trainee = User.objects.create(email="bench-trainee@peerpath.example", legal_name="Jo Bench")
-    supervisor = User.objects.create(
-        email="bench-supervisor@peerpath.example", legal_name="Marcus Bench"
-    )
-    TOTPDevice.objects.create(
-        user=supervisor, secret=totp.new_secret(), confirmed_at=timezone.now()
-    )
     host = Organisation.objects.create(
-        name="Harbour Lights Peer Centre (bench)",
-        slug="harbour-lights-bench",
-        kind=Organisation.Kind.PLACEMENT_HOST,
+        name="Harbour Lights Peer Centre", slug=slug, kind=Organisation.Kind.PLACEMENT_HOST
     )
     Membership.objects.create(user=supervisor, organisation=host, role=Membership.Role.SUPERVISOR)
     today = timezone.localdate()
@@ -213,11 +202,38 @@ def add_placement(*, sessions: int) -> dict:
             activity=activities[day % len(activities)],
             description="Benchmark entry: supported a person to prepare for an appointment.",
         ).pk
-        for day in range(1, PRACTICUM_ENTRIES + 1)
+        for day in range(1, entries + 1)
     ]
     practicum_services.submit_entries(trainee=trainee, entry_ids=entry_ids)
-    approved = entry_ids[PRACTICUM_WAITING:]
-    practicum_services.approve_entries(supervisor=supervisor, entry_ids=approved)
+    practicum_services.approve_entries(supervisor=supervisor, entry_ids=entry_ids[waiting:])
+    return placement
+
+
+def add_placement(*, sessions: int) -> dict:
+    """A trainee's placement (`build_placement`) of PRACTICUM_ENTRIES entries, the newest
+    PRACTICUM_WAITING of them waiting for the supervisor, who has an authenticator app as
+    the site requires; `sessions` signed-in sessions for each of the two, the supervisor's
+    past the code step."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from lms.accounts import totp
+    from lms.accounts.models import TOTPDevice, User
+
+    trainee = User.objects.create(email="bench-trainee@peerpath.example", legal_name="Jo Bench")
+    supervisor = User.objects.create(
+        email="bench-supervisor@peerpath.example", legal_name="Marcus Bench"
+    )
+    TOTPDevice.objects.create(
+        user=supervisor, secret=totp.new_secret(), confirmed_at=timezone.now()
+    )
+    placement = build_placement(
+        trainee=trainee,
+        supervisor=supervisor,
+        slug="harbour-lights-learning-bench",
+        entries=PRACTICUM_ENTRIES,
+        waiting=PRACTICUM_WAITING,
+    )
     people = {"placement": trainee.email, "supervise": supervisor.email}
     return {
         "entries": PRACTICUM_ENTRIES,

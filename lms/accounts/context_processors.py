@@ -3,7 +3,7 @@ template shows them, and once per request."""
 
 from django.utils.functional import SimpleLazyObject
 
-from .landing import Roles, is_current, landing_url, tools
+from .landing import is_current, kept_tools, landing_url
 
 
 def role_tools(request):
@@ -11,7 +11,7 @@ def role_tools(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        return [(tool, is_current(tool, request)) for tool in tools(Roles(user))]
+        return [(tool, is_current(tool, request)) for tool in kept_tools(user)]
 
     def start():
         user = getattr(request, "user", None)

@@ -7,12 +7,15 @@ with several roles lands on the first of those and sees every role's tools.
 The pages named here belong to apps above this one: they are reversed by URL name, never
 imported."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from lms import cache as versioned
 
 from . import permissions
 from .models import Membership
@@ -157,14 +160,24 @@ def tools(roles: Roles) -> list[Tool]:
     return list({tool.url: tool for tool in found}.values())
 
 
+def kept_tools(user) -> list[Tool]:
+    """`tools` for the signed-in person, kept in this process while the roles version
+    stands (their role facts are kept under it too), per language, with the labels in it."""
+    key = ("tools", user.pk, user.is_superuser, user.is_staff, user.is_active, get_language())
+
+    def build():
+        return [replace(tool, label=str(tool.label)) for tool in tools(Roles(user))]
+
+    return versioned.kept(permissions.ROLES_VERSION, key, build)
+
+
 def landing_url(user) -> str:
     """Where `user` lands after signing in: where their work is. The superuser's work is the
     admin; otherwise the first tool of `tools` (most urgent role first); Profile for anyone
     with no tool at all."""
-    roles = Roles(user)
-    if roles.superuser:
+    if user.is_superuser and user.is_active:
         return reverse("wagtailadmin_home")
-    found = tools(roles)
+    found = kept_tools(user)
     return found[0].url if found else reverse("accounts:profile")
 
 

@@ -123,3 +123,22 @@ def test_roles_agree_with_the_permission_functions(logins):
         assert roles.trainer == is_trainer(user)
         assert roles.supervisor == has_role(user, Membership.Role.SUPERVISOR)
         assert bool(roles.admin_of) == has_role(user, Membership.Role.ORG_ADMIN)
+
+
+def test_the_kept_header_follows_a_new_role_and_a_lost_one_at_once(client, site):
+    """The header's tools are kept per process while roles stand: a membership given or
+    taken away, and the staff flag, show on the very next page."""
+    person = UserFactory(legal_name="Rae Changing")
+    client.force_login(person)
+    page = reverse("accounts:profile")
+    assert ">Supervision</a>" not in nav_links(client.get(page).content.decode())
+    host = Organisation.objects.create(slug="changing-host", name="Changing Host")
+    membership = MembershipFactory(user=person, organisation=host, role=Membership.Role.SUPERVISOR)
+    nav = nav_links(client.get(page).content.decode())
+    assert ">Supervision</a>" in nav and ">My learning</a>" not in nav
+    membership.delete()
+    nav = nav_links(client.get(page).content.decode())
+    assert ">Supervision</a>" not in nav and ">My learning</a>" in nav
+    person.is_staff = True
+    person.save(update_fields=["is_staff"])
+    assert ">Admin</a>" in nav_links(client.get(page).content.decode())
