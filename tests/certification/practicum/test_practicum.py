@@ -5,6 +5,7 @@ for it are still to come.)"""
 from datetime import date, time, timedelta
 
 import pytest
+from django.urls import reverse as url_of
 from django.utils import timezone
 
 from certification.credentials.services import loading as loading_services
@@ -139,7 +140,7 @@ def test_state_machine_draft_submitted_returned_resubmitted_approved_locked(ledg
         practicum_services.approve_entry(supervisor=supervisor, entry_id=entry.pk)
 
 
-def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
+def test_totals_count_approved_hours_and_corrections_replace_originals(ledger, client):
     placement, trainee, supervisor = ledger
     agree(placement, trainee, supervisor)
     direct = log(placement, trainee, day=1, minutes=120)
@@ -189,6 +190,14 @@ def test_totals_count_approved_hours_and_corrections_replace_originals(ledger):
     )
     direct.refresh_from_db()
     assert direct.minutes == 120 and direct.status == PracticumEntry.Status.APPROVED  # never edited
+    # The trainee's page marks both originals corrected, with no second correction offered,
+    # and the approved correction itself may still be corrected.
+    client.force_login(trainee)
+    page = client.get(url_of("practicum:placement", args=[placement.pk])).content.decode()
+    assert page.count('<span class="meta">Corrected</span>') == 2
+    for original in (direct, admin):
+        assert url_of("practicum:entry_correct", args=[placement.pk, original.pk]) not in page
+    assert url_of("practicum:entry_correct", args=[placement.pk, amend.pk]) in page
 
 
 @pytest.mark.parametrize(

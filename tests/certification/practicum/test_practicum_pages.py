@@ -393,7 +393,12 @@ def test_first_notification_emails_at_once_then_the_weekly_digest_gathers_the_re
 
 
 @pytest.mark.parametrize("page", ["practicum:placement", "practicum:supervise", "practicum:home"])
-def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(client, practicum, page):
+def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(
+    client, site, practicum, page
+):
+    # `site`: the page tree and its Wagtail site, which every page's header reads (kept per
+    # process); a test before this one on the same worker may have flushed them, and with no
+    # site at all each request would look for one.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
