@@ -606,12 +606,38 @@ class DashboardEntry:
         ]
 
 
-def dashboard(*, user) -> list[DashboardEntry]:
-    """The learner's enrolled courses with progress, next step, open attempts, failed
-    required quizzes and answers waiting for marking: two queries (the enrolments and the
-    attempts) once the course trees and the learner's progress are cached."""
+def _unfinished_attempts(user, scope: str, quizzes: list) -> list:
+    """The learner's attempts at these quizzes that still ask something of them or of a
+    marker (a passed, released attempt asks nothing; failing released ones are kept to tell
+    "try again"), oldest first: kept in this process under the learner's version, which
+    every saved or deleted attempt bumps (courses.signal_handlers), else one query. Each
+    call gets its own copies."""
     from .models import Attempt
 
+    if not quizzes:
+        return []
+    name = LEARNER_VERSION.format(user=user.pk)
+    current = f"{versioned.version(TREE_VERSION)}:{versioned.version(name)}"
+
+    def pickled():
+        found = (
+            Attempt.objects.for_learner(user)
+            .filter(quiz__in=[q.pk for q in quizzes])
+            .exclude(passed=True, released_at__isnull=False)
+            .only("key", "quiz_id", "status", "released_at", "passed", "number")
+            .order_by("started_at")
+        )
+        return pickle.dumps(list(found))
+
+    frozen = versioned.kept(name, ("attempts", scope), pickled, current=current)
+    return pickle.loads(frozen)  # noqa: S301 - pickled by this process, from its own query
+
+
+def dashboard(*, user) -> list[DashboardEntry]:
+    """The learner's enrolled courses with progress, next step, open attempts, failed
+    required quizzes and answers waiting for marking: one query (the enrolments, whose order
+    follows the last activity, which is written without a signal) once the course trees,
+    the learner's progress and their unfinished attempts are kept."""
     enrolments = list(
         Enrolment.objects.active().filter(user=user).order_by("-last_activity_at", "-enrolled_at")
     )
@@ -622,19 +648,7 @@ def dashboard(*, user) -> list[DashboardEntry]:
     modules, lessons, quizzes = _course_trees(courses)
     scope = "all-" + hashlib.sha256(",".join(str(c.pk) for c in courses).encode()).hexdigest()[:16]
     progress, passed = _learner_state(user, scope, lessons, quizzes)
-    # Attempts that still ask something of the learner or of a marker (a passed, released
-    # attempt asks nothing). Failing released ones are kept to tell "try again".
-    attempts = (
-        list(
-            Attempt.objects.for_learner(user)
-            .filter(quiz__in=[q.pk for q in quizzes])
-            .exclude(passed=True, released_at__isnull=False)
-            .only("key", "quiz_id", "status", "released_at", "passed", "number")
-            .order_by("started_at")
-        )
-        if quizzes
-        else []
-    )
+    attempts = _unfinished_attempts(user, scope, quizzes)
     entries = []
     for enrolment in enrolments:
         course_outline_ = _assemble(

@@ -94,3 +94,27 @@ def test_a_quiz_result_says_where_to_continue(client, enrolled, lessons, quizzes
     attempt = take(enrolled, required, right=True)
     page = client.get(reverse("learn:attempt_result", args=[attempt.key])).content.decode()
     assert f'href="{lessons[3].url}"' in page and f"Continue: {lessons[3].title}" in page
+
+
+def test_a_warm_dashboard_keeps_the_attempts_until_one_changes(client, enrolled, quizzes):
+    """The unfinished attempts are kept under the learner's version: a warm dashboard asks
+    nothing about attempts, and a new attempt, its submission and a deletion show on the
+    next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    required, optional = quizzes
+    client.force_login(enrolled)
+    take(enrolled, required, right=False)
+    url = reverse("learn:dashboard")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert "is not passed yet" in page
+    assert not any("courses_attempt" in q["sql"] for q in captured.captured_queries)
+    practice = take(enrolled, optional, right=True, finish=False)
+    assert reverse("learn:attempt", args=[practice.key]) in client.get(url).content.decode()
+    services.submit_attempt(user=enrolled, key=practice.key)
+    assert reverse("learn:attempt", args=[practice.key]) not in client.get(url).content.decode()
+    Attempt.objects.filter(quiz=required).delete()  # signals per row: the version moves
+    assert "is not passed yet" not in client.get(url).content.decode()
