@@ -104,12 +104,30 @@ def _target(url_path: str):
     return content_type_id, pk, pickle.dumps(restrictions)
 
 
-def _page_of(content_type_id: int, pk: int) -> bytes | None:
-    """The live page, as its specific type, pickled (its body stays raw until it is read),
-    or None."""
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.live().filter(pk=pk).first() if model else None
-    return pickle.dumps(page) if page is not None else None
+def kept_pages(model, ids) -> dict:
+    """{id: page} of the pages of `model` (Page or a subclass) with these ids, kept in this
+    process while no page changes ("pages" version): one query for those not kept, none
+    otherwise. Each call gets its own copies (views may set attributes on a page), with the
+    body left raw until it is read. Missing ids are left out."""
+    label = model._meta.label_lower
+
+    def pickled(keys):
+        found = model.objects.in_bulk([key[2] for key in keys])
+        return {key: pickle.dumps(found[key[2]]) if key[2] in found else None for key in keys}
+
+    frozen = versioned.kept_many(PAGES_VERSION, [("page", label, pk) for pk in ids], pickled)
+    return {key[2]: pickle.loads(value) for key, value in frozen.items() if value is not None}  # noqa: S301 - pickled by this process, from its own query
+
+
+def kept_page_at(model, path: str):
+    """The page of `model` at this tree path, or None, as `kept_pages` keeps it."""
+    label = model._meta.label_lower
+    pk = versioned.kept(
+        PAGES_VERSION,
+        ("page-at", label, path),
+        lambda: model.objects.filter(path=path).values_list("pk", flat=True).first(),
+    )
+    return None if pk is None else kept_pages(model, [pk]).get(pk)
 
 
 def route(root, request, path_components):
@@ -120,11 +138,12 @@ def route(root, request, path_components):
     if found is None:
         return None
     content_type_id, pk, restrictions = found
-    frozen = versioned.kept(PAGES_VERSION, ("page", pk), lambda: _page_of(content_type_id, pk))
-    if frozen is None:
+    # The path's live page id was found under the same version: any publish, unpublish or
+    # move since would have bumped it, so the page kept by id is that live page.
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    page = kept_pages(model, [pk]).get(pk) if model is not None else None
+    if page is None:
         return None
-    # A copy for this request: views may set attributes on the page they serve.
-    page = pickle.loads(frozen)  # noqa: S301 - pickled by this process, from its own query
     # Wagtail's view-restriction hook asks the served page for its restrictions (two
     # queries); this instance answers with the ones kept for its path. The admin and every
     # other caller still get the queryset from the class's method.

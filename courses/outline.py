@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page
 
-from cms.routing import PAGES_VERSION
+from cms.routing import PAGES_VERSION, kept_pages
 from lms import cache as versioned
 
 from .models import (
@@ -378,29 +378,6 @@ def parent_url(page) -> str:
     return versioned.kept(PAGES_VERSION, ("page-url", path), url)
 
 
-def kept_course_at(path: str) -> CoursePage | None:
-    """The course page at the tree path, or None: kept in each process while no page
-    changes (cms.routing's "pages" version); each call gets its own copy."""
-
-    def pickled():
-        course = CoursePage.objects.filter(path=path).first()
-        return pickle.dumps(course) if course is not None else None
-
-    frozen = versioned.kept(PAGES_VERSION, ("course-at", path), pickled)
-    return pickle.loads(frozen) if frozen is not None else None  # noqa: S301 - pickled by this process, from its own query
-
-
-def kept_courses(ids) -> dict[int, CoursePage]:
-    """{id: course page} for the ids, as `kept_course_at`: one query for those not kept."""
-
-    def pickled(keys):
-        found = CoursePage.objects.in_bulk([pk for _kind, pk in keys])
-        return {key: pickle.dumps(found[key[1]]) if key[1] in found else None for key in keys}
-
-    frozen = versioned.kept_many(PAGES_VERSION, [("course", pk) for pk in ids], pickled)
-    return {key[1]: pickle.loads(value) for key, value in frozen.items() if value is not None}  # noqa: S301 - pickled by this process, from its own query
-
-
 def live_lessons(course) -> list:
     """The live lessons of the course (the cached tree)."""
     return _course_tree(course)[1]
@@ -641,7 +618,7 @@ def dashboard(*, user) -> list[DashboardEntry]:
     enrolments = list(
         Enrolment.objects.active().filter(user=user).order_by("-last_activity_at", "-enrolled_at")
     )
-    kept = kept_courses({e.course_id for e in enrolments})
+    kept = kept_pages(CoursePage, {e.course_id for e in enrolments})
     for enrolment in enrolments:
         enrolment.course = kept[enrolment.course_id]
     courses = [e.course for e in enrolments]

@@ -12,11 +12,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms.routing import kept_page_at
 from lms.accounts import permissions as accounts_permissions
 from lms.accounts.models import Membership, Organisation
 from lms.accounts.roles import TRAINERS
 
-from .models import Accommodation, Cohort, Enrolment
+from .models import Accommodation, Cohort, CoursePage, Enrolment
 
 
 def _active(user) -> bool:
@@ -33,12 +34,10 @@ def enrolment_for(*, user, course):
 def enrolment_at(*, user, course_path: str):
     """The learner's active enrolment on the course whose page is at `course_path` (a tree
     path), with the course, in one query (the course page is kept in each process while no
-    page changes: `outline.kept_course_at`); None means no access, as for `enrolment_for`."""
-    from .outline import kept_course_at
-
+    page changes: `cms.routing.kept_page_at`); None means no access, as for `enrolment_for`."""
     if not user.is_authenticated:
         return None
-    course = kept_course_at(course_path)
+    course = kept_page_at(CoursePage, course_path)
     if course is None:
         return None
     enrolment = Enrolment.objects.active().filter(user=user, course_id=course.pk).first()
