@@ -29,6 +29,9 @@ PAGES = {
     "dashboard": "/learn/",
     "bare": "/healthz/",
 }
+# The practicum pages (bench.learning_setup.add_placement: 40 entries, 10 waiting), as the
+# trainee and as the supervisor past the code step; their paths are known once it is made.
+PRACTICUM_PAGES = ("placement", "supervise")
 TOP = 25
 
 
@@ -59,11 +62,18 @@ def main(argv=None) -> int:
 
         call_command("seed_demo", quiet=True)
         learning_setup.add_learners(count=3, course_slug="boundaries")
+        learning_setup.add_placement(sessions=0)
     email = learning_setup.learner_email(2)  # part-way through the course
+    practicum = practicum_pages()
 
-    pages = {k: v for k, v in PAGES.items() if not args.only or k in args.only.split(",")}
+    pages = {**PAGES, **{name: practicum[name][0] for name in PRACTICUM_PAGES}}
+    pages = {k: v for k, v in pages.items() if not args.only or k in args.only.split(",")}
     for name, path in pages.items():
-        text = profile_page(path, email=email, requests=args.requests)
+        if name in practicum:
+            client = session_client(practicum[name][1])
+        else:
+            client = signed_in_client(email)
+        text = profile_page(path, client=client, requests=args.requests)
         target = OUT / f"{args.label}-{name}.txt"
         target.write_text(text)
         print(f"{name}: {text.splitlines()[0]} -> {target}")
@@ -82,12 +92,40 @@ def signed_in_client(email: str):
     return client
 
 
-def profile_page(path: str, *, email: str, requests: int) -> str:
+def practicum_pages() -> dict[str, tuple[str, str]]:
+    """{page: (path, email of the person who reads it)} of the benchmark's placement."""
+    from django.urls import reverse
+
+    from certification.practicum.models import Placement
+
+    placement = Placement.objects.select_related("trainee").get(
+        trainee__email="bench-trainee@peerpath.example"
+    )
+    supervisor = placement.supervisors.get().email
+    return {
+        "placement": (reverse("practicum:placement", args=[placement.pk]), placement.trainee.email),
+        "supervise": (reverse("practicum:supervise", args=[placement.pk]), supervisor),
+    }
+
+
+def session_client(email: str):
+    """A test client with a session past the code step, as a supervisor's after their code."""
+    from django.conf import settings
+    from django.test import Client
+
+    from bench import learning_setup
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    key = learning_setup.make_sessions([email], second_step=True)[0]
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    return client
+
+
+def profile_page(path: str, *, client, requests: int) -> str:
     """The page's queries and profile, as text whose first line is the summary."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = signed_in_client(email)
     for _ in range(3):  # warm: first visit writes, per-process and Redis caches fill
         assert client.get(path).status_code == 200, path
     with CaptureQueriesContext(connection) as captured:

@@ -160,6 +160,45 @@ def test_a_correction_counts_once_approved(client, practicum):
     assert practicum_services.placement_totals(placement=practicum.placement)["minutes"] == 60
 
 
+def test_the_approved_table_shows_every_change_on_the_next_request(client, practicum):
+    """The table of approved entries is kept per process for exactly what it shows: a
+    renamed signer, a held qualification and a correction show at once."""
+    from certification.practicum.models import PlacementSupervisor
+
+    first, second = practicum.entries[:2]
+    for entry in (first, second):
+        practicum_services.approve_entry(supervisor=practicum.supervisor, entry_id=entry.pk)
+    signed_in(client, practicum.trainee)
+    url = reverse("practicum:placement", args=[practicum.placement.pk])
+    correct = reverse("practicum:entry_correct", args=[practicum.placement.pk, first.pk])
+
+    def table(page):
+        start = page.index("Approved (locked)")
+        return page[start : page.index("</table>", start)]
+
+    page = client.get(url).content.decode()
+    assert page.count("Marcus<br>") == 2 and correct in page
+    assert table(client.get(url).content.decode()) == table(page)  # warm: the kept table
+
+    practicum.supervisor.preferred_name = "Marcus R."
+    practicum.supervisor.save()
+    page = client.get(url).content.decode()
+    assert page.count("Marcus R.<br>") == 2 and "Marcus<br>" not in page
+
+    PlacementSupervisor.objects.filter(placement=practicum.placement).update(
+        qualification_status=PlacementSupervisor.QualificationStatus.HELD
+    )
+    page = client.get(url).content.decode()
+    assert table(page).count("held until the qualification is approved") == 2
+    PlacementSupervisor.objects.filter(placement=practicum.placement).update(
+        qualification_status=PlacementSupervisor.QualificationStatus.APPROVED
+    )
+
+    client.post(correct, {"minutes": "60", "description": "It was one hour, not two."})
+    page = client.get(url).content.decode()
+    assert correct not in page and page.count('<span class="meta">Corrected</span>') == 1
+
+
 # Supervisor --------------------------------------------------------------------------------
 
 
