@@ -467,6 +467,24 @@ def test_practicum_pages_cost_the_same_queries_whatever_the_ledger_size(
     practicum_services.approve_entries(
         supervisor=practicum.supervisor, entry_ids=[e.pk for e in more[:5]]
     )
+    # Every kind of row the ledger joins: a returned entry with its comment, a correction of
+    # an approved one (waiting) and a session the supervisor recorded (an approved entry).
+    practicum_services.return_entry(
+        supervisor=practicum.supervisor, entry_id=more[5].pk, comment="Which group was this?"
+    )
+    correction = practicum_services.correct_entry(
+        trainee=practicum.trainee, entry_id=more[0].pk, minutes=60, description="One hour."
+    )
+    practicum_services.submit_entries(trainee=practicum.trainee, entry_ids=[correction.pk])
+    supervision_services.record_session(
+        supervisor=practicum.supervisor,
+        placement_id=practicum.placement.pk,
+        kind="individual",
+        date=timezone.localdate() - timedelta(days=31),
+        start_time=time(9, 0),
+        minutes=60,
+        private_notes="Talked through a hard week.",
+    )
     assert count() == small
     assert small <= 10  # issue 19's budget for the practicum pages
 
