@@ -93,8 +93,8 @@ SOAK_SECONDS ?= 600
 soak: install
 	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) $(BENCH_ARGS)
 
-# In-process profile of the learner's pages (cProfile): var/profile/<label>-<page>.txt with the
-# queries of one request and the top functions. PROFILE_LABEL=before names the files.
+# In-process profile of the learner's pages and the two practicum pages (cProfile):
+# var/profile/<label>-<page>.txt with the queries of one request and the top functions. PROFILE_LABEL=before names the files.
 PROFILE_LABEL ?= now
 profile: install
 	$(PY) -m bench.profile_pages --label $(PROFILE_LABEL) $(BENCH_ARGS)

@@ -160,6 +160,7 @@ def add_learners(*, count: int, course_slug: str) -> dict:
 
 PRACTICUM_ENTRIES = 40  # two hours each: 80 hours, as peer-foundations asks
 PRACTICUM_WAITING = 10  # of them sent and not yet decided: the supervisor's queue
+PRACTICUM_TRAINEE = "bench-trainee@peerpath.example"
 
 
 def build_placement(*, trainee, supervisor, slug: str, entries: int, waiting: int = 0):
@@ -220,7 +221,7 @@ def add_placement(*, sessions: int) -> dict:
     from lms.accounts import totp
     from lms.accounts.models import TOTPDevice, User
 
-    trainee = User.objects.create(email="bench-trainee@peerpath.example", legal_name="Jo Bench")
+    trainee = User.objects.create(email=PRACTICUM_TRAINEE, legal_name="Jo Bench")
     supervisor = User.objects.create(
         email="bench-supervisor@peerpath.example", legal_name="Marcus Bench"
     )

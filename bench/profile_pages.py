@@ -62,6 +62,7 @@ def main(argv=None) -> int:
 
         call_command("seed_demo", quiet=True)
         learning_setup.add_learners(count=3, course_slug="boundaries")
+    if not practicum_placement_exists():  # a database set up before the practicum pages
         learning_setup.add_placement(sessions=0)
     email = learning_setup.learner_email(2)  # part-way through the course
     practicum = practicum_pages()
@@ -92,15 +93,21 @@ def signed_in_client(email: str):
     return client
 
 
+def practicum_placement_exists() -> bool:
+    from bench.learning_setup import PRACTICUM_TRAINEE
+    from certification.practicum.models import Placement
+
+    return Placement.objects.filter(trainee__email=PRACTICUM_TRAINEE).exists()
+
+
 def practicum_pages() -> dict[str, tuple[str, str]]:
     """{page: (path, email of the person who reads it)} of the benchmark's placement."""
     from django.urls import reverse
 
+    from bench.learning_setup import PRACTICUM_TRAINEE
     from certification.practicum.models import Placement
 
-    placement = Placement.objects.select_related("trainee").get(
-        trainee__email="bench-trainee@peerpath.example"
-    )
+    placement = Placement.objects.select_related("trainee").get(trainee__email=PRACTICUM_TRAINEE)
     supervisor = placement.supervisors.get().email
     return {
         "placement": (reverse("practicum:placement", args=[placement.pk]), placement.trainee.email),
