@@ -1,15 +1,17 @@
 import hashlib
 
 from django import template
+from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from lms import cache as versioned
-
 register = template.Library()
 
 APPROVED_TEMPLATE = "certification/includes/approved_entries.html"
+# A table is read again while its trainee keeps coming back; one not asked for in a day is
+# dropped (the shared cache evicts the least used first anyway).
+APPROVED_SECONDS = 24 * 60 * 60
 
 
 def approved_rows(entries) -> list[dict]:
@@ -37,16 +39,16 @@ def approved_rows(entries) -> list[dict]:
 @register.simple_tag
 def approved_entries(placement, entries):
     """The trainee's table of approved (locked) entries, rendered once for exactly what it
-    shows and kept in this process: the version is a digest of the language and every value
-    of every row, so a name, a correction or a held signature that changes shows on the next
-    request, and a placement keeps one table per process. Approved entries seldom change, and
-    thirty rows were a quarter of the trainee's page."""
+    shows and kept in the shared cache (so every node reads it, and memory is Redis's to
+    bound): the key is a digest of the language and every value of every row, so a name, a
+    correction or a held signature that changes is a new key, shown on the next request.
+    Approved entries seldom change, and thirty rows were a quarter of the trainee's page."""
     rows = approved_rows(entries)
     language = translation.get_language()
     digest = hashlib.sha256(repr((language, placement.pk, rows)).encode()).hexdigest()
-
-    def render():
-        return get_template(APPROVED_TEMPLATE).render({"placement": placement, "rows": rows})
-
-    html = versioned.kept("practicum:tables", ("approved", placement.pk), render, current=digest)
+    key = f"practicum:approved:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = get_template(APPROVED_TEMPLATE).render({"placement": placement, "rows": rows})
+        cache.set(key, html, APPROVED_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there

@@ -161,7 +161,7 @@ def test_a_correction_counts_once_approved(client, practicum):
 
 
 def test_the_approved_table_shows_every_change_on_the_next_request(client, practicum):
-    """The table of approved entries is kept per process for exactly what it shows: a
+    """The table of approved entries is kept in the cache for exactly what it shows: a
     renamed signer, a held qualification and a correction show at once."""
     from certification.practicum.models import PlacementSupervisor
 
