@@ -385,7 +385,9 @@ def test_the_ledger_counts_signed_attendance_only(client, site, cohort, teacher)
     assert "rounded down to the nearest 15 minutes" in page
 
 
-def test_a_missed_required_session_blocks_completion_until_made_up(client, site, cohort, teacher):
+def test_a_missed_required_session_blocks_completion_until_made_up(
+    client, site, cohort, teacher, django_capture_on_commit_callbacks
+):
     module = first_module(cohort.course)
     missed = started_ago(schedule(teacher, cohort, module=module, required=True), 200)
     attendance.sign_register(
@@ -415,13 +417,24 @@ def test_a_missed_required_session_blocks_completion_until_made_up(client, site,
         {"learner": stranger.pk, "missed": missed.pk, "status": "present", "password": PASSWORD},
     )
     assert response.status_code == 400  # not a learner of the missed session
-    response = client.post(
-        url,
-        {"learner": learner.pk, "missed": missed.pk, "status": "present", "password": PASSWORD},
-    )
+    # Every lesson done: the missed session is the last thing the course waits for.
+    _lessons_done(learner, cohort.course)
+    enrolment = Enrolment.objects.get(course=cohort.course, user=learner)
+    assert enrolment.completed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"learner": learner.pk, "missed": missed.pk, "status": "present", "password": PASSWORD},
+        )
     assert response.status_code == 302
     assert hours.completion_blockers(learner.pk, cohort.course_id) == []
     assert Attendance.objects.get(makeup_for=missed).learner == learner
+    # The make-up completes the course through the background task, which takes ids only.
+    messages = OutboxMessage.objects.filter(task=attendance.COMPLETE_TASK).order_by("pk")
+    assert [m.args for m in messages] == [[missed.pk], [makeup_session.pk, learner.pk]]
+    assert messages.last().sent_at is not None
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is not None
 
 
 def _lessons_done(learner, course):
