@@ -53,6 +53,10 @@ def test_a_verifier_checks_a_roster_by_keyboard(page, employer_setup, tmp_path, 
     assert axe(page) == []
     screenshot(page, "roster-form")
 
+    # Listen for the file chooser before moving focus: the browser is told to hand choosers
+    # to the test when a listener is added, and a listener added just before the key press
+    # could lose that race on a loaded machine (the chooser then opened natively, unseen).
+    page.on("filechooser", lambda _chooser: None)
     file_input = page.get_by_label("Roster file (CSV)")
     focus_by_tab(page, file_input)
     with page.expect_file_chooser() as chooser:
