@@ -88,6 +88,12 @@ class SiteMiddleware:
         return self.get_response(request)
 
 
+def known_site(request):
+    """The request's Wagtail site if SiteMiddleware has given it one, else None (no query:
+    paths it skips, an unknown host, no request)."""
+    return getattr(request, "_wagtail_site", None) if request is not None else None
+
+
 def _target(url_path: str):
     """(content type id, page id, view restrictions) of the live page at `url_path`, or None."""
     row = (
