@@ -73,55 +73,56 @@ test-fast: install-dev
 # Benchmarks (not tests). `make bench` runs every scenario as one suite on PostgreSQL and
 # Redis (DATABASE_URL, REDIS_URL) and writes bench/results/<time>.json, .html and charts;
 # BENCH_ARGS="--quick" for a short run, "--only learners,certificates" for some scenarios.
-# Each bench-<name> runs one scenario: bench/results/<time>-<name>.json.
-bench: install
+# Each bench-<name> runs one scenario: bench/results/<time>-<name>.json. Benchmarks install the
+# development lock too: locust (the learners and soak scenarios) is only there.
+bench: install-dev
 	$(PY) -m bench.suite $(BENCH_ARGS)
 
-bench-learners: install
+bench-learners: install-dev
 	$(PY) -m bench.learners $(BENCH_ARGS)
 
-bench-gunicorn: install
+bench-gunicorn: install-dev
 	$(PY) -m bench.gunicorn_sweep $(BENCH_ARGS)
 
 # The black-box security probe (tests/security/probe.py): production settings under gunicorn,
 # two providers, hosts and employers, every way in; writes var/probe/<time>.json. Needs Redis.
-probe: install
+probe: install-dev
 	$(PY) -m tests.security.probe
 
 # 100 learners for 10 minutes (SOAK_SECONDS to shorten); errors and memory over time.
 SOAK_SECONDS ?= 600
-soak: install
+soak: install-dev
 	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) $(BENCH_ARGS)
 
 # In-process profile of the learner's pages and the two practicum pages (cProfile):
 # var/profile/<label>-<page>.txt with the queries of one request and the top functions. PROFILE_LABEL=before names the files.
 PROFILE_LABEL ?= now
-profile: install
+profile: install-dev
 	$(PY) -m bench.profile_pages --label $(PROFILE_LABEL) $(BENCH_ARGS)
 
-bench-learning: install
+bench-learning: install-dev
 	$(PY) -m bench.learning $(BENCH_ARGS)
 
-bench-quiz: install
+bench-quiz: install-dev
 	$(PY) -m bench.quiz $(BENCH_ARGS)
 
-bench-openbadges: install
+bench-openbadges: install-dev
 	$(PY) -m bench.openbadges $(BENCH_ARGS)
 
 demo-code: install
 	$(PY) manage.py demo_code
 
-bench-certificates: install
+bench-certificates: install-dev
 	$(PY) -m bench.certificates $(BENCH_ARGS)
 
-bench-roster: install
+bench-roster: install-dev
 	$(PY) -m bench.roster $(BENCH_ARGS)
 
-bench-verify: install
+bench-verify: install-dev
 	$(PY) -m bench.verify $(BENCH_ARGS)
 
 # Not part of `make bench`: it wants PostgreSQL and takes ten minutes or more.
-bench-growth: install
+bench-growth: install-dev
 	$(PY) -m bench.growth $(BENCH_ARGS)
 
 worker: install
